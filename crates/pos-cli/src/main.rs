@@ -1,0 +1,143 @@
+//! `pharmapos`: the same API the desktop app uses, as JSON lines on stdin/stdout, plus the
+//! developer tools that belong next to it (TypeScript bindings, demo database, test catalogs).
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use pos_core::api::Api;
+use pos_core::clock::SystemClock;
+use pos_core::db::Store;
+
+#[derive(Parser)]
+#[command(name = "pharmapos", version, about = "PharmaPOS 药店收银系统命令行")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// JSON lines on stdin → JSON lines on stdout: {"id":1,"cmd":"login","args":{...}}
+    Api {
+        /// Store file; default: PHARMAPOS_DB, the config file, or the demo database.
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Fill an empty store with the demo pharmacy, staff and catalog.
+        #[arg(long)]
+        seed_demo: bool,
+    },
+    /// Write (or with --check, verify) the UI's TypeScript bindings.
+    Bindings {
+        #[arg(long, default_value = "ui/src/lib/bindings.ts")]
+        out: PathBuf,
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write a generated catalog CSV of N realistic products (benchmarks, load tests).
+    GenCatalog {
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Api { db, seed_demo } => run_api(db, seed_demo),
+        Command::Bindings { out, check } => bindings(out, check),
+        Command::GenCatalog { count, seed } => {
+            let csv = pos_core::catalog::generate::csv(count, seed);
+            std::io::stdout()
+                .write_all(csv.as_bytes())
+                .map(|_| 0)
+                .unwrap_or(1)
+        }
+    };
+    std::process::exit(code);
+}
+
+fn run_api(db: Option<PathBuf>, seed_demo: bool) -> i32 {
+    let choice = pos_core::config::choose_store(db);
+    let api = match Store::open(&choice.path, Arc::new(SystemClock)).and_then(|store| {
+        if choice.demo || seed_demo {
+            pos_core::demo::seed(&store)?;
+        }
+        Ok(Api::new(store))
+    }) {
+        Ok(api) => api,
+        Err(e) => {
+            eprintln!("{}: {}", e.code.as_str(), e.message);
+            return 2;
+        }
+    };
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else { break };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let answer = answer_line(&api, &line);
+        if writeln!(out, "{answer}").and_then(|_| out.flush()).is_err() {
+            break;
+        }
+    }
+    0
+}
+
+/// One request line → one answer line. Malformed lines get an error answer, never a crash.
+fn answer_line(api: &Api, line: &str) -> serde_json::Value {
+    let req: serde_json::Value = match serde_json::from_str(line) {
+        Ok(v) => v,
+        Err(e) => {
+            return failure(
+                serde_json::Value::Null,
+                pos_core::PosError::new(
+                    pos_core::ErrorCode::BadRequest,
+                    format!("请求不是有效的 JSON：{e}"),
+                ),
+            )
+        }
+    };
+    let id = req.get("id").cloned().unwrap_or(serde_json::Value::Null);
+    let Some(cmd) = req.get("cmd").and_then(|c| c.as_str()) else {
+        return failure(
+            id,
+            pos_core::PosError::new(pos_core::ErrorCode::BadRequest, "请求缺少 cmd 字段"),
+        );
+    };
+    let args = req.get("args").cloned().unwrap_or(serde_json::Value::Null);
+    match api.dispatch(cmd, args, &|_| {}) {
+        Ok(result) => serde_json::json!({ "id": id, "ok": true, "result": result }),
+        Err(e) => failure(id, e),
+    }
+}
+
+fn failure(id: serde_json::Value, e: pos_core::PosError) -> serde_json::Value {
+    serde_json::json!({ "id": id, "ok": false, "error": e })
+}
+
+fn bindings(out: PathBuf, check: bool) -> i32 {
+    let fresh = pos_core::api::typescript_bindings();
+    if check {
+        let current = std::fs::read_to_string(&out).unwrap_or_default();
+        if current != fresh {
+            eprintln!(
+                "{} is stale: run `cargo run -p pos-cli -- bindings` and commit it",
+                out.display()
+            );
+            return 1;
+        }
+        return 0;
+    }
+    match std::fs::write(&out, fresh) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("cannot write {}: {e}", out.display());
+            1
+        }
+    }
+}

@@ -1,0 +1,519 @@
+//! Catalog import from CSV, in UTF-8 (with or without BOM) or GBK/GB18030 (what Chinese
+//! spreadsheets export). The whole file is checked first; every bad row is reported with its
+//! line number and reason, and nothing is written unless the file is clean or the caller asked
+//! for the good rows only. Re-import updates products by barcode and records price changes.
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{barcode, initials, split_allergens};
+use crate::clock::stamp;
+use crate::db::Tx;
+use crate::error::{ErrorCode, PosError, Result};
+use crate::ids::{ProductId, StaffId};
+use crate::money::Money;
+use crate::outbox;
+
+/// Where the CSV comes from: a path on this machine (CLI) or the file's bytes (UI).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct ImportSource {
+    pub path: Option<String>,
+    pub content_base64: Option<String>,
+}
+
+impl ImportSource {
+    pub fn bytes(&self) -> Result<Vec<u8>> {
+        match (&self.path, &self.content_base64) {
+            (Some(p), _) => std::fs::read(p).map_err(|e| {
+                PosError::new(
+                    ErrorCode::ImportUnreadable,
+                    format!("无法读取文件 {p}：{e}"),
+                )
+            }),
+            (None, Some(b)) => base64::engine::general_purpose::STANDARD
+                .decode(b)
+                .map_err(|_| {
+                    PosError::new(
+                        ErrorCode::ImportUnreadable,
+                        "文件内容传输损坏，请重新选择文件",
+                    )
+                }),
+            (None, None) => Err(PosError::new(
+                ErrorCode::BadRequest,
+                "请选择要导入的 CSV 文件",
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ImportRowError {
+    /// Line in the file, counting the header as line 1.
+    #[ts(type = "number")]
+    pub line: u64,
+    pub barcode: Option<String>,
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ImportReport {
+    /// `utf-8`, `utf-8-bom` or `gbk`
+    pub encoding: String,
+    #[ts(type = "number")]
+    pub total_rows: u64,
+    #[ts(type = "number")]
+    pub good_rows: u64,
+    pub errors: Vec<ImportRowError>,
+    /// Whether anything was written.
+    pub imported: bool,
+    #[ts(type = "number")]
+    pub created: u64,
+    #[ts(type = "number")]
+    pub updated: u64,
+    #[ts(type = "number")]
+    pub unchanged: u64,
+    #[ts(type = "number")]
+    pub price_changes: u64,
+}
+
+/// One clean row, ready to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductRow {
+    pub barcode: String,
+    pub name: String,
+    pub generic_name: String,
+    pub spec: String,
+    pub dosage_form: String,
+    pub manufacturer: String,
+    pub unit: String,
+    pub price: Money,
+    pub category: String,
+    pub rx: bool,
+    pub ephedrine: bool,
+    pub insurance: bool,
+    pub member_discount: bool,
+    pub points: bool,
+    pub follow_up: bool,
+    pub allergen_classes: Vec<String>,
+    pub days_of_supply: Option<u32>,
+    pub guidance: String,
+}
+
+/// The columns and the header names accepted for each (English first, then Chinese).
+const COLUMNS: &[(&str, &[&str])] = &[
+    ("barcode", &["barcode", "条码", "条形码", "商品条码"]),
+    ("name", &["name", "商品名称", "名称", "品名"]),
+    ("generic_name", &["generic_name", "通用名", "通用名称"]),
+    ("spec", &["spec", "规格"]),
+    ("dosage_form", &["dosage_form", "剂型"]),
+    (
+        "manufacturer",
+        &["manufacturer", "生产厂家", "生产企业", "厂家"],
+    ),
+    ("unit", &["unit", "单位"]),
+    ("price", &["price", "零售价", "售价", "价格"]),
+    ("category", &["category", "分类", "类别"]),
+    ("rx", &["rx", "处方药"]),
+    ("ephedrine", &["ephedrine", "含麻黄碱", "含麻"]),
+    ("insurance", &["insurance", "医保"]),
+    ("member_discount", &["member_discount", "会员折扣"]),
+    ("points", &["points", "积分"]),
+    ("follow_up", &["follow_up", "随访"]),
+    (
+        "allergen_classes",
+        &["allergen_classes", "过敏原类别", "过敏原"],
+    ),
+    (
+        "days_of_supply",
+        &["days_of_supply", "可用天数", "用药天数"],
+    ),
+    ("guidance", &["guidance", "用药指导"]),
+];
+const REQUIRED: &[&str] = &["barcode", "name", "price"];
+
+/// A parsed file: the encoding, the clean rows with their line numbers, the row errors.
+#[derive(Debug)]
+pub struct Parsed {
+    pub encoding: &'static str,
+    pub rows: Vec<(u64, ProductRow)>,
+    pub errors: Vec<ImportRowError>,
+    pub total_rows: u64,
+}
+
+/// Decodes the bytes: a UTF-8 BOM means UTF-8; valid UTF-8 is UTF-8; anything else is read as
+/// GB18030 (a superset of GBK and GB2312) and refused if that fails too.
+pub fn decode(bytes: &[u8]) -> Result<(&'static str, String)> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        let s = std::str::from_utf8(rest).map_err(|_| unreadable_encoding())?;
+        return Ok(("utf-8-bom", s.to_owned()));
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(("utf-8", s.to_owned()));
+    }
+    let (s, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Err(unreadable_encoding());
+    }
+    Ok(("gbk", s.into_owned()))
+}
+
+fn unreadable_encoding() -> PosError {
+    PosError::new(
+        ErrorCode::ImportUnreadable,
+        "文件编码无法识别：请在表格软件中另存为 CSV（UTF-8 或 GBK）后重试",
+    )
+}
+
+/// Parses and checks the whole file without writing anything.
+pub fn parse(bytes: &[u8], mut progress: impl FnMut(u64, u64)) -> Result<Parsed> {
+    let (encoding, text) = decode(bytes)?;
+    let total_lines = text.lines().count().saturating_sub(1) as u64;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| PosError::new(ErrorCode::ImportUnreadable, format!("无法读取表头：{e}")))?
+        .clone();
+    let mut index: HashMap<&'static str, usize> = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        let h = h.trim().to_lowercase();
+        if let Some((col, _)) = COLUMNS
+            .iter()
+            .find(|(_, names)| names.contains(&h.as_str()))
+        {
+            index.insert(col, i);
+        }
+    }
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .copied()
+        .filter(|c| !index.contains_key(c))
+        .collect();
+    if !missing.is_empty() {
+        return Err(PosError::new(
+            ErrorCode::ImportUnreadable,
+            format!(
+                "表头缺少必需的列：{}（第 1 行应为列名，如 barcode,name,price）",
+                missing.join(", ")
+            ),
+        )
+        .with_details(serde_json::json!({ "missing_columns": missing })));
+    }
+
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut total_rows = 0;
+    for record in reader.records() {
+        total_rows += 1;
+        if total_rows % 1000 == 0 {
+            progress(total_rows, total_lines);
+        }
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(total_rows + 1);
+                errors.push(row_error(line, None, format!("无法解析此行：{e}")));
+                continue;
+            }
+        };
+        let line = record
+            .position()
+            .map(|p| p.line())
+            .unwrap_or(total_rows + 1);
+        if record.iter().all(|f| f.trim().is_empty()) {
+            total_rows -= 1;
+            continue;
+        }
+        let fields = Fields {
+            index: &index,
+            record: &record,
+        };
+        match check_row(&fields) {
+            Ok(row) => {
+                if let Some(first) = seen.get(&row.barcode) {
+                    errors.push(row_error(
+                        line,
+                        Some(row.barcode.clone()),
+                        format!("条码重复：与第 {first} 行相同"),
+                    ));
+                } else {
+                    seen.insert(row.barcode.clone(), line);
+                    rows.push((line, row));
+                }
+            }
+            Err(msg) => {
+                let code = fields.get("barcode");
+                let code = (!code.is_empty()).then(|| code.to_owned());
+                errors.push(row_error(line, code, msg));
+            }
+        }
+    }
+    progress(total_rows, total_rows);
+    Ok(Parsed {
+        encoding,
+        rows,
+        errors,
+        total_rows,
+    })
+}
+
+fn row_error(line: u64, barcode: Option<String>, message: String) -> ImportRowError {
+    ImportRowError {
+        line,
+        barcode,
+        code: ErrorCode::ImportRow,
+        message,
+    }
+}
+
+/// One record's fields, looked up by column name; missing columns read as empty.
+struct Fields<'a> {
+    index: &'a HashMap<&'static str, usize>,
+    record: &'a csv::StringRecord,
+}
+
+impl<'a> Fields<'a> {
+    fn get(&self, col: &str) -> &'a str {
+        self.index
+            .get(col)
+            .and_then(|i| self.record.get(*i))
+            .map(str::trim)
+            .unwrap_or("")
+    }
+}
+
+fn check_row(f: &Fields<'_>) -> std::result::Result<ProductRow, String> {
+    let field = |col: &str| f.get(col);
+    let barcode = barcode::parse(field("barcode")).map_err(|e| e.message)?;
+    let name = text(field("name"), "商品名称", 60)?;
+    if name.is_empty() {
+        return Err("商品名称为空".to_owned());
+    }
+    let price = Money::parse_amount(field("price")).map_err(|e| e.message)?;
+    let flag = |col: &str, label: &str, default: bool| -> std::result::Result<bool, String> {
+        match field(col).to_lowercase().as_str() {
+            "" => Ok(default),
+            "1" | "是" | "y" | "yes" | "true" => Ok(true),
+            "0" | "否" | "n" | "no" | "false" => Ok(false),
+            other => Err(format!("“{label}”的值“{other}”无法识别：请填 1/0 或 是/否")),
+        }
+    };
+    let days_of_supply = match field("days_of_supply") {
+        "" => None,
+        s => match s.parse::<u32>() {
+            Ok(d) if (1..=3650).contains(&d) => Some(d),
+            _ => return Err(format!("可用天数“{s}”无效：应为 1–3650 的整数")),
+        },
+    };
+    let allergen_classes = split_allergens(field("allergen_classes"));
+    if allergen_classes.iter().any(|a| a.chars().count() > 20) {
+        return Err("过敏原类别太长：每项最多 20 个字".to_owned());
+    }
+    Ok(ProductRow {
+        barcode,
+        generic_name: text(field("generic_name"), "通用名", 60)?,
+        spec: text(field("spec"), "规格", 40)?,
+        dosage_form: text(field("dosage_form"), "剂型", 20)?,
+        manufacturer: text(field("manufacturer"), "生产厂家", 60)?,
+        unit: text(field("unit"), "单位", 8)?,
+        category: text(field("category"), "分类", 20)?,
+        guidance: text(field("guidance"), "用药指导", 200)?,
+        price,
+        rx: flag("rx", "处方药", false)?,
+        ephedrine: flag("ephedrine", "含麻黄碱", false)?,
+        insurance: flag("insurance", "医保", false)?,
+        member_discount: flag("member_discount", "会员折扣", true)?,
+        points: flag("points", "积分", true)?,
+        follow_up: flag("follow_up", "随访", false)?,
+        allergen_classes,
+        days_of_supply,
+        name,
+    })
+}
+
+fn text(s: &str, label: &str, max: usize) -> std::result::Result<String, String> {
+    if s.chars().count() > max {
+        return Err(format!("{label}太长：最多 {max} 个字"));
+    }
+    Ok(s.to_owned())
+}
+
+impl Parsed {
+    pub fn report(&self) -> ImportReport {
+        ImportReport {
+            encoding: self.encoding.to_owned(),
+            total_rows: self.total_rows,
+            good_rows: self.rows.len() as u64,
+            errors: self.errors.clone(),
+            imported: false,
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+            price_changes: 0,
+        }
+    }
+}
+
+/// Writes the parsed rows inside `tx`. Refuses a file with bad rows unless `only_good_rows`.
+pub fn write(
+    tx: &Tx<'_>,
+    parsed: &Parsed,
+    only_good_rows: bool,
+    by: Option<StaffId>,
+    source: &str,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<ImportReport> {
+    let mut report = parsed.report();
+    if !parsed.errors.is_empty() && !only_good_rows {
+        return Err(PosError::new(
+            ErrorCode::ImportHasErrors,
+            format!(
+                "文件有 {} 行错误，未导入任何商品：请修改后重新导入，或选择“仅导入无误的行”",
+                parsed.errors.len()
+            ),
+        )
+        .with_details(serde_json::to_value(&report).unwrap_or_default()));
+    }
+    let now = stamp(tx.clock.now());
+    let total = parsed.rows.len() as u64;
+    let mut find = tx.prepare_cached("SELECT id, price_fen, name, generic_name, spec, dosage_form, manufacturer, unit, category, rx, ephedrine, insurance, member_discount, points, follow_up, allergen_classes, days_of_supply, guidance FROM product WHERE barcode = ?1")?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO product (id, barcode, name, generic_name, spec, dosage_form, manufacturer, unit,
+            price_fen, category, rx, ephedrine, insurance, member_discount, points, follow_up,
+            allergen_classes, days_of_supply, guidance, name_initials, generic_initials, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?22)",
+    )?;
+    let mut update = tx.prepare_cached(
+        "UPDATE product SET name = ?2, generic_name = ?3, spec = ?4, dosage_form = ?5, manufacturer = ?6,
+            unit = ?7, price_fen = ?8, category = ?9, rx = ?10, ephedrine = ?11, insurance = ?12,
+            member_discount = ?13, points = ?14, follow_up = ?15, allergen_classes = ?16,
+            days_of_supply = ?17, guidance = ?18, name_initials = ?19, generic_initials = ?20, updated_at = ?21
+         WHERE id = ?1",
+    )?;
+    let mut history = tx.prepare_cached(
+        "INSERT INTO product_price_history (product_id, old_price_fen, new_price_fen, changed_at, changed_by, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, (_, row)) in parsed.rows.iter().enumerate() {
+        if i % 1000 == 0 {
+            progress(i as u64, total);
+        }
+        let allergens = row.allergen_classes.join("|");
+        let existing = find
+            .query_row([&row.barcode], |r| {
+                let same = r.get::<_, String>(2)? == row.name
+                    && r.get::<_, String>(3)? == row.generic_name
+                    && r.get::<_, String>(4)? == row.spec
+                    && r.get::<_, String>(5)? == row.dosage_form
+                    && r.get::<_, String>(6)? == row.manufacturer
+                    && r.get::<_, String>(7)? == row.unit
+                    && r.get::<_, String>(8)? == row.category
+                    && r.get::<_, bool>(9)? == row.rx
+                    && r.get::<_, bool>(10)? == row.ephedrine
+                    && r.get::<_, bool>(11)? == row.insurance
+                    && r.get::<_, bool>(12)? == row.member_discount
+                    && r.get::<_, bool>(13)? == row.points
+                    && r.get::<_, bool>(14)? == row.follow_up
+                    && r.get::<_, String>(15)? == allergens
+                    && r.get::<_, Option<u32>>(16)? == row.days_of_supply
+                    && r.get::<_, String>(17)? == row.guidance;
+                Ok((r.get::<_, ProductId>(0)?, r.get::<_, i64>(1)?, same))
+            })
+            .ok();
+        let name_initials = initials(&row.name);
+        let generic_initials = initials(&row.generic_name);
+        match existing {
+            None => {
+                let id = ProductId::new(tx.clock);
+                insert.execute(rusqlite::params![
+                    id,
+                    row.barcode,
+                    row.name,
+                    row.generic_name,
+                    row.spec,
+                    row.dosage_form,
+                    row.manufacturer,
+                    row.unit,
+                    row.price.fen(),
+                    row.category,
+                    row.rx,
+                    row.ephedrine,
+                    row.insurance,
+                    row.member_discount,
+                    row.points,
+                    row.follow_up,
+                    allergens,
+                    row.days_of_supply,
+                    row.guidance,
+                    name_initials,
+                    generic_initials,
+                    now
+                ])?;
+                history.execute(rusqlite::params![
+                    id,
+                    None::<i64>,
+                    row.price.fen(),
+                    now,
+                    by,
+                    source
+                ])?;
+                report.created += 1;
+            }
+            Some((_, old_price, true)) if old_price == row.price.fen() => report.unchanged += 1,
+            Some((id, old_price, _)) => {
+                update.execute(rusqlite::params![
+                    id,
+                    row.name,
+                    row.generic_name,
+                    row.spec,
+                    row.dosage_form,
+                    row.manufacturer,
+                    row.unit,
+                    row.price.fen(),
+                    row.category,
+                    row.rx,
+                    row.ephedrine,
+                    row.insurance,
+                    row.member_discount,
+                    row.points,
+                    row.follow_up,
+                    allergens,
+                    row.days_of_supply,
+                    row.guidance,
+                    name_initials,
+                    generic_initials,
+                    now
+                ])?;
+                if old_price != row.price.fen() {
+                    history.execute(rusqlite::params![
+                        id,
+                        old_price,
+                        row.price.fen(),
+                        now,
+                        by,
+                        source
+                    ])?;
+                    report.price_changes += 1;
+                }
+                report.updated += 1;
+            }
+        }
+    }
+    progress(total, total);
+    report.imported = true;
+    outbox::append(
+        tx,
+        "catalog.imported",
+        &serde_json::json!({
+            "source": source, "created": report.created, "updated": report.updated,
+            "price_changes": report.price_changes, "skipped_rows": parsed.errors.len(),
+        }),
+    )?;
+    Ok(report)
+}

@@ -1,0 +1,21 @@
+//! PharmaPOS core: the domain (staff, catalog, carts, and later members, sales and returns) and
+//! its storage on one SQLite file per till. It knows nothing of Tauri, axum or printpdf and does
+//! no network I/O; the desktop shell, the CLI and the tests all reach it through [`api::Api`].
+
+pub mod api;
+pub mod cart;
+pub mod catalog;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod ids;
+pub mod money;
+pub mod outbox;
+pub mod settings;
+pub mod staff;
+
+pub use api::Api;
+pub use error::{ErrorCode, PosError, Result};
+pub use money::Money;

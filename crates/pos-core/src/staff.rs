@@ -1,0 +1,345 @@
+//! Staff and roles. Login is staff number + PIN (argon2 hashes); five wrong PINs in a row lock the
+//! account for five minutes. Roles are checked here in the core, never only in the UI.
+
+use argon2::password_hash::SaltString;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::clock::{parse_stamp, stamp};
+use crate::db::{Store, Tx};
+use crate::error::{ErrorCode, PosError, Result};
+use crate::ids::StaffId;
+use crate::outbox;
+
+/// Wrong PINs in a row before the account locks.
+pub const MAX_WRONG_PINS: i64 = 5;
+/// How long a locked account stays locked.
+pub const LOCK_MINUTES: i64 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// 收银员
+    Cashier,
+    /// 药师
+    Pharmacist,
+    /// 店长
+    Manager,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Cashier => "收银员",
+            Role::Pharmacist => "药师",
+            Role::Manager => "店长",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StaffInfo {
+    pub id: StaffId,
+    pub staff_no: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub active: bool,
+}
+
+impl StaffInfo {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// Who is logged in at this till.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Session {
+    pub staff: StaffInfo,
+    pub logged_in_at: String,
+}
+
+impl Session {
+    /// Ok when the session holds any of `roles`; otherwise a FORBIDDEN error naming them.
+    pub fn require(&self, roles: &[Role]) -> Result<()> {
+        if roles.is_empty() || roles.iter().any(|r| self.staff.has(*r)) {
+            return Ok(());
+        }
+        let names: Vec<&str> = roles.iter().map(|r| r.label()).collect();
+        Err(PosError::new(
+            ErrorCode::Forbidden,
+            format!(
+                "此操作需要{}权限，请让有权限的同事登录后操作",
+                names.join("或")
+            ),
+        ))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewStaff {
+    pub staff_no: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub pin: String,
+}
+
+const STAFF_COLUMNS: &str = "id, staff_no, name, is_cashier, is_pharmacist, is_manager, active";
+
+fn staff_from_row(r: &Row<'_>) -> rusqlite::Result<StaffInfo> {
+    let mut roles = Vec::new();
+    for (i, role) in [
+        (3, Role::Cashier),
+        (4, Role::Pharmacist),
+        (5, Role::Manager),
+    ] {
+        if r.get::<_, bool>(i)? {
+            roles.push(role);
+        }
+    }
+    Ok(StaffInfo {
+        id: r.get(0)?,
+        staff_no: r.get(1)?,
+        name: r.get(2)?,
+        roles,
+        active: r.get(6)?,
+    })
+}
+
+pub fn count(c: &Connection) -> Result<i64> {
+    Ok(c.query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?)
+}
+
+pub fn list(c: &Connection) -> Result<Vec<StaffInfo>> {
+    let mut st = c.prepare(&format!(
+        "SELECT {STAFF_COLUMNS} FROM staff ORDER BY staff_no"
+    ))?;
+    let rows = st.query_map([], staff_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn by_id(c: &Connection, id: StaffId) -> Result<Option<StaffInfo>> {
+    Ok(c.query_row(
+        &format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?1"),
+        [id],
+        staff_from_row,
+    )
+    .optional()?)
+}
+
+fn check_staff_no(s: &str) -> Result<String> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 16 || !s.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(PosError::new(
+            ErrorCode::InvalidStaffNo,
+            "工号须为 1–16 位字母或数字",
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+/// PINs are 4–8 half-width digits.
+pub fn check_pin(pin: &str) -> Result<()> {
+    if !(4..=8).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
+        return Err(PosError::new(ErrorCode::InvalidPin, "PIN 须为 4–8 位数字"));
+    }
+    Ok(())
+}
+
+fn hash_pin(pin: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| PosError::storage(format!("PIN 加密失败：{e}")))
+}
+
+fn pin_matches(pin: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(pin.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Adds a staff member. Needs at least one role.
+pub fn create(tx: &Tx<'_>, new: NewStaff) -> Result<StaffInfo> {
+    let staff_no = check_staff_no(&new.staff_no)?;
+    let name = new.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 30 {
+        return Err(PosError::invalid_field(
+            "name",
+            "请填写姓名（最多 30 个字）",
+        ));
+    }
+    if new.roles.is_empty() {
+        return Err(PosError::invalid_field(
+            "roles",
+            "请至少选择一个岗位：收银员、药师或店长",
+        ));
+    }
+    check_pin(&new.pin)?;
+    let taken: Option<i64> = tx
+        .query_row(
+            "SELECT 1 FROM staff WHERE staff_no = ?1",
+            [&staff_no],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if taken.is_some() {
+        return Err(PosError::new(
+            ErrorCode::DuplicateStaffNo,
+            format!("工号 {staff_no} 已被使用，请换一个工号"),
+        ));
+    }
+    let id = StaffId::new(tx.clock);
+    let has = |r: Role| new.roles.contains(&r);
+    tx.execute(
+        "INSERT INTO staff (id, staff_no, name, is_cashier, is_pharmacist, is_manager, pin_hash, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        (
+            id,
+            &staff_no,
+            &name,
+            has(Role::Cashier),
+            has(Role::Pharmacist),
+            has(Role::Manager),
+            hash_pin(&new.pin)?,
+            stamp(tx.clock.now()),
+        ),
+    )?;
+    let info = by_id(tx, id)?.ok_or_else(|| PosError::storage("新员工写入后读不到"))?;
+    // PIN hashes never leave the till.
+    outbox::append(tx, "staff.created", &info)?;
+    Ok(info)
+}
+
+enum Attempt {
+    Ok(StaffInfo),
+    Refused(PosError),
+}
+
+/// Checks staff number + PIN. Wrong PINs are counted (and committed) even though the call fails.
+pub fn login(store: &Store, staff_no: &str, pin: &str) -> Result<Session> {
+    let outcome = store.write(|tx| {
+        let now = tx.clock.now();
+        let row = tx
+            .query_row(
+                &format!(
+                    "SELECT {STAFF_COLUMNS}, pin_hash, failed_pins, locked_until FROM staff WHERE staff_no = ?1"
+                ),
+                [staff_no.trim()],
+                |r| {
+                    Ok((
+                        staff_from_row(r)?,
+                        r.get::<_, String>(7)?,
+                        r.get::<_, i64>(8)?,
+                        r.get::<_, Option<String>>(9)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let log = |outcome: &str| {
+            tx.execute(
+                "INSERT INTO login_log (at, staff_no, outcome) VALUES (?1, ?2, ?3)",
+                (stamp(now), staff_no.trim(), outcome),
+            )
+        };
+        let Some((staff, hash, failed, locked_until)) = row else {
+            log("unknown_staff_no")?;
+            return Ok(Attempt::Refused(wrong_pin(None)));
+        };
+        if !staff.active {
+            log("inactive")?;
+            return Ok(Attempt::Refused(PosError::new(
+                ErrorCode::AccountInactive,
+                "该工号已停用，请联系店长",
+            )));
+        }
+        if let Some(until) = locked_until.as_deref().and_then(parse_stamp) {
+            if until > now {
+                log("locked")?;
+                return Ok(Attempt::Refused(locked(until, now)));
+            }
+        }
+        if pin_matches(pin, &hash) {
+            tx.execute(
+                "UPDATE staff SET failed_pins = 0, locked_until = NULL WHERE id = ?1",
+                [staff.id],
+            )?;
+            log("ok")?;
+            return Ok(Attempt::Ok(staff));
+        }
+        let failed = failed + 1;
+        log("wrong_pin")?;
+        if failed >= MAX_WRONG_PINS {
+            let until = now + Duration::minutes(LOCK_MINUTES);
+            tx.execute(
+                "UPDATE staff SET failed_pins = 0, locked_until = ?2 WHERE id = ?1",
+                (staff.id, stamp(until)),
+            )?;
+            Ok(Attempt::Refused(locked(until, now)))
+        } else {
+            tx.execute("UPDATE staff SET failed_pins = ?2 WHERE id = ?1", (staff.id, failed))?;
+            Ok(Attempt::Refused(wrong_pin(Some(MAX_WRONG_PINS - failed))))
+        }
+    })?;
+    match outcome {
+        Attempt::Ok(staff) => Ok(Session {
+            staff,
+            logged_in_at: stamp(store.clock().now()),
+        }),
+        Attempt::Refused(e) => Err(e),
+    }
+}
+
+fn wrong_pin(left: Option<i64>) -> PosError {
+    let msg = match left {
+        Some(n) => format!("工号或 PIN 不正确，还可再试 {n} 次"),
+        None => "工号或 PIN 不正确，请重新输入".to_owned(),
+    };
+    PosError::new(ErrorCode::WrongPin, msg)
+}
+
+fn locked(until: DateTime<Utc>, now: DateTime<Utc>) -> PosError {
+    let secs = (until - now).num_seconds().max(1);
+    let minutes = (secs + 59) / 60;
+    PosError::new(
+        ErrorCode::AccountLocked,
+        format!("PIN 连续输错 {MAX_WRONG_PINS} 次，账号已锁定，请 {minutes} 分钟后再试或联系店长"),
+    )
+    .with_details(serde_json::json!({ "locked_until": stamp(until) }))
+}
+
+/// Changes the caller's own PIN after checking the old one.
+pub fn change_pin(tx: &Tx<'_>, id: StaffId, old_pin: &str, new_pin: &str) -> Result<()> {
+    let hash: String = tx.query_row("SELECT pin_hash FROM staff WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })?;
+    if !pin_matches(old_pin, &hash) {
+        return Err(PosError::new(ErrorCode::WrongPin, "原 PIN 不正确"));
+    }
+    check_pin(new_pin)?;
+    if old_pin == new_pin {
+        return Err(PosError::new(
+            ErrorCode::InvalidPin,
+            "新 PIN 不能与原 PIN 相同",
+        ));
+    }
+    tx.execute(
+        "UPDATE staff SET pin_hash = ?2 WHERE id = ?1",
+        (id, hash_pin(new_pin)?),
+    )?;
+    outbox::append(
+        tx,
+        "staff.pin_changed",
+        &serde_json::json!({ "staff_id": id }),
+    )?;
+    Ok(())
+}

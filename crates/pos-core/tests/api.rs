@@ -1,0 +1,94 @@
+//! The JSON face of the API: dispatch by name, stable error shapes, bindings and docs in step.
+
+mod common;
+
+use common::Till;
+use pos_core::api::{typescript_bindings, COMMANDS};
+use pos_core::ErrorCode;
+use serde_json::json;
+
+#[test]
+fn dispatch_by_name_matches_the_typed_call() {
+    let t = Till::demo();
+    let r = t
+        .api
+        .dispatch("login", json!({"staff_no": "1001", "pin": "1111"}), &|_| {})
+        .unwrap();
+    assert_eq!(r["staff"]["name"], "王晓燕");
+    let p = t
+        .api
+        .dispatch(
+            "product_by_barcode",
+            json!({"barcode": "6907462053312"}),
+            &|_| {},
+        )
+        .unwrap();
+    assert_eq!(p["price"], "12.80");
+    assert_eq!(p["name"], "阿莫西林胶囊");
+}
+
+#[test]
+fn malformed_requests_get_stable_codes() {
+    let t = Till::demo();
+    let e = t
+        .api
+        .dispatch("no_such_thing", json!({}), &|_| {})
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::UnknownCommand);
+    let e = t
+        .api
+        .dispatch("login", json!({"staff_no": 1001}), &|_| {})
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::BadRequest);
+    let e = t
+        .api
+        .dispatch(
+            "login",
+            json!({"staff_no": "1001", "pin": "1111", "extra": 1}),
+            &|_| {},
+        )
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::BadRequest);
+    let e = t
+        .api
+        .dispatch("cart_get", json!({"cart_id": "not-a-uuid"}), &|_| {})
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::BadRequest);
+    let json = serde_json::to_value(&e).unwrap();
+    assert_eq!(json["code"], "BAD_REQUEST");
+    assert!(json["message"].as_str().unwrap().contains("参数不正确"));
+}
+
+fn repo_file(rel: &str) -> String {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn ui_bindings_are_fresh() {
+    let committed = repo_file("ui/src/lib/bindings.ts");
+    assert!(
+        committed == typescript_bindings(),
+        "ui/src/lib/bindings.ts is stale: run `cargo run -p pos-cli -- bindings` and commit it"
+    );
+}
+
+#[test]
+fn every_command_and_error_code_is_documented() {
+    let doc = repo_file("docs/api.md");
+    for (name, _, _) in COMMANDS {
+        assert!(
+            doc.contains(&format!("### `{name}`")),
+            "docs/api.md lacks command {name}"
+        );
+    }
+    for code in ErrorCode::ALL {
+        assert!(
+            doc.contains(&format!("`{}`", code.as_str())),
+            "docs/api.md lacks code {}",
+            code.as_str()
+        );
+    }
+}

@@ -1,0 +1,51 @@
+//! The PharmaPOS desktop shell. Wiring only: choose the store file, open the core, and expose
+//! the one API as a single Tauri command. All behaviour lives in `pos-core`.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::sync::Arc;
+
+use pos_core::api::{Api, ImportProgress};
+use pos_core::clock::SystemClock;
+use pos_core::PosError;
+use tauri::{Emitter, State};
+
+/// The UI's only entry point: `invoke('api', { cmd, args })`, the same dispatch as `pharmapos api`.
+#[tauri::command]
+async fn api(
+    app: tauri::AppHandle,
+    state: State<'_, Api>,
+    cmd: String,
+    args: serde_json::Value,
+) -> Result<serde_json::Value, PosError> {
+    let progress = |p: ImportProgress| drop(app.emit("catalog-import-progress", p));
+    state.dispatch(&cmd, args, &progress)
+}
+
+fn open_api() -> Result<Api, PosError> {
+    let choice = pos_core::config::choose_store(pos_core::config::db_flag(std::env::args()));
+    let store = pos_core::db::Store::open(&choice.path, Arc::new(SystemClock))?;
+    if choice.demo || std::env::var_os("PHARMAPOS_SEED_DEMO").is_some() {
+        pos_core::demo::seed(&store)?;
+    }
+    Ok(Api::new(store))
+}
+
+fn main() {
+    let core = match open_api() {
+        Ok(core) => core,
+        Err(e) => {
+            eprintln!("PharmaPOS 无法启动：{}（{}）", e.message, e.code.as_str());
+            std::process::exit(2);
+        }
+    };
+    eprintln!("PharmaPOS: 数据库 {}", core.store().path().display());
+    tauri::Builder::default()
+        .manage(core)
+        .invoke_handler(tauri::generate_handler![api])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("PharmaPOS 窗口无法启动：{e}");
+            std::process::exit(1);
+        });
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { format, messages, t, setLocale, getLocale, type MessageKey } from './i18n';
+import { SHORTCUTS } from './shortcuts';
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('i18n', () => {
+  it('has the same placeholders in every language', () => {
+    const zh = messages('zh-CN');
+    const en = messages('en');
+    for (const key of Object.keys(zh) as MessageKey[]) {
+      expect(placeholders(en[key]), key).toEqual(placeholders(zh[key]));
+      expect(en[key].trim(), key).not.toBe('');
+    }
+  });
+
+  it('defaults to Chinese and switches to English', () => {
+    expect(getLocale()).toBe('zh-CN');
+    expect(t('tab.sale')).toBe('收银');
+    setLocale('en');
+    expect(t('tab.sale')).toBe('Sale');
+    setLocale('zh-CN');
+    expect(t('sale.itemCount', { count: 3 })).toBe('共 3 件');
+  });
+
+  it('fills placeholders and leaves unknown ones visible', () => {
+    expect(format('{a} and {b}', { a: 1 })).toBe('1 and {b}');
+  });
+
+  it('describes every shortcut', () => {
+    for (const shortcut of SHORTCUTS) expect(messages('zh-CN')[shortcut.action]).toBeTruthy();
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { bytesToBase64 } from './base64';
+import { isApiError, toApiError } from './errors';
+import { yuan } from './money';
+import { tabsForRoles } from './roles';
+import { serial } from './serial';
+import { isValidPin, looksLikeBarcode } from './validate';
+
+describe('bytesToBase64', () => {
+  it('matches the standard encoding, also for large and non-ASCII content', () => {
+    const text = '条码,名称\n6901234567892,阿莫西林胶囊\n'.repeat(400);
+    const bytes = new TextEncoder().encode(text);
+    const decoded = atob(bytesToBase64(bytes));
+    expect(decoded.length).toBe(bytes.length);
+    expect(Uint8Array.from(decoded, (c) => c.charCodeAt(0))).toEqual(bytes);
+    expect(bytesToBase64(new TextEncoder().encode('PharmaPOS'))).toBe('UGhhcm1hUE9T');
+    expect(bytesToBase64(new Uint8Array([0xff, 0x00, 0x80]))).toBe('/wCA');
+    expect(bytesToBase64(new Uint8Array())).toBe('');
+  });
+});
+
+describe('toApiError', () => {
+  it('keeps the core error and wraps anything else', () => {
+    const core = { code: 'UNKNOWN_BARCODE', message: '条码不存在', details: { barcode: '1' } };
+    expect(toApiError(core)).toBe(core);
+    expect(toApiError('command api not found')).toEqual({ code: 'IPC', message: 'command api not found' });
+    expect(toApiError(new Error('boom'))).toEqual({ code: 'UI', message: 'boom' });
+    expect(isApiError({ code: 1, message: 'x' })).toBe(false);
+  });
+});
+
+describe('tabsForRoles', () => {
+  it('gives each role its screens, managers also selling', () => {
+    expect(tabsForRoles(['cashier'])).toEqual(['sale']);
+    expect(tabsForRoles(['pharmacist'])).toEqual(['pharmacist']);
+    expect(tabsForRoles(['manager'])).toEqual(['sale', 'settings', 'staff', 'catalog']);
+    expect(tabsForRoles(['pharmacist', 'cashier'])).toEqual(['sale', 'pharmacist']);
+    expect(tabsForRoles([])).toEqual([]);
+  });
+});
+
+describe('validation', () => {
+  it('accepts PINs of 4 to 8 digits only', () => {
+    expect(['1234', '12345678'].every(isValidPin)).toBe(true);
+    expect(['123', '123456789', '12a4', ' 1234', ''].some(isValidPin)).toBe(false);
+  });
+
+  it('takes 8 to 14 digits for a barcode', () => {
+    expect(looksLikeBarcode('96385074')).toBe(true);
+    expect(looksLikeBarcode('6901234567892')).toBe(true);
+    expect(looksLikeBarcode('1234567')).toBe(false);
+    expect(looksLikeBarcode('123456789012345')).toBe(false);
+    expect(looksLikeBarcode('amxl')).toBe(false);
+  });
+});
+
+describe('yuan', () => {
+  it('shows the core amount as it is', () => {
+    expect(yuan('25.60')).toBe('¥25.60');
+  });
+});
+
+describe('serial', () => {
+  it('runs tasks in order even when an earlier one is slower or fails', async () => {
+    const run = serial();
+    const order: string[] = [];
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const a = run(async () => { await wait(20); order.push('a'); return 1; });
+    const b = run(async () => { order.push('b'); throw new Error('b failed'); });
+    const c = run(async () => { order.push('c'); return 3; });
+    await expect(a).resolves.toBe(1);
+    await expect(b).rejects.toThrow('b failed');
+    await expect(c).resolves.toBe(3);
+    expect(order).toEqual(['a', 'b', 'c']);
+  });
+});

@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { WedgeDetector, digitOf, restoredField, type FieldSnapshot, type WedgeKey } from './wedge';
+
+/**
+ * A text field as the browser would treat it, driven the way `attachWedge`
+ * drives the DOM: actions first, then the key's default action unless the
+ * key was consumed.
+ */
+class FakeField {
+  value: string;
+  start: number;
+  end: number;
+  snapshot: FieldSnapshot | null = null;
+  /** Values the field held when an Enter reached it (its "submit"). */
+  submitted: string[] = [];
+
+  constructor(value = '', selection?: [number, number]) {
+    this.value = value;
+    [this.start, this.end] = selection ?? [value.length, value.length];
+  }
+
+  takeSnapshot(): void {
+    this.snapshot = { value: this.value, start: this.start, end: this.end };
+  }
+
+  putBack(digits: string | null): void {
+    if (!this.snapshot) return;
+    ({ value: this.value, start: this.start, end: this.end } = restoredField(this.snapshot, digits));
+    this.snapshot = null;
+  }
+
+  type(key: WedgeKey): void {
+    if (key.code === 'Enter' || key.code === 'NumpadEnter') {
+      this.submitted.push(this.value);
+      return;
+    }
+    // A browser types the key's character over the selection; an IME in
+    // pinyin mode reports "Process" but still ends up inserting the digit.
+    const ch = key.key === 'Process' ? (digitOf(key.code) ?? '') : key.key.length === 1 ? key.key : '';
+    this.value = this.value.slice(0, this.start) + ch + this.value.slice(this.end);
+    this.start += ch.length;
+    this.end = this.start;
+  }
+}
+
+function run(detector: WedgeDetector, field: FakeField, keys: WedgeKey[]) {
+  const scans: string[] = [];
+  let consumed = 0;
+  for (const key of keys) {
+    const result = detector.feed(key);
+    for (const action of result.actions) {
+      if (action.type === 'snapshot') {
+        field.takeSnapshot();
+      } else if (action.type === 'release') {
+        field.putBack(action.digits);
+      } else {
+        field.putBack(null);
+        scans.push(action.barcode);
+      }
+    }
+    if (result.consume) consumed += 1;
+    else field.type(key);
+  }
+  return { scans, consumed };
+}
+
+/** Keys for `text` (digits) then Enter, `gap` ms apart, starting at `start`. */
+function keysFor(text: string, gap: number, start = 1000, opts: { numpad?: boolean; ime?: boolean; enter?: boolean } = {}): WedgeKey[] {
+  const keys: WedgeKey[] = [...text].map((ch, i) => ({
+    code: `${opts.numpad ? 'Numpad' : 'Digit'}${ch}`,
+    key: opts.ime ? 'Process' : ch,
+    time: start + i * gap,
+  }));
+  if (opts.enter !== false) {
+    keys.push({ code: opts.numpad ? 'NumpadEnter' : 'Enter', key: 'Enter', time: start + text.length * gap });
+  }
+  return keys;
+}
+
+const EAN13 = '6901234567892';
+
+describe('WedgeDetector', () => {
+  it('reads a fast burst of 13 digits and Enter as one scan', () => {
+    const field = new FakeField();
+    const { scans, consumed } = run(new WedgeDetector(), field, keysFor(EAN13, 5));
+    expect(scans).toEqual([EAN13]);
+    // Every key but the first is swallowed; the first is taken out again.
+    expect(consumed).toBe(13);
+    expect(field.value).toBe('');
+    expect(field.submitted).toEqual([]);
+  });
+
+  it('lets slow (human) typing through untouched', () => {
+    const field = new FakeField();
+    const { scans, consumed } = run(new WedgeDetector(), field, keysFor(EAN13, 120));
+    expect(scans).toEqual([]);
+    expect(consumed).toBe(0);
+    expect(field.value).toBe(EAN13);
+    expect(field.submitted).toEqual([EAN13]);
+  });
+
+  it('scans a burst that starts in the quantity field and leaves the quantity as it was', () => {
+    const quantity = new FakeField('2');
+    const { scans } = run(new WedgeDetector(), quantity, keysFor(EAN13, 8));
+    expect(scans).toEqual([EAN13]);
+    expect(quantity.value).toBe('2');
+    // The scanner's Enter must not save the quantity editor.
+    expect(quantity.submitted).toEqual([]);
+  });
+
+  it('puts back text that was already in the field when the scan came', () => {
+    const search = new FakeField('amx');
+    const { scans } = run(new WedgeDetector(), search, keysFor('69012345', 10));
+    expect(scans).toEqual(['69012345']);
+    expect(search.value).toBe('amx');
+  });
+
+  it('keeps selected text (a mistyped barcode) when a scan comes', () => {
+    const search = new FakeField('12345678', [0, 8]);
+    const { scans } = run(new WedgeDetector(), search, keysFor(EAN13, 5));
+    expect(scans).toEqual([EAN13]);
+    expect(search.value).toBe('12345678');
+    expect([search.start, search.end]).toEqual([0, 8]);
+  });
+
+  it('types a short fast burst over selected text, as the keys would', () => {
+    const quantity = new FakeField('3', [0, 1]);
+    run(new WedgeDetector(), quantity, keysFor('12', 10));
+    expect(quantity.value).toBe('12');
+    expect(quantity.submitted).toEqual(['12']);
+  });
+
+  it('reads numpad digits and NumpadEnter', () => {
+    const field = new FakeField();
+    const { scans } = run(new WedgeDetector(), field, keysFor(EAN13, 5, 0, { numpad: true }));
+    expect(scans).toEqual([EAN13]);
+    expect(field.value).toBe('');
+  });
+
+  it('reads digits by code when an IME reports key "Process"', () => {
+    const field = new FakeField();
+    const keys = keysFor('6666666666666', 5, 0, { ime: true });
+    expect(keys[0]).toMatchObject({ key: 'Process', code: 'Digit6' });
+    const { scans } = run(new WedgeDetector(), field, keys);
+    expect(scans).toEqual(['6666666666666']);
+    expect(field.value).toBe('');
+  });
+
+  it('treats a fast burst shorter than 8 digits as typing', () => {
+    const field = new FakeField();
+    const { scans } = run(new WedgeDetector(), field, keysFor('1234567', 5));
+    expect(scans).toEqual([]);
+    expect(field.value).toBe('1234567');
+    // The Enter goes through, after the digits are back in the field.
+    expect(field.submitted).toEqual(['1234567']);
+  });
+
+  it('releases a fast burst that stops without Enter', () => {
+    const detector = new WedgeDetector();
+    const field = new FakeField('x');
+    const { scans } = run(detector, field, keysFor('12', 20, 0, { enter: false }));
+    expect(field.value).toBe('x1');
+    expect(detector.deadline).toBe(20 + 50);
+    for (const action of detector.expire(71)) {
+      if (action.type === 'release') field.putBack(action.digits);
+    }
+    expect(scans).toEqual([]);
+    expect(field.value).toBe('x12');
+    expect(detector.deadline).toBeNull();
+  });
+
+  it('releases the burst before a slow key so nothing is lost or reordered', () => {
+    const field = new FakeField();
+    const keys = [...keysFor('123', 10, 0, { enter: false }), { code: 'Digit4', key: '4', time: 200 }];
+    const { scans } = run(new WedgeDetector(), field, keys);
+    expect(scans).toEqual([]);
+    expect(field.value).toBe('1234');
+  });
+
+  it('releases the burst when a letter follows', () => {
+    const field = new FakeField();
+    const keys = [...keysFor('12', 10, 0, { enter: false }), { code: 'KeyA', key: 'a', time: 20 }];
+    run(new WedgeDetector(), field, keys);
+    expect(field.value).toBe('12a');
+  });
+
+  it('does not take a held-down key (auto-repeat) for a scanner', () => {
+    const field = new FakeField();
+    const keys: WedgeKey[] = Array.from({ length: 10 }, (_, i) => ({ code: 'Digit1', key: '1', time: i * 30, repeat: i > 0 }));
+    keys.push({ code: 'Enter', key: 'Enter', time: 300 });
+    const { scans, consumed } = run(new WedgeDetector(), field, keys);
+    expect(scans).toEqual([]);
+    expect(consumed).toBe(0);
+    expect(field.value).toBe('1111111111');
+  });
+
+  it('reads two scans in a row', () => {
+    const field = new FakeField();
+    const keys = [...keysFor(EAN13, 4, 0), ...keysFor('96385074', 4, 500)];
+    const { scans } = run(new WedgeDetector(), field, keys);
+    expect(scans).toEqual([EAN13, '96385074']);
+    expect(field.value).toBe('');
+  });
+
+  it('accepts a key exactly 50 ms after the previous one, not 51', () => {
+    expect(run(new WedgeDetector(), new FakeField(), keysFor(EAN13, 50)).scans).toEqual([EAN13]);
+    expect(run(new WedgeDetector(), new FakeField(), keysFor(EAN13, 51)).scans).toEqual([]);
+  });
+});
+
+describe('restoredField', () => {
+  it('types digits over the selection, or keeps the field as it was for a scan', () => {
+    const snapshot = { value: 'abcdef', start: 2, end: 4 };
+    expect(restoredField(snapshot, '12')).toEqual({ value: 'ab12ef', start: 4, end: 4 });
+    expect(restoredField(snapshot, null)).toEqual(snapshot);
+  });
+});

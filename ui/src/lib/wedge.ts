@@ -1,0 +1,301 @@
+//! Keyboard-wedge barcode scanner detection.
+//!
+//! A scanner is a keyboard that types a barcode (8–14 digits) followed by
+//! Enter, each key a few milliseconds after the previous one. A person types
+//! far slower. The detector tells the two apart from timing alone and reads
+//! keys by `KeyboardEvent.code` (`Digit5`, `Numpad5`, `Enter`, …), never by
+//! `key`: with a Chinese IME in pinyin mode `key` is often `"Process"`, while
+//! `code` still names the physical key.
+//!
+//! ## The first key of a burst
+//!
+//! When the first digit arrives nobody can tell whether a scanner or a person
+//! pressed it; only the second key, ≤ 50 ms later, says "scanner". We do NOT
+//! hold the first key back: it goes to the focused field as usual, so human
+//! typing is never delayed and never has to be re-typed by script. Instead the
+//! detector asks for a *snapshot* of the focused field (value and selection)
+//! just before that first key lands. From the second fast digit on, every key
+//! is consumed (`preventDefault`, and it reaches no other handler). Then:
+//!
+//! - burst of ≥ 8 digits ending in a fast Enter → `scan`: the field is put
+//!   back exactly as it was in the snapshot, selection included (this removes
+//!   the first digit, and anything an IME may have slipped in), and the
+//!   barcode is scanned.
+//!   So a scan while the quantity editor has focus leaves the quantity as it
+//!   was, and the Enter never reaches the editor.
+//! - anything else (a pause > 50 ms, a non-digit key, Enter after < 8 digits)
+//!   → `release`: the field is set to the snapshot with all the burst's
+//!   digits typed over its selection, which is what the keys would have done.
+//!   A release happens before the key that ended the burst is handled, so an
+//!   Enter after a short fast burst sees the complete text.
+//!
+//! Setting the field to "snapshot ± digits" (rather than deleting or inserting
+//! single characters) gives the same result whether or not an IME already put
+//! some of those characters into the field.
+//!
+//! `WedgeDetector` is pure (time comes in with each key) and unit-tested;
+//! `attachWedge` is the thin DOM adapter.
+
+export type WedgeKey = {
+  /** `KeyboardEvent.code`; pass `""` for keys pressed with Ctrl/Alt/Meta. */
+  code: string;
+  /** `KeyboardEvent.key`; informational only (may be `"Process"` under an IME). */
+  key: string;
+  /** Milliseconds, e.g. `KeyboardEvent.timeStamp`. */
+  time: number;
+  /** `KeyboardEvent.repeat`: a held-down key is a person, never a scanner. */
+  repeat?: boolean;
+};
+
+export type WedgeAction =
+  /** Remember the focused field's value and selection before this key lands. */
+  | { type: 'snapshot' }
+  /** Not a scan: set the field to the snapshot with `digits` typed over its selection. */
+  | { type: 'release'; digits: string }
+  /** A scan: set the field back to the snapshot, then scan `barcode`. */
+  | { type: 'scan'; barcode: string };
+
+export type WedgeResult = {
+  /** True: swallow this key (preventDefault, stop propagation). False: let it through. */
+  consume: boolean;
+  /** To apply in order, before the key's default action. */
+  actions: WedgeAction[];
+};
+
+export type WedgeOptions = {
+  /** Longest gap between two keys of one burst. */
+  maxGapMs: number;
+  /** Fewest digits before Enter for a burst to count as a scan. */
+  minDigits: number;
+};
+
+export const DEFAULT_WEDGE_OPTIONS: WedgeOptions = { maxGapMs: 50, minDigits: 8 };
+
+const DIGIT_CODE = /^(?:Digit|Numpad)([0-9])$/;
+
+/** The digit a key code stands for, or null: `Digit7` and `Numpad7` are both "7". */
+export function digitOf(code: string): string | null {
+  const match = DIGIT_CODE.exec(code);
+  return match ? (match[1] ?? null) : null;
+}
+
+export function isEnter(code: string): boolean {
+  return code === 'Enter' || code === 'NumpadEnter';
+}
+
+type Phase =
+  /** No burst in progress. */
+  | 'idle'
+  /** One digit seen and let through; a second fast digit would start a burst. */
+  | 'candidate'
+  /** Two or more fast digits; keys are being consumed. */
+  | 'burst';
+
+export class WedgeDetector {
+  private readonly options: WedgeOptions;
+  private phase: Phase = 'idle';
+  private digits = '';
+  private lastTime = 0;
+
+  constructor(options: Partial<WedgeOptions> = {}) {
+    this.options = { ...DEFAULT_WEDGE_OPTIONS, ...options };
+  }
+
+  /** True while keys are being consumed: input events should be blocked too. */
+  get consuming(): boolean {
+    return this.phase === 'burst';
+  }
+
+  /** When `expire` should be called next (ms, same clock as `time`), or null if nothing is pending. */
+  get deadline(): number | null {
+    return this.phase === 'idle' ? null : this.lastTime + this.options.maxGapMs;
+  }
+
+  feed(key: WedgeKey): WedgeResult {
+    // A pause ends whatever was in progress before this key is looked at.
+    const actions = this.expire(key.time);
+    const digit = key.repeat ? null : digitOf(key.code);
+
+    switch (this.phase) {
+      case 'idle':
+        if (digit !== null) {
+          this.start(digit, key.time);
+          actions.push({ type: 'snapshot' });
+        }
+        return { consume: false, actions };
+
+      case 'candidate':
+        if (digit !== null) {
+          this.phase = 'burst';
+          this.digits += digit;
+          this.lastTime = key.time;
+          return { consume: true, actions };
+        }
+        this.reset();
+        return { consume: false, actions };
+
+      case 'burst':
+        if (digit !== null) {
+          this.digits += digit;
+          this.lastTime = key.time;
+          return { consume: true, actions };
+        }
+        if (isEnter(key.code) && this.digits.length >= this.options.minDigits) {
+          actions.push({ type: 'scan', barcode: this.digits });
+          this.reset();
+          return { consume: true, actions };
+        }
+        // Enter after too few digits, or any other key: it was a person.
+        actions.push({ type: 'release', digits: this.digits });
+        this.reset();
+        return { consume: false, actions };
+    }
+  }
+
+  /** Ends a burst whose last key is more than `maxGapMs` before `now`. */
+  expire(now: number): WedgeAction[] {
+    if (this.phase === 'idle' || now - this.lastTime <= this.options.maxGapMs) return [];
+    const actions: WedgeAction[] =
+      this.phase === 'burst' ? [{ type: 'release', digits: this.digits }] : [];
+    this.reset();
+    return actions;
+  }
+
+  private start(digit: string, time: number): void {
+    this.phase = 'candidate';
+    this.digits = digit;
+    this.lastTime = time;
+  }
+
+  private reset(): void {
+    this.phase = 'idle';
+    this.digits = '';
+  }
+}
+
+/** The focused text field's state just before a burst's first key. */
+export type FieldSnapshot = { value: string; start: number; end: number };
+
+/**
+ * What a field holds after a burst ends. A scan (`digits` null) leaves it as
+ * in the snapshot, selection included; a release types `digits` over the
+ * snapshot's selection, as the keys would have.
+ */
+export function restoredField(snapshot: FieldSnapshot, digits: string | null): FieldSnapshot {
+  if (digits === null) return snapshot;
+  const caret = snapshot.start + digits.length;
+  return {
+    value: snapshot.value.slice(0, snapshot.start) + digits + snapshot.value.slice(snapshot.end),
+    start: caret,
+    end: caret,
+  };
+}
+
+type TextField = HTMLInputElement | HTMLTextAreaElement;
+
+function textFieldOf(element: Element | null): TextField | null {
+  if (element instanceof HTMLTextAreaElement) return element;
+  // selectionStart is null for inputs without text selection (checkbox, number, …).
+  if (element instanceof HTMLInputElement && element.selectionStart !== null) return element;
+  return null;
+}
+
+function setField(field: TextField, state: FieldSnapshot): void {
+  if (field.value === state.value) return;
+  field.value = state.value;
+  field.setSelectionRange(state.start, state.end);
+  // Svelte's bind:value (and any oninput) listens for this.
+  field.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+/**
+ * Installs the detector as a capture-phase keydown listener on `target`
+ * (normally `window`), so it sees every key before any field does, whichever
+ * element has focus. Returns the function that removes it.
+ */
+export function attachWedge(
+  target: Window,
+  onScan: (barcode: string) => void,
+  options: Partial<WedgeOptions> = {},
+): () => void {
+  const detector = new WedgeDetector(options);
+  let field: TextField | null = null;
+  let snapshot: FieldSnapshot | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const putBack = (digits: string | null): void => {
+    if (!field || !snapshot) return;
+    const el = field;
+    const state = restoredField(snapshot, digits);
+    setField(el, state);
+    // An IME may commit its composition after this keydown; put the field
+    // back once more after the current event has been fully processed.
+    setTimeout(() => {
+      if (el.value !== state.value && document.activeElement === el) setField(el, state);
+    }, 0);
+    field = null;
+    snapshot = null;
+  };
+
+  const apply = (actions: WedgeAction[]): void => {
+    for (const action of actions) {
+      switch (action.type) {
+        case 'snapshot':
+          field = textFieldOf(document.activeElement);
+          snapshot = field
+            ? {
+                value: field.value,
+                start: field.selectionStart ?? field.value.length,
+                end: field.selectionEnd ?? field.value.length,
+              }
+            : null;
+          break;
+        case 'release':
+          putBack(action.digits);
+          break;
+        case 'scan':
+          putBack(null);
+          onScan(action.barcode);
+          break;
+      }
+    }
+  };
+
+  const schedule = (): void => {
+    clearTimeout(timer);
+    const deadline = detector.deadline;
+    if (deadline === null) return;
+    const wait = Math.max(0, deadline - performance.now()) + 1;
+    timer = setTimeout(() => apply(detector.expire(performance.now())), wait);
+  };
+
+  const onKeydown = (event: KeyboardEvent): void => {
+    const modified = event.ctrlKey || event.altKey || event.metaKey;
+    const result = detector.feed({
+      code: modified ? '' : event.code,
+      key: event.key,
+      time: event.timeStamp,
+      repeat: event.repeat,
+    });
+    if (result.consume) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+    apply(result.actions);
+    schedule();
+  };
+
+  // While a burst is consumed, also refuse text insertion that arrives
+  // without a cancellable keydown (some IMEs).
+  const onBeforeInput = (event: Event): void => {
+    if (detector.consuming && event.cancelable) event.preventDefault();
+  };
+
+  target.addEventListener('keydown', onKeydown, true);
+  target.addEventListener('beforeinput', onBeforeInput, true);
+  return () => {
+    clearTimeout(timer);
+    target.removeEventListener('keydown', onKeydown, true);
+    target.removeEventListener('beforeinput', onBeforeInput, true);
+  };
+}
