@@ -12,10 +12,16 @@ use crate::error::{PosError, Result};
 use crate::ids::{DeviceId, StoreId};
 
 /// Migrations, named by date; append only.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "20261123_0001_foundation",
-    include_str!("../migrations/20261123_0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "20261123_0001_foundation",
+        include_str!("../migrations/20261123_0001_foundation.sql"),
+    ),
+    (
+        "20261123_0002_product_name_index",
+        include_str!("../migrations/20261123_0002_product_name_index.sql"),
+    ),
+];
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect())

@@ -133,39 +133,61 @@ pub const DEFAULT_SEARCH_LIMIT: u32 = 20;
 pub const MAX_SEARCH_LIMIT: u32 = 100;
 
 /// Search as a cashier types: pinyin initials prefix (`amxl`), barcode prefix (digits), or a
-/// part of the name or generic name (汉字). Best matches first: initials/barcode prefix hits,
-/// then shorter names.
+/// part of the name or generic name (汉字).
+///
+/// Letters and digits walk three indexes in order (name initials, generic-name initials,
+/// barcode) and stop as soon as `limit` products are found, so a one-letter query costs no more
+/// than a precise one. Other text scans the covering name index for a bounded number of
+/// candidates and ranks them: names starting with the text first, then shorter names.
 pub fn search(c: &Connection, query: &str, limit: Option<u32>) -> Result<Vec<Product>> {
     let q = query.trim().to_lowercase();
     let limit = limit
         .unwrap_or(DEFAULT_SEARCH_LIMIT)
-        .clamp(1, MAX_SEARCH_LIMIT);
+        .clamp(1, MAX_SEARCH_LIMIT) as usize;
     if q.is_empty() {
         return Ok(Vec::new());
     }
-    let products = if q.chars().all(|ch| ch.is_ascii_alphanumeric()) {
-        // Index range scans: `x >= q AND x < q + U+FFFF` is a prefix match that uses the index.
+    let mut ids: Vec<ProductId> = Vec::new();
+    if q.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+        // `x >= q AND x < q || U+FFFF` is a prefix match that walks the index in order.
         let upper = format!("{q}\u{ffff}");
-        let mut st = c.prepare_cached(&format!(
-            "SELECT {PRODUCT_COLUMNS} FROM product WHERE id IN (
-                 SELECT id FROM product WHERE name_initials >= ?1 AND name_initials < ?2
-                 UNION SELECT id FROM product WHERE generic_initials >= ?1 AND generic_initials < ?2
-                 UNION SELECT id FROM product WHERE barcode >= ?1 AND barcode < ?2)
-             ORDER BY (name_initials >= ?1 AND name_initials < ?2) DESC, length(name), name
-             LIMIT ?3"
-        ))?;
-        let rows = st.query_map((&q, &upper, limit), product_from_row)?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()?
+        for column in ["name_initials", "generic_initials", "barcode"] {
+            let mut st = c.prepare_cached(&format!(
+                "SELECT id FROM product WHERE {column} >= ?1 AND {column} < ?2 ORDER BY {column} LIMIT ?3"
+            ))?;
+            let found = st.query_map((&q, &upper, limit as i64), |r| r.get::<_, ProductId>(0))?;
+            for id in found {
+                let id = id?;
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            if ids.len() >= limit {
+                break;
+            }
+        }
+        ids.truncate(limit);
     } else {
-        let mut st = c.prepare_cached(&format!(
-            "SELECT {PRODUCT_COLUMNS} FROM product
-             WHERE instr(name, ?1) > 0 OR instr(generic_name, ?1) > 0
-             ORDER BY instr(name, ?1) = 1 DESC, length(name), name LIMIT ?2"
-        ))?;
-        let rows = st.query_map((query.trim(), limit), product_from_row)?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()?
-    };
-    Ok(products)
+        let text = query.trim();
+        let mut st = c.prepare_cached(
+            "SELECT id, name FROM product INDEXED BY product_names
+             WHERE instr(name, ?1) > 0 OR instr(generic_name, ?1) > 0 LIMIT ?2",
+        )?;
+        let mut found = st
+            .query_map((text, (limit * 10) as i64), |r| {
+                Ok((r.get::<_, ProductId>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        found.sort_by(|(_, a), (_, b)| {
+            (!a.starts_with(text), a.chars().count(), a).cmp(&(
+                !b.starts_with(text),
+                b.chars().count(),
+                b,
+            ))
+        });
+        ids = found.into_iter().take(limit).map(|(id, _)| id).collect();
+    }
+    ids.into_iter().map(|id| by_id(c, id)).collect()
 }
 
 pub fn count(c: &Connection) -> Result<i64> {
