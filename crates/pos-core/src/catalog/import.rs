@@ -6,10 +6,11 @@
 use std::collections::HashMap;
 
 use base64::Engine;
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{barcode, initials, split_allergens};
+use super::{barcode, initials, product_from_row, split_allergens, Product, PRODUCT_COLUMNS};
 use crate::clock::stamp;
 use crate::db::Tx;
 use crate::error::{ErrorCode, PosError, Result};
@@ -80,28 +81,9 @@ pub struct ImportReport {
     pub price_changes: u64,
 }
 
-/// One clean row, ready to write.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProductRow {
-    pub barcode: String,
-    pub name: String,
-    pub generic_name: String,
-    pub spec: String,
-    pub dosage_form: String,
-    pub manufacturer: String,
-    pub unit: String,
-    pub price: Money,
-    pub category: String,
-    pub rx: bool,
-    pub ephedrine: bool,
-    pub insurance: bool,
-    pub member_discount: bool,
-    pub points: bool,
-    pub follow_up: bool,
-    pub allergen_classes: Vec<String>,
-    pub days_of_supply: Option<u32>,
-    pub guidance: String,
-}
+/// One clean row, ready to write: a `Product` whose id is still nil. The id is minted when the
+/// row is written (or taken from the product with the same barcode).
+pub type ProductRow = Product;
 
 /// The columns and the header names accepted for each (English first, then Chinese).
 const COLUMNS: &[(&str, &[&str])] = &[
@@ -315,7 +297,8 @@ fn check_row(f: &Fields<'_>) -> std::result::Result<ProductRow, String> {
     if allergen_classes.iter().any(|a| a.chars().count() > 20) {
         return Err("过敏原类别太长：每项最多 20 个字".to_owned());
     }
-    Ok(ProductRow {
+    Ok(Product {
+        id: ProductId(uuid::Uuid::nil()),
         barcode,
         generic_name: text(field("generic_name"), "通用名", 60)?,
         spec: text(field("spec"), "规格", 40)?,
@@ -342,6 +325,38 @@ fn text(s: &str, label: &str, max: usize) -> std::result::Result<String, String>
         return Err(format!("{label}太长：最多 {max} 个字"));
     }
     Ok(s.to_owned())
+}
+
+/// Runs the product insert or update statement; both take the same 22 parameters in this order.
+fn execute_product(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    p: &Product,
+    now: &str,
+) -> rusqlite::Result<usize> {
+    stmt.execute(rusqlite::params![
+        p.id,
+        p.barcode,
+        p.name,
+        p.generic_name,
+        p.spec,
+        p.dosage_form,
+        p.manufacturer,
+        p.unit,
+        p.price.fen(),
+        p.category,
+        p.rx,
+        p.ephedrine,
+        p.insurance,
+        p.member_discount,
+        p.points,
+        p.follow_up,
+        p.allergen_classes.join("|"),
+        p.days_of_supply,
+        p.guidance,
+        initials(&p.name),
+        initials(&p.generic_name),
+        now,
+    ])
 }
 
 impl Parsed {
@@ -382,7 +397,10 @@ pub fn write(
     }
     let now = stamp(tx.clock.now());
     let total = parsed.rows.len() as u64;
-    let mut find = tx.prepare_cached("SELECT id, price_fen, name, generic_name, spec, dosage_form, manufacturer, unit, category, rx, ephedrine, insurance, member_discount, points, follow_up, allergen_classes, days_of_supply, guidance FROM product WHERE barcode = ?1")?;
+    let mut find = tx.prepare_cached(&format!(
+        "SELECT {PRODUCT_COLUMNS} FROM product WHERE barcode = ?1"
+    ))?;
+    // Insert and update take the same parameters (see `product_params`).
     let mut insert = tx.prepare_cached(
         "INSERT INTO product (id, barcode, name, generic_name, spec, dosage_form, manufacturer, unit,
             price_fen, category, rx, ephedrine, insurance, member_discount, points, follow_up,
@@ -390,10 +408,11 @@ pub fn write(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?22)",
     )?;
     let mut update = tx.prepare_cached(
-        "UPDATE product SET name = ?2, generic_name = ?3, spec = ?4, dosage_form = ?5, manufacturer = ?6,
-            unit = ?7, price_fen = ?8, category = ?9, rx = ?10, ephedrine = ?11, insurance = ?12,
-            member_discount = ?13, points = ?14, follow_up = ?15, allergen_classes = ?16,
-            days_of_supply = ?17, guidance = ?18, name_initials = ?19, generic_initials = ?20, updated_at = ?21
+        "UPDATE product SET barcode = ?2, name = ?3, generic_name = ?4, spec = ?5, dosage_form = ?6,
+            manufacturer = ?7, unit = ?8, price_fen = ?9, category = ?10, rx = ?11, ephedrine = ?12,
+            insurance = ?13, member_discount = ?14, points = ?15, follow_up = ?16,
+            allergen_classes = ?17, days_of_supply = ?18, guidance = ?19, name_initials = ?20,
+            generic_initials = ?21, updated_at = ?22
          WHERE id = ?1",
     )?;
     let mut history = tx.prepare_cached(
@@ -404,104 +423,42 @@ pub fn write(
         if i % 1000 == 0 {
             progress(i as u64, total);
         }
-        let allergens = row.allergen_classes.join("|");
         let existing = find
-            .query_row([&row.barcode], |r| {
-                let same = r.get::<_, String>(2)? == row.name
-                    && r.get::<_, String>(3)? == row.generic_name
-                    && r.get::<_, String>(4)? == row.spec
-                    && r.get::<_, String>(5)? == row.dosage_form
-                    && r.get::<_, String>(6)? == row.manufacturer
-                    && r.get::<_, String>(7)? == row.unit
-                    && r.get::<_, String>(8)? == row.category
-                    && r.get::<_, bool>(9)? == row.rx
-                    && r.get::<_, bool>(10)? == row.ephedrine
-                    && r.get::<_, bool>(11)? == row.insurance
-                    && r.get::<_, bool>(12)? == row.member_discount
-                    && r.get::<_, bool>(13)? == row.points
-                    && r.get::<_, bool>(14)? == row.follow_up
-                    && r.get::<_, String>(15)? == allergens
-                    && r.get::<_, Option<u32>>(16)? == row.days_of_supply
-                    && r.get::<_, String>(17)? == row.guidance;
-                Ok((r.get::<_, ProductId>(0)?, r.get::<_, i64>(1)?, same))
-            })
-            .ok();
-        let name_initials = initials(&row.name);
-        let generic_initials = initials(&row.generic_name);
-        match existing {
-            None => {
-                let id = ProductId::new(tx.clock);
-                insert.execute(rusqlite::params![
-                    id,
-                    row.barcode,
-                    row.name,
-                    row.generic_name,
-                    row.spec,
-                    row.dosage_form,
-                    row.manufacturer,
-                    row.unit,
-                    row.price.fen(),
-                    row.category,
-                    row.rx,
-                    row.ephedrine,
-                    row.insurance,
-                    row.member_discount,
-                    row.points,
-                    row.follow_up,
-                    allergens,
-                    row.days_of_supply,
-                    row.guidance,
-                    name_initials,
-                    generic_initials,
-                    now
-                ])?;
-                history.execute(rusqlite::params![
-                    id,
-                    None::<i64>,
-                    row.price.fen(),
-                    now,
-                    by,
-                    source
-                ])?;
-                report.created += 1;
+            .query_row([&row.barcode], product_from_row)
+            .optional()?;
+        let (id, old_price) = match &existing {
+            Some(old)
+                if *old
+                    == (Product {
+                        id: old.id,
+                        ..row.clone()
+                    }) =>
+            {
+                report.unchanged += 1;
+                continue;
             }
-            Some((_, old_price, true)) if old_price == row.price.fen() => report.unchanged += 1,
-            Some((id, old_price, _)) => {
-                update.execute(rusqlite::params![
-                    id,
-                    row.name,
-                    row.generic_name,
-                    row.spec,
-                    row.dosage_form,
-                    row.manufacturer,
-                    row.unit,
-                    row.price.fen(),
-                    row.category,
-                    row.rx,
-                    row.ephedrine,
-                    row.insurance,
-                    row.member_discount,
-                    row.points,
-                    row.follow_up,
-                    allergens,
-                    row.days_of_supply,
-                    row.guidance,
-                    name_initials,
-                    generic_initials,
-                    now
-                ])?;
-                if old_price != row.price.fen() {
-                    history.execute(rusqlite::params![
-                        id,
-                        old_price,
-                        row.price.fen(),
-                        now,
-                        by,
-                        source
-                    ])?;
-                    report.price_changes += 1;
-                }
-                report.updated += 1;
+            Some(old) => (old.id, Some(old.price.fen())),
+            None => (ProductId::new(tx.clock), None),
+        };
+        let product = Product { id, ..row.clone() };
+        if existing.is_some() {
+            execute_product(&mut update, &product, &now)?;
+            report.updated += 1;
+        } else {
+            execute_product(&mut insert, &product, &now)?;
+            report.created += 1;
+        }
+        if old_price != Some(product.price.fen()) {
+            history.execute(rusqlite::params![
+                id,
+                old_price,
+                product.price.fen(),
+                now,
+                by,
+                source
+            ])?;
+            if old_price.is_some() {
+                report.price_changes += 1;
             }
         }
     }
