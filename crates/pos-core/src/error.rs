@@ -52,6 +52,8 @@ pub enum ErrorCode {
     ImportRow,
     /// The database could not be opened, migrated or written.
     Storage,
+    /// Not a mainland China mobile number.
+    InvalidPhone,
 }
 
 impl ErrorCode {
@@ -79,6 +81,7 @@ impl ErrorCode {
             ErrorCode::ImportHasErrors => "IMPORT_HAS_ERRORS",
             ErrorCode::ImportRow => "IMPORT_ROW",
             ErrorCode::Storage => "STORAGE",
+            ErrorCode::InvalidPhone => "INVALID_PHONE",
         }
     }
 
@@ -106,6 +109,7 @@ impl ErrorCode {
         ErrorCode::ImportHasErrors,
         ErrorCode::ImportRow,
         ErrorCode::Storage,
+        ErrorCode::InvalidPhone,
     ];
 }
 
