@@ -61,6 +61,11 @@ fn tauri_driver() -> PathBuf {
 }
 
 fn start_driver() -> Driver {
+    start_driver_on(true)
+}
+
+/// `seed_demo`: fill the new store file with the demo pharmacy; otherwise it starts empty.
+fn start_driver_on(seed_demo: bool) -> Driver {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "no DISPLAY: run the end-to-end tests through scripts/test.sh (it uses xvfb-run)"
@@ -68,7 +73,8 @@ fn start_driver() -> Driver {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let native = free_port();
-    let child = Command::new(tauri_driver())
+    let mut command = Command::new(tauri_driver());
+    command
         .args([
             "--port",
             &port.to_string(),
@@ -76,7 +82,11 @@ fn start_driver() -> Driver {
             &native.to_string(),
         ])
         .env("PHARMAPOS_DB", dir.path().join("till.sqlite"))
-        .env("PHARMAPOS_SEED_DEMO", "1")
+        .env_remove("PHARMAPOS_SEED_DEMO");
+    if seed_demo {
+        command.env("PHARMAPOS_SEED_DEMO", "1");
+    }
+    let child = command
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
@@ -183,12 +193,12 @@ async fn screenshot(c: &Client, name: &str) {
 }
 
 async fn login(c: &Client, staff_no: &str, pin: &str) {
-    wait_for(c, "login-staff-no")
-        .await
-        .send_keys(staff_no)
-        .await
-        .unwrap();
-    wait_for(c, "login-pin").await.send_keys(pin).await.unwrap();
+    // The screen may prefill the staff number (after first run): replace whatever is there.
+    for (testid, text) in [("login-staff-no", staff_no), ("login-pin", pin)] {
+        let field = wait_for(c, testid).await;
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
     wait_for(c, "login-submit").await.click().await.unwrap();
 }
 
@@ -286,5 +296,50 @@ async fn wrong_pin_is_refused() {
         0,
         "still on the login screen"
     );
+    c.close().await.unwrap();
+}
+
+#[test]
+fn first_run_creates_the_first_manager_who_can_then_log_in() {
+    scenario(first_run);
+}
+
+async fn first_run() {
+    let driver = start_driver_on(false);
+    let c = connect(&driver).await;
+    wait_for(&c, "first-run-staff-no")
+        .await
+        .send_keys("9001")
+        .await
+        .unwrap();
+    wait_for(&c, "first-run-name")
+        .await
+        .send_keys("陈店长")
+        .await
+        .unwrap();
+    wait_for(&c, "first-run-pin")
+        .await
+        .send_keys("246810")
+        .await
+        .unwrap();
+    wait_for(&c, "first-run-pin-again")
+        .await
+        .send_keys("246810")
+        .await
+        .unwrap();
+    wait_for(&c, "first-run-submit")
+        .await
+        .click()
+        .await
+        .unwrap();
+    login(&c, "9001", "246810").await;
+    // A manager's home offers the manager screens; the top bar names the new manager.
+    wait_for(&c, "tab-settings").await;
+    let who = wait_for(&c, "topbar-staff")
+        .await
+        .prop("textContent")
+        .await
+        .unwrap();
+    assert!(who.unwrap_or_default().contains("陈店长"));
     c.close().await.unwrap();
 }
