@@ -4,7 +4,7 @@
 //! happen here and nowhere else. `commands!` below is the single list of commands; it also
 //! generates the TypeScript bindings (`ui/src/lib/bindings.ts`).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -702,9 +702,4 @@ impl Command for CartRemoveLine {
         ctx.store
             .write(|tx| cart::remove_line(tx, self.cart_id, self.line_id, me))
     }
-}
-
-/// Opens the API on a store file, for the shells.
-pub fn open(path: &std::path::Path, clock: Arc<dyn crate::clock::Clock>) -> Result<Api> {
-    Ok(Api::new(Store::open(path, clock)?))
 }

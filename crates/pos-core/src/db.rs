@@ -155,11 +155,6 @@ pub fn till_identity(c: &Connection) -> Result<TillIdentity> {
     )
 }
 
-/// Names of the embedded migrations, oldest first.
-pub fn migration_names() -> impl Iterator<Item = &'static str> {
-    MIGRATIONS.iter().map(|(n, _)| *n)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

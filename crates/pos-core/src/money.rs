@@ -48,10 +48,6 @@ impl Money {
         Money::round_half_up(self.0 * Decimal::from(quantity))
     }
 
-    pub fn is_negative(self) -> bool {
-        self.0.is_sign_negative() && !self.0.is_zero()
-    }
-
     /// Parses an amount typed by a person or read from a file: digits with at most two decimals,
     /// non-negative and at most `MAX_FEN`. Accepts a leading ¥ and surrounding spaces.
     pub fn parse_amount(text: &str) -> Result<Money, PosError> {
