@@ -192,14 +192,41 @@ async fn screenshot(c: &Client, name: &str) {
     std::fs::write(dir.join(name), png).unwrap();
 }
 
+/// Replaces whatever the field holds (the login screen may prefill the staff number) with `text`.
+async fn fill(c: &Client, testid: &str, text: &str) {
+    let field = wait_for(c, testid).await;
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(c: &Client, testid: &str) {
+    wait_for(c, testid).await.click().await.unwrap();
+}
+
 async fn login(c: &Client, staff_no: &str, pin: &str) {
-    // The screen may prefill the staff number (after first run): replace whatever is there.
-    for (testid, text) in [("login-staff-no", staff_no), ("login-pin", pin)] {
-        let field = wait_for(c, testid).await;
-        field.clear().await.unwrap();
-        field.send_keys(text).await.unwrap();
+    fill(c, "login-staff-no", staff_no).await;
+    fill(c, "login-pin", pin).await;
+    click(c, "login-submit").await;
+}
+
+/// What a keyboard-wedge scanner does: the digits and Enter in one burst, no pauses.
+async fn scan(input: &fantoccini::elements::Element, barcode: &str) {
+    input
+        .send_keys(&format!("{barcode}\u{E007}"))
+        .await
+        .unwrap();
+}
+
+/// Polls `attr` of the element until it equals `want` (10 s at most); returns the last value.
+async fn wait_attr(c: &Client, testid: &str, attr: &str, want: &str) -> Option<String> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let value = wait_for(c, testid).await.attr(attr).await.unwrap();
+        if value.as_deref() == Some(want) || Instant::now() > deadline {
+            return value;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    wait_for(c, "login-submit").await.click().await.unwrap();
 }
 
 #[test]
@@ -215,34 +242,12 @@ async fn cashier_scans_two_barcodes() {
     login(&c, "1001", "1111").await;
 
     let input = wait_for(&c, "scan-input").await;
-    // A keyboard-wedge scanner: 13 digits and Enter in one burst, no pauses.
-    input
-        .send_keys(&format!("{AMOXICILLIN}\u{E007}"))
-        .await
-        .unwrap();
+    scan(&input, AMOXICILLIN).await;
     wait_count(&c, "cart-line", 1).await;
-    input
-        .send_keys(&format!("{PARACETAMOL}\u{E007}"))
-        .await
-        .unwrap();
+    scan(&input, PARACETAMOL).await;
     wait_count(&c, "cart-line", 2).await;
-    input
-        .send_keys(&format!("{AMOXICILLIN}\u{E007}"))
-        .await
-        .unwrap();
-
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let total = loop {
-        let total = wait_for(&c, "cart-total")
-            .await
-            .attr("data-amount")
-            .await
-            .unwrap();
-        if total.as_deref() == Some("29.10") || Instant::now() > deadline {
-            break total;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    scan(&input, AMOXICILLIN).await;
+    let total = wait_attr(&c, "cart-total", "data-amount", "29.10").await;
     screenshot(&c, "cashier.png").await;
     assert_eq!(total.as_deref(), Some("29.10"), "12.80 × 2 + 3.50");
     let lines = c
@@ -307,31 +312,11 @@ fn first_run_creates_the_first_manager_who_can_then_log_in() {
 async fn first_run() {
     let driver = start_driver_on(false);
     let c = connect(&driver).await;
-    wait_for(&c, "first-run-staff-no")
-        .await
-        .send_keys("9001")
-        .await
-        .unwrap();
-    wait_for(&c, "first-run-name")
-        .await
-        .send_keys("陈店长")
-        .await
-        .unwrap();
-    wait_for(&c, "first-run-pin")
-        .await
-        .send_keys("246810")
-        .await
-        .unwrap();
-    wait_for(&c, "first-run-pin-again")
-        .await
-        .send_keys("246810")
-        .await
-        .unwrap();
-    wait_for(&c, "first-run-submit")
-        .await
-        .click()
-        .await
-        .unwrap();
+    fill(&c, "first-run-staff-no", "9001").await;
+    fill(&c, "first-run-name", "陈店长").await;
+    fill(&c, "first-run-pin", "246810").await;
+    fill(&c, "first-run-pin-again", "246810").await;
+    click(&c, "first-run-submit").await;
     login(&c, "9001", "246810").await;
     // A manager's home offers the manager screens; the top bar names the new manager.
     wait_for(&c, "tab-settings").await;

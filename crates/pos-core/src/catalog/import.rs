@@ -81,10 +81,6 @@ pub struct ImportReport {
     pub price_changes: u64,
 }
 
-/// One clean row, ready to write: a `Product` whose id is still nil. The id is minted when the
-/// row is written (or taken from the product with the same barcode).
-pub type ProductRow = Product;
-
 /// The columns and the header names accepted for each (English first, then Chinese).
 const COLUMNS: &[(&str, &[&str])] = &[
     ("barcode", &["barcode", "条码", "条形码", "商品条码"]),
@@ -121,7 +117,9 @@ const REQUIRED: &[&str] = &["barcode", "name", "price"];
 #[derive(Debug)]
 pub struct Parsed {
     pub encoding: &'static str,
-    pub rows: Vec<(u64, ProductRow)>,
+    /// Clean rows as products whose id is still nil: the id is minted when the row is written,
+    /// or taken from the product with the same barcode.
+    pub rows: Vec<(u64, Product)>,
     pub errors: Vec<ImportRowError>,
     pub total_rows: u64,
 }
@@ -270,7 +268,7 @@ impl<'a> Fields<'a> {
     }
 }
 
-fn check_row(f: &Fields<'_>) -> std::result::Result<ProductRow, String> {
+fn check_row(f: &Fields<'_>) -> std::result::Result<Product, String> {
     let field = |col: &str| f.get(col);
     let barcode = barcode::parse(field("barcode")).map_err(|e| e.message)?;
     let name = text(field("name"), "商品名称", 60)?;
@@ -426,39 +424,37 @@ pub fn write(
         let existing = find
             .query_row([&row.barcode], product_from_row)
             .optional()?;
-        let (id, old_price) = match &existing {
-            Some(old)
-                if *old
-                    == (Product {
-                        id: old.id,
-                        ..row.clone()
-                    }) =>
-            {
-                report.unchanged += 1;
-                continue;
+        let incoming = |id| Product { id, ..row.clone() };
+        // Every price a product has had goes to the history, starting with its first.
+        match existing {
+            Some(old) if old == incoming(old.id) => report.unchanged += 1,
+            Some(old) => {
+                execute_product(&mut update, &incoming(old.id), &now)?;
+                report.updated += 1;
+                if old.price != row.price {
+                    history.execute(rusqlite::params![
+                        old.id,
+                        old.price.fen(),
+                        row.price.fen(),
+                        now,
+                        by,
+                        source
+                    ])?;
+                    report.price_changes += 1;
+                }
             }
-            Some(old) => (old.id, Some(old.price.fen())),
-            None => (ProductId::new(tx.clock), None),
-        };
-        let product = Product { id, ..row.clone() };
-        if existing.is_some() {
-            execute_product(&mut update, &product, &now)?;
-            report.updated += 1;
-        } else {
-            execute_product(&mut insert, &product, &now)?;
-            report.created += 1;
-        }
-        if old_price != Some(product.price.fen()) {
-            history.execute(rusqlite::params![
-                id,
-                old_price,
-                product.price.fen(),
-                now,
-                by,
-                source
-            ])?;
-            if old_price.is_some() {
-                report.price_changes += 1;
+            None => {
+                let id = ProductId::new(tx.clock);
+                execute_product(&mut insert, &incoming(id), &now)?;
+                history.execute(rusqlite::params![
+                    id,
+                    None::<i64>,
+                    row.price.fen(),
+                    now,
+                    by,
+                    source
+                ])?;
+                report.created += 1;
             }
         }
     }

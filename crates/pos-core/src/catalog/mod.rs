@@ -178,13 +178,8 @@ pub fn search(c: &Connection, query: &str, limit: Option<u32>) -> Result<Vec<Pro
                 Ok((r.get::<_, ProductId>(0)?, r.get::<_, String>(1)?))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        found.sort_by(|(_, a), (_, b)| {
-            (!a.starts_with(text), a.chars().count(), a).cmp(&(
-                !b.starts_with(text),
-                b.chars().count(),
-                b,
-            ))
-        });
+        let rank = |name: &str| (!name.starts_with(text), name.chars().count());
+        found.sort_by(|(_, a), (_, b)| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
         ids = found.into_iter().take(limit).map(|(id, _)| id).collect();
     }
     ids.into_iter().map(|id| by_id(c, id)).collect()
