@@ -426,34 +426,30 @@ pub fn write(
             .optional()?;
         let incoming = |id| Product { id, ..row.clone() };
         // Every price a product has had goes to the history, starting with its first.
+        let mut record_price = |id: ProductId, old_fen: Option<i64>| {
+            history.execute(rusqlite::params![
+                id,
+                old_fen,
+                row.price.fen(),
+                now,
+                by,
+                source
+            ])
+        };
         match existing {
             Some(old) if old == incoming(old.id) => report.unchanged += 1,
             Some(old) => {
                 execute_product(&mut update, &incoming(old.id), &now)?;
                 report.updated += 1;
                 if old.price != row.price {
-                    history.execute(rusqlite::params![
-                        old.id,
-                        old.price.fen(),
-                        row.price.fen(),
-                        now,
-                        by,
-                        source
-                    ])?;
+                    record_price(old.id, Some(old.price.fen()))?;
                     report.price_changes += 1;
                 }
             }
             None => {
                 let id = ProductId::new(tx.clock);
                 execute_product(&mut insert, &incoming(id), &now)?;
-                history.execute(rusqlite::params![
-                    id,
-                    None::<i64>,
-                    row.price.fen(),
-                    now,
-                    by,
-                    source
-                ])?;
+                record_price(id, None)?;
                 report.created += 1;
             }
         }
