@@ -28,7 +28,26 @@ fn open_api() -> Result<Api, PosError> {
     if choice.demo || std::env::var_os("PHARMAPOS_SEED_DEMO").is_some() {
         pos_core::demo::seed(&store)?;
     }
-    Ok(Api::new(store))
+    Ok(Api::new(store).with_renderer(Arc::new(pos_receipt::PdfRenderer::new())))
+}
+
+/// Points expiry, nightly tier recompute and birthday coupons: at start-up, then every hour (each
+/// job does its work once per business day, so the hourly runs after the first cost nothing).
+fn start_housekeeping(store: pos_core::db::Store) {
+    std::thread::spawn(move || loop {
+        match pos_core::housekeeping::run(&store) {
+            Ok(r) if r.points_expired > 0 || r.tier_changes > 0 || r.birthday_coupons > 0 => {
+                eprintln!("PharmaPOS 日常维护：{r:?}")
+            }
+            Ok(_) => {}
+            Err(e) => eprintln!(
+                "PharmaPOS 日常维护失败：{}（{}）",
+                e.message,
+                e.code.as_str()
+            ),
+        }
+        std::thread::sleep(std::time::Duration::from_secs(3600));
+    });
 }
 
 fn main() {
@@ -40,6 +59,7 @@ fn main() {
         }
     };
     eprintln!("PharmaPOS: 数据库 {}", core.store().path().display());
+    start_housekeeping(core.store().clone());
     tauri::Builder::default()
         .manage(core)
         .invoke_handler(tauri::generate_handler![api])

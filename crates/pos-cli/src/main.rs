@@ -35,6 +35,15 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Fill a store file with N generated members (benchmarks, load tests): points, spend,
+    /// coupons. Seeds the demo pharmacy first when the file is new.
+    GenMembers {
+        count: u64,
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Write a generated catalog CSV of N realistic products (benchmarks, load tests).
     GenCatalog {
         count: usize,
@@ -48,6 +57,7 @@ fn main() {
     let code = match cli.command {
         Command::Api { db, seed_demo } => run_api(db, seed_demo),
         Command::Bindings { out, check } => bindings(out, check),
+        Command::GenMembers { count, db, seed } => gen_members(count, &db, seed),
         Command::GenCatalog { count, seed } => {
             let csv = pos_core::catalog::generate::csv(count, seed);
             std::io::stdout()
@@ -65,7 +75,7 @@ fn run_api(db: Option<PathBuf>, seed_demo: bool) -> i32 {
         if choice.demo || seed_demo {
             pos_core::demo::seed(&store)?;
         }
-        Ok(Api::new(store))
+        Ok(Api::new(store).with_renderer(Arc::new(pos_receipt::PdfRenderer::new())))
     }) {
         Ok(api) => api,
         Err(e) => {
@@ -118,6 +128,30 @@ fn answer_line(api: &Api, line: &str) -> serde_json::Value {
 
 fn failure(id: serde_json::Value, e: pos_core::PosError) -> serde_json::Value {
     serde_json::json!({ "id": id, "ok": false, "error": e })
+}
+
+fn gen_members(count: u64, db: &std::path::Path, seed: u64) -> i32 {
+    let result = Store::open(db, Arc::new(SystemClock)).and_then(|store| {
+        pos_core::demo::seed(&store)?;
+        let staff = store.read(pos_core::staff::list)?;
+        let owner = staff
+            .first()
+            .map(|s| s.id)
+            .ok_or_else(|| pos_core::PosError::storage("no staff"))?;
+        let today = store.clock().today();
+        pos_core::member::generate::populate(&store, count, seed, owner, today, |done| {
+            eprint!("\r{done}/{count}");
+        })?;
+        eprintln!();
+        Ok(())
+    });
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{}: {}", e.code.as_str(), e.message);
+            2
+        }
+    }
 }
 
 fn bindings(out: PathBuf, check: bool) -> i32 {

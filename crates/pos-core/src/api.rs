@@ -4,7 +4,8 @@
 //! happen here and nowhere else. `commands!` below is the single list of commands; it also
 //! generates the TypeScript bindings (`ui/src/lib/bindings.ts`).
 
-use std::sync::Mutex;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -14,8 +15,19 @@ use crate::cart::{self, Cart};
 use crate::catalog::import::{self, ImportReport, ImportSource};
 use crate::catalog::{self, Product};
 use crate::db::Store;
+use crate::documents::{NoRenderer, Renderer};
 use crate::error::{ErrorCode, PosError, Result};
-use crate::ids::{LineId, ProductId, SaleId};
+use crate::housekeeping::{self, HousekeepingReport};
+use crate::ids::{HealthItemId, LineId, MemberId, ProductId, SaleId, StaffId};
+use crate::member::consent::{self, ConsentScope};
+use crate::member::coupon::{self, Coupon, CouponKind, NewCoupon};
+use crate::member::health::{self, HealthChoices, HealthKind, HealthRecord};
+use crate::member::{
+    self, points, tier, FieldEdit, MemberChanges, MemberProfile, MemberSummary, NewMember,
+    Registration,
+};
+use crate::money::Money;
+use crate::rules::{self, BusinessRules};
 use crate::settings::{self, PharmacySettings};
 use crate::staff::{self, NewStaff, Role, Session, StaffInfo};
 
@@ -35,6 +47,8 @@ pub type ProgressSink<'a> = &'a (dyn Fn(ImportProgress) + Sync);
 pub struct Api {
     store: Store,
     session: Mutex<Option<Session>>,
+    renderer: Arc<dyn Renderer>,
+    exports_dir: PathBuf,
 }
 
 /// What a command runs with.
@@ -49,6 +63,10 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     fn me(&self) -> Result<&Session> {
         self.session.ok_or_else(not_logged_in)
+    }
+
+    fn my_id(&self) -> Result<StaffId> {
+        Ok(self.me()?.staff.id)
     }
 }
 
@@ -70,10 +88,29 @@ pub trait Command: DeserializeOwned + TS + 'static {
 
 impl Api {
     pub fn new(store: Store) -> Api {
+        let exports_dir = store
+            .path()
+            .parent()
+            .map(|d| d.join("exports"))
+            .unwrap_or_else(|| PathBuf::from("exports"));
         Api {
             store,
             session: Mutex::new(None),
+            renderer: Arc::new(NoRenderer),
+            exports_dir,
         }
+    }
+
+    /// Plugs in the PDF renderer (`pos-receipt`); without one, documents are refused.
+    pub fn with_renderer(mut self, renderer: Arc<dyn Renderer>) -> Api {
+        self.renderer = renderer;
+        self
+    }
+
+    /// Where exported files are written (default: `exports/` beside the store file).
+    pub fn with_exports_dir(mut self, dir: PathBuf) -> Api {
+        self.exports_dir = dir;
+        self
     }
 
     pub fn store(&self) -> &Store {
@@ -217,6 +254,8 @@ fn declared_name(decl: &str) -> String {
 
 fn collect_decls<T: TS + 'static>(decls: &mut Vec<String>) {
     T::visit_dependencies(&mut DeclCollector(decls));
+    // `Vec<T>` and `Option<T>` name their element type as a generic, not a dependency.
+    T::visit_generics(&mut DeclCollector(decls));
     if is_named::<T>() {
         decls.push(T::decl());
     }
@@ -267,6 +306,31 @@ commands!(
     CartAddProduct,
     CartSetQuantity,
     CartRemoveLine,
+    CartSetMember,
+    MemberFind,
+    NewMember,
+    MemberGet,
+    MemberUpdate,
+    MemberConfirm,
+    MemberEdits,
+    MemberPoints,
+    MemberCoupons,
+    MemberPurchases,
+    MemberHealthGet,
+    MemberHealthAdd,
+    MemberHealthRemove,
+    MemberHealthLog,
+    HealthChoicesGet,
+    MemberConsent,
+    MemberExportFile,
+    MemberAnonymize,
+    MemberTransferOwner,
+    PointsAdjust,
+    CouponIssue,
+    CouponsIssueTopSpenders,
+    RulesGet,
+    RulesUpdate,
+    HousekeepingRun,
 );
 
 // ---------------------------------------------------------------- setup and login
@@ -513,6 +577,7 @@ impl Command for ProductByBarcode {
 pub struct ProductSearch {
     pub query: String,
     #[serde(default)]
+    #[ts(optional)]
     pub limit: Option<u32>,
 }
 
@@ -612,7 +677,8 @@ impl Command for CartGet {
     const ROLES: &'static [Role] = SELLERS;
     type Output = Cart;
     fn run(self, ctx: &Ctx<'_>) -> Result<Cart> {
-        ctx.store.read(|c| cart::get(c, self.cart_id))
+        let today = ctx.store.clock().today();
+        ctx.store.read(|c| cart::get(c, self.cart_id, today))
     }
 }
 
@@ -701,5 +767,613 @@ impl Command for CartRemoveLine {
         let me = ctx.me()?.staff.id;
         ctx.store
             .write(|tx| cart::remove_line(tx, self.cart_id, self.line_id, me))
+    }
+}
+
+/// `cart_set_member`: attaches a member to the sale (or detaches with `null`) before payment.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CartSetMember {
+    pub cart_id: SaleId,
+    pub member_id: Option<MemberId>,
+}
+
+impl Command for CartSetMember {
+    const NAME: &'static str = "cart_set_member";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Cart;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Cart> {
+        ctx.store
+            .write(|tx| cart::set_member(tx, self.cart_id, self.member_id))
+    }
+}
+
+// ---------------------------------------------------------------- members
+
+/// `member_find`: full phone, last 4 digits, card number, name or pinyin initials.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberFind {
+    pub query: String,
+}
+
+impl Command for MemberFind {
+    const NAME: &'static str = "member_find";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Vec<MemberSummary>;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<MemberSummary>> {
+        let today = ctx.store.clock().today();
+        ctx.store.read(|c| member::find(c, &self.query, today))
+    }
+}
+
+/// `member_register`: phone + name + basic consent are enough. A phone that is registered
+/// already returns that member (`created: false`) instead of a duplicate.
+impl Command for NewMember {
+    const NAME: &'static str = "member_register";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Registration;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Registration> {
+        let me = ctx.my_id()?;
+        ctx.store.write(|tx| member::register(tx, me, self))
+    }
+}
+
+/// Only pharmacists and managers see a member's whole phone number.
+fn sees_whole_phone(session: &Session) -> bool {
+    session.staff.has(Role::Pharmacist) || session.staff.has(Role::Manager)
+}
+
+fn profile_for(ctx: &Ctx<'_>, c: &rusqlite::Connection, id: MemberId) -> Result<MemberProfile> {
+    let show = sees_whole_phone(ctx.me()?);
+    member::profile(c, id, ctx.store.clock().today(), show)
+}
+
+/// `member_get`: the member's basic file for the profile screen.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberGet {
+    pub member_id: MemberId,
+}
+
+impl Command for MemberGet {
+    const NAME: &'static str = "member_get";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = MemberProfile;
+    fn run(self, ctx: &Ctx<'_>) -> Result<MemberProfile> {
+        ctx.store.read(|c| profile_for(ctx, c, self.member_id))
+    }
+}
+
+/// `member_update`: field edits, each kept in the history (who, when, old → new).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberUpdate {
+    pub member_id: MemberId,
+    pub changes: MemberChanges,
+}
+
+impl Command for MemberUpdate {
+    const NAME: &'static str = "member_update";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = MemberProfile;
+    fn run(self, ctx: &Ctx<'_>) -> Result<MemberProfile> {
+        let me = ctx.my_id()?;
+        ctx.store.write(|tx| {
+            member::update(tx, me, self.member_id, self.changes)?;
+            profile_for(ctx, tx, self.member_id)
+        })
+    }
+}
+
+/// `member_confirm`: the member confirmed at the counter that the phone on file is right.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberConfirm {
+    pub member_id: MemberId,
+}
+
+impl Command for MemberConfirm {
+    const NAME: &'static str = "member_confirm";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = MemberSummary;
+    fn run(self, ctx: &Ctx<'_>) -> Result<MemberSummary> {
+        let me = ctx.my_id()?;
+        ctx.store.write(|tx| {
+            member::confirm(tx, me, self.member_id)?;
+            member::summary(tx, self.member_id, tx.clock.today())
+        })
+    }
+}
+
+/// `member_edits`: the edit history of the member file, newest first.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberEdits {
+    pub member_id: MemberId,
+}
+
+impl Command for MemberEdits {
+    const NAME: &'static str = "member_edits";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Vec<FieldEdit>;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<FieldEdit>> {
+        let mut edits = ctx
+            .store
+            .read(|c| member::field_history(c, self.member_id))?;
+        // Old and new phone numbers are masked for cashiers, like the phone itself.
+        if !sees_whole_phone(ctx.me()?) {
+            for e in edits.iter_mut().filter(|e| e.field == "phone") {
+                for v in [&mut e.old_value, &mut e.new_value].into_iter().flatten() {
+                    *v = member::phone::mask(v);
+                }
+            }
+        }
+        Ok(edits)
+    }
+}
+
+/// `member_points`: the points ledger, newest first, with the balance after each entry.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberPoints {
+    pub member_id: MemberId,
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+impl Command for MemberPoints {
+    const NAME: &'static str = "member_points";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Vec<points::PointsEntry>;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<points::PointsEntry>> {
+        ctx.store
+            .read(|c| points::history(c, self.member_id, self.limit.unwrap_or(200)))
+    }
+}
+
+/// `member_coupons`: every coupon of the member with its status, newest first.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberCoupons {
+    pub member_id: MemberId,
+}
+
+impl Command for MemberCoupons {
+    const NAME: &'static str = "member_coupons";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Vec<Coupon>;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<Coupon>> {
+        let today = ctx.store.clock().today();
+        ctx.store.read(|c| coupon::all_of(c, self.member_id, today))
+    }
+}
+
+/// `member_purchases`: the member's sales and returns (net), newest first.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberPurchases {
+    pub member_id: MemberId,
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+impl Command for MemberPurchases {
+    const NAME: &'static str = "member_purchases";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Vec<tier::SpendRecord>;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<tier::SpendRecord>> {
+        ctx.store
+            .read(|c| tier::purchases(c, self.member_id, self.limit.unwrap_or(200)))
+    }
+}
+
+/// The health part is for pharmacists and managers; a refused attempt is logged, then refused.
+fn health_access(ctx: &Ctx<'_>, member: MemberId) -> Result<StaffId> {
+    let me = ctx.me()?;
+    if !health::may_access(me) {
+        let id = me.staff.id;
+        ctx.store
+            .write(|tx| health::log_access(tx, id, member, "denied", None))?;
+        return Err(health::refused());
+    }
+    Ok(me.staff.id)
+}
+
+/// `member_health_get`: the health part (pharmacist or manager; every read is logged).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberHealthGet {
+    pub member_id: MemberId,
+}
+
+impl Command for MemberHealthGet {
+    const NAME: &'static str = "member_health_get";
+    const ROLES: &'static [Role] = &[];
+    type Output = HealthRecord;
+    fn run(self, ctx: &Ctx<'_>) -> Result<HealthRecord> {
+        let me = health_access(ctx, self.member_id)?;
+        ctx.store.write(|tx| {
+            member::summary(tx, self.member_id, tx.clock.today())?;
+            health::read(tx, me, self.member_id)
+        })
+    }
+}
+
+/// `member_health_add`: records an allergy, condition, medicine or special group.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberHealthAdd {
+    pub member_id: MemberId,
+    pub kind: HealthKind,
+    /// A class from `health_choices`, or `other` with a note.
+    pub code: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl Command for MemberHealthAdd {
+    const NAME: &'static str = "member_health_add";
+    const ROLES: &'static [Role] = &[];
+    type Output = HealthRecord;
+    fn run(self, ctx: &Ctx<'_>) -> Result<HealthRecord> {
+        let me = health_access(ctx, self.member_id)?;
+        ctx.store.write(|tx| {
+            member::require_active(tx, self.member_id)?;
+            health::add(tx, me, self.member_id, self.kind, &self.code, &self.note)?;
+            health::read(tx, me, self.member_id)
+        })
+    }
+}
+
+/// `member_health_remove`: removes an item explicitly (kept with who removed it).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberHealthRemove {
+    pub member_id: MemberId,
+    pub item_id: HealthItemId,
+}
+
+impl Command for MemberHealthRemove {
+    const NAME: &'static str = "member_health_remove";
+    const ROLES: &'static [Role] = &[];
+    type Output = HealthRecord;
+    fn run(self, ctx: &Ctx<'_>) -> Result<HealthRecord> {
+        let me = health_access(ctx, self.member_id)?;
+        ctx.store.write(|tx| {
+            let owner = health::remove(tx, me, self.item_id)?;
+            if owner != self.member_id {
+                return Err(PosError::new(
+                    ErrorCode::HealthItemNotFound,
+                    "这条健康信息不属于该会员，请刷新",
+                ));
+            }
+            health::read(tx, me, self.member_id)
+        })
+    }
+}
+
+/// `member_health_log`: who read or changed the member's health part (manager).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberHealthLog {
+    pub member_id: MemberId,
+}
+
+impl Command for MemberHealthLog {
+    const NAME: &'static str = "member_health_log";
+    const ROLES: &'static [Role] = &[Role::Manager];
+    type Output = Vec<health::AccessLogLine>;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<health::AccessLogLine>> {
+        ctx.store.read(|c| health::access_log(c, self.member_id))
+    }
+}
+
+/// `health_choices`: the controlled lists (allergen classes, conditions, groups).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct HealthChoicesGet {}
+
+impl Command for HealthChoicesGet {
+    const NAME: &'static str = "health_choices";
+    const ROLES: &'static [Role] = &[];
+    type Output = HealthChoices;
+    fn run(self, _ctx: &Ctx<'_>) -> Result<HealthChoices> {
+        Ok(health::choices())
+    }
+}
+
+/// `member_consent`: records a grant or withdrawal of health consent (or a renewed basic grant).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberConsent {
+    pub member_id: MemberId,
+    pub scope: ConsentScope,
+    pub grant: bool,
+    #[serde(default)]
+    #[ts(optional)]
+    pub notice_version: Option<String>,
+}
+
+impl Command for MemberConsent {
+    const NAME: &'static str = "member_consent";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = MemberProfile;
+    fn run(self, ctx: &Ctx<'_>) -> Result<MemberProfile> {
+        let me = ctx.my_id()?;
+        let notice = self
+            .notice_version
+            .unwrap_or_else(|| consent::CURRENT_NOTICE.to_owned());
+        ctx.store.write(|tx| {
+            member::require_active(tx, self.member_id)?;
+            consent::record(tx, self.member_id, self.scope, self.grant, &notice, me)?;
+            profile_for(ctx, tx, self.member_id)
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Json,
+    Pdf,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExportedFile {
+    pub path: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// `member_export`: the member's own data as JSON or PDF, written to the exports folder
+/// (pharmacist or manager; the health part's read is logged).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberExportFile {
+    pub member_id: MemberId,
+    pub format: ExportFormat,
+}
+
+impl Command for MemberExportFile {
+    const NAME: &'static str = "member_export";
+    const ROLES: &'static [Role] = &[Role::Pharmacist, Role::Manager];
+    type Output = ExportedFile;
+    fn run(self, ctx: &Ctx<'_>) -> Result<ExportedFile> {
+        let me = ctx.my_id()?;
+        let export = ctx.store.write(|tx| {
+            member::require_active(tx, self.member_id)?;
+            member::export::gather(tx, me, self.member_id, tx.clock.today())
+        })?;
+        let (bytes, ext) = match self.format {
+            ExportFormat::Json => (
+                serde_json::to_vec_pretty(&export).map_err(PosError::storage)?,
+                "json",
+            ),
+            ExportFormat::Pdf => (ctx.api.renderer.member_export_pdf(&export)?, "pdf"),
+        };
+        let when = ctx.store.clock().now().format("%Y%m%d-%H%M%S");
+        let path = ctx.api.exports_dir.join(format!(
+            "member-{}-{when}.{ext}",
+            export.profile.summary.card_no
+        ));
+        write_file(&path, &bytes)?;
+        Ok(ExportedFile {
+            path: path.to_string_lossy().into_owned(),
+            bytes: bytes.len() as u64,
+        })
+    }
+}
+
+/// Writes a whole file or reports, in Chinese, what went wrong and where.
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let fail = |e: std::io::Error| {
+        PosError::new(
+            ErrorCode::DocumentUnavailable,
+            format!(
+                "无法写入文件 {}：{e}；请检查磁盘空间和文件夹权限",
+                path.display()
+            ),
+        )
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    std::fs::write(path, bytes).map_err(fail)
+}
+
+/// `member_anonymize`: erases the member's personal data on request (manager, with a reason).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberAnonymize {
+    pub member_id: MemberId,
+    pub reason: String,
+}
+
+impl Command for MemberAnonymize {
+    const NAME: &'static str = "member_anonymize";
+    const ROLES: &'static [Role] = &[Role::Manager];
+    type Output = MemberSummary;
+    fn run(self, ctx: &Ctx<'_>) -> Result<MemberSummary> {
+        let me = ctx.my_id()?;
+        ctx.store.write(|tx| {
+            member::anonymize(tx, me, self.member_id, &self.reason)?;
+            member::summary(tx, self.member_id, tx.clock.today())
+        })
+    }
+}
+
+/// `member_transfer_owner`: hands every member a staff member owns to a colleague (manager).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberTransferOwner {
+    pub from_staff_id: StaffId,
+    pub to_staff_id: StaffId,
+}
+
+impl Command for MemberTransferOwner {
+    const NAME: &'static str = "member_transfer_owner";
+    const ROLES: &'static [Role] = &[Role::Manager];
+    type Output = u32;
+    fn run(self, ctx: &Ctx<'_>) -> Result<u32> {
+        let me = ctx.my_id()?;
+        ctx.store
+            .write(|tx| member::transfer_owner(tx, me, self.from_staff_id, self.to_staff_id))
+    }
+}
+
+/// `points_adjust`: a manager's correction of a member's points, with a reason.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct PointsAdjust {
+    pub member_id: MemberId,
+    /// Positive adds, negative takes away.
+    #[ts(type = "number")]
+    pub points: i64,
+    pub reason: String,
+}
+
+impl Command for PointsAdjust {
+    const NAME: &'static str = "points_adjust";
+    const ROLES: &'static [Role] = &[Role::Manager];
+    type Output = MemberSummary;
+    fn run(self, ctx: &Ctx<'_>) -> Result<MemberSummary> {
+        let me = ctx.my_id()?;
+        ctx.store.write(|tx| {
+            member::require_active(tx, self.member_id)?;
+            points::adjust(tx, self.member_id, self.points, &self.reason, me)?;
+            member::summary(tx, self.member_id, tx.clock.today())
+        })
+    }
+}
+
+/// `coupon_issue`: a manager gives a member a coupon by hand, with a reason.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CouponIssue {
+    pub member_id: MemberId,
+    pub face: Money,
+    pub min_spend: Money,
+    pub valid_days: u32,
+    pub reason: String,
+}
+
+impl Command for CouponIssue {
+    const NAME: &'static str = "coupon_issue";
+    const ROLES: &'static [Role] = &[Role::Manager];
+    type Output = Coupon;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Coupon> {
+        let me = ctx.my_id()?;
+        let reason = self.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 100 {
+            return Err(PosError::new(
+                ErrorCode::ReasonRequired,
+                "发券须写明原因（最多 100 字）",
+            ));
+        }
+        if !(1..=366).contains(&self.valid_days) {
+            return Err(PosError::invalid_field(
+                "valid_days",
+                "有效天数须为 1–366 天",
+            ));
+        }
+        ctx.store.write(|tx| {
+            member::require_active(tx, self.member_id)?;
+            let today = tx.clock.today();
+            let id = coupon::issue(
+                tx,
+                NewCoupon {
+                    member: self.member_id,
+                    kind: CouponKind::Manual,
+                    face: self.face,
+                    min_spend: self.min_spend,
+                    valid_from: today,
+                    valid_until: coupon::last_day_of_validity(today, self.valid_days),
+                    issue_key: None,
+                    reason,
+                    by: Some(me),
+                },
+            )?
+            .ok_or_else(|| PosError::storage("coupon not written"))?;
+            coupon::get(tx, id, today)
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TopSpenderIssue {
+    /// Members in class A (top 5 % by 12-month spend) and B (the next 15 %).
+    pub class_a: u32,
+    pub class_b: u32,
+    /// Coupons issued now (members who had this month's already are skipped).
+    pub issued: u32,
+}
+
+/// `coupons_issue_top_spenders`: this month's coupon for class A and B members (manager).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CouponsIssueTopSpenders {}
+
+impl Command for CouponsIssueTopSpenders {
+    const NAME: &'static str = "coupons_issue_top_spenders";
+    const ROLES: &'static [Role] = &[Role::Manager];
+    type Output = TopSpenderIssue;
+    fn run(self, ctx: &Ctx<'_>) -> Result<TopSpenderIssue> {
+        let me = ctx.my_id()?;
+        ctx.store.write(|tx| {
+            let (a, b, issued) = coupon::issue_top_spenders(tx, me)?;
+            Ok(TopSpenderIssue {
+                class_a: a,
+                class_b: b,
+                issued,
+            })
+        })
+    }
+}
+
+/// `rules_get`: the business rules in force (defaults of PRODUCT.md §4 unless changed).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct RulesGet {}
+
+impl Command for RulesGet {
+    const NAME: &'static str = "rules_get";
+    const ROLES: &'static [Role] = &[];
+    type Output = BusinessRules;
+    fn run(self, ctx: &Ctx<'_>) -> Result<BusinessRules> {
+        ctx.store.read(rules::get)
+    }
+}
+
+/// `rules_update`: a manager changes the business rules.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct RulesUpdate {
+    pub rules: BusinessRules,
+}
+
+impl Command for RulesUpdate {
+    const NAME: &'static str = "rules_update";
+    const ROLES: &'static [Role] = &[Role::Manager];
+    type Output = BusinessRules;
+    fn run(self, ctx: &Ctx<'_>) -> Result<BusinessRules> {
+        let me = ctx.my_id()?;
+        ctx.store.write(|tx| rules::update(tx, me, self.rules))
+    }
+}
+
+/// `housekeeping_run`: points expiry, nightly tier recompute, birthday coupons (idempotent).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct HousekeepingRun {}
+
+impl Command for HousekeepingRun {
+    const NAME: &'static str = "housekeeping_run";
+    const ROLES: &'static [Role] = &[Role::Manager];
+    type Output = HousekeepingReport;
+    fn run(self, ctx: &Ctx<'_>) -> Result<HousekeepingReport> {
+        housekeeping::run(ctx.store)
     }
 }

@@ -10,7 +10,8 @@ use crate::catalog::{self, Product};
 use crate::clock::stamp;
 use crate::db::Tx;
 use crate::error::{ErrorCode, PosError, Result};
-use crate::ids::{LineId, ProductId, SaleId, StaffId};
+use crate::ids::{LineId, MemberId, ProductId, SaleId, StaffId};
+use crate::member::{self, MemberSummary};
 use crate::money::Money;
 
 /// The largest quantity of one line; anything above is almost certainly a mis-scan.
@@ -41,6 +42,8 @@ pub struct Cart {
     pub item_count: u32,
     /// Σ line amounts
     pub total: Money,
+    /// The member the sale is for, attached at any time before payment.
+    pub member: Option<MemberSummary>,
 }
 
 /// Checks a quantity typed or sent by the UI: a whole number of packages in 1..=999.
@@ -77,14 +80,16 @@ pub fn open(tx: &Tx<'_>, staff: StaffId) -> Result<Cart> {
             id
         }
     };
-    get(tx, id)
+    get(tx, id, tx.clock.today())
 }
 
-pub fn get(c: &Connection, id: SaleId) -> Result<Cart> {
-    let opened_at: String = c
-        .query_row("SELECT opened_at FROM cart WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
+pub fn get(c: &Connection, id: SaleId, today: chrono::NaiveDate) -> Result<Cart> {
+    let (opened_at, member_id): (String, Option<MemberId>) = c
+        .query_row(
+            "SELECT opened_at, member_id FROM cart WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?
         .ok_or_else(cart_not_found)?;
     let mut st = c.prepare_cached(
@@ -112,9 +117,14 @@ pub fn get(c: &Connection, id: SaleId) -> Result<Cart> {
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let member = match member_id {
+        Some(m) => Some(member::summary(c, m, today)?),
+        None => None,
+    };
     Ok(Cart {
         id,
         opened_at,
+        member,
         item_count: lines.iter().map(|l| l.quantity).sum(),
         total: lines.iter().map(|l| l.amount).sum(),
         lines,
@@ -179,7 +189,7 @@ pub fn add(tx: &Tx<'_>, id: SaleId, product: &Product, quantity: u32, by: StaffI
             )?;
         }
     }
-    get(tx, id)
+    get(tx, id, tx.clock.today())
 }
 
 /// Scans a barcode into the cart.
@@ -197,7 +207,7 @@ pub fn set_quantity(tx: &Tx<'_>, id: SaleId, line: LineId, quantity: u32) -> Res
     if n == 0 {
         return Err(line_not_found());
     }
-    get(tx, id)
+    get(tx, id, tx.clock.today())
 }
 
 /// Removes a line; the row stays with who removed it and when (for the manager's review).
@@ -211,7 +221,17 @@ pub fn remove_line(tx: &Tx<'_>, id: SaleId, line: LineId, by: StaffId) -> Result
     if n == 0 {
         return Err(line_not_found());
     }
-    get(tx, id)
+    get(tx, id, tx.clock.today())
+}
+
+/// Attaches a member to the sale, or detaches with `None`; an anonymized member cannot be attached.
+pub fn set_member(tx: &Tx<'_>, id: SaleId, member: Option<MemberId>) -> Result<Cart> {
+    require_open(tx, id)?;
+    if let Some(m) = member {
+        member::require_active(tx, m)?;
+    }
+    tx.execute("UPDATE cart SET member_id = ?2 WHERE id = ?1", (id, member))?;
+    get(tx, id, tx.clock.today())
 }
 
 fn line_not_found() -> PosError {

@@ -21,6 +21,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261123_0002_product_name_index",
         include_str!("../migrations/20261123_0002_product_name_index.sql"),
     ),
+    (
+        "20261123_0003_members",
+        include_str!("../migrations/20261123_0003_members.sql"),
+    ),
 ];
 
 fn migrations() -> Migrations<'static> {

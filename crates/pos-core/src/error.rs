@@ -54,6 +54,40 @@ pub enum ErrorCode {
     Storage,
     /// Not a mainland China mobile number.
     InvalidPhone,
+    /// Business rules that do not make sense (tiers out of order, rates outside 0–1).
+    InvalidRules,
+    /// No member with this id, phone or card number.
+    MemberNotFound,
+    /// The phone number already belongs to another active member.
+    DuplicatePhone,
+    /// A member name that is empty or longer than 50 characters.
+    InvalidMemberName,
+    /// A birthday that is malformed, in the future or before 1900.
+    InvalidBirthday,
+    /// A member card number with wrong length, prefix or check digit.
+    InvalidCardNo,
+    /// A member search that is neither a phone, its last 4 digits, a card number, a name nor pinyin initials.
+    InvalidMemberQuery,
+    /// Registering without the member's basic consent, or withdrawing it without anonymizing.
+    ConsentRequired,
+    /// Recording health data without the member's separate health consent.
+    HealthConsentRequired,
+    /// The member was anonymized on request; the file can no longer be changed.
+    MemberAnonymized,
+    /// The coupon is used, expired, not yet valid or not the member's.
+    CouponNotAvailable,
+    /// More points asked for than the member has.
+    InsufficientPoints,
+    /// A points amount that is zero, not whole, or out of range.
+    InvalidPoints,
+    /// An adjustment, anonymization or approval that needs a written reason.
+    ReasonRequired,
+    /// No such health item, or it was already removed.
+    HealthItemNotFound,
+    /// A health item of an unknown kind or class, or with an over-long note.
+    InvalidHealthItem,
+    /// A PDF could not be produced or saved (no renderer, or the folder cannot be written).
+    DocumentUnavailable,
 }
 
 impl ErrorCode {
@@ -82,6 +116,23 @@ impl ErrorCode {
             ErrorCode::ImportRow => "IMPORT_ROW",
             ErrorCode::Storage => "STORAGE",
             ErrorCode::InvalidPhone => "INVALID_PHONE",
+            ErrorCode::InvalidRules => "INVALID_RULES",
+            ErrorCode::MemberNotFound => "MEMBER_NOT_FOUND",
+            ErrorCode::DuplicatePhone => "DUPLICATE_PHONE",
+            ErrorCode::InvalidMemberName => "INVALID_MEMBER_NAME",
+            ErrorCode::InvalidBirthday => "INVALID_BIRTHDAY",
+            ErrorCode::InvalidCardNo => "INVALID_CARD_NO",
+            ErrorCode::InvalidMemberQuery => "INVALID_MEMBER_QUERY",
+            ErrorCode::ConsentRequired => "CONSENT_REQUIRED",
+            ErrorCode::HealthConsentRequired => "HEALTH_CONSENT_REQUIRED",
+            ErrorCode::MemberAnonymized => "MEMBER_ANONYMIZED",
+            ErrorCode::CouponNotAvailable => "COUPON_NOT_AVAILABLE",
+            ErrorCode::InsufficientPoints => "INSUFFICIENT_POINTS",
+            ErrorCode::InvalidPoints => "INVALID_POINTS",
+            ErrorCode::ReasonRequired => "REASON_REQUIRED",
+            ErrorCode::HealthItemNotFound => "HEALTH_ITEM_NOT_FOUND",
+            ErrorCode::InvalidHealthItem => "INVALID_HEALTH_ITEM",
+            ErrorCode::DocumentUnavailable => "DOCUMENT_UNAVAILABLE",
         }
     }
 
@@ -110,6 +161,23 @@ impl ErrorCode {
         ErrorCode::ImportRow,
         ErrorCode::Storage,
         ErrorCode::InvalidPhone,
+        ErrorCode::InvalidRules,
+        ErrorCode::MemberNotFound,
+        ErrorCode::DuplicatePhone,
+        ErrorCode::InvalidMemberName,
+        ErrorCode::InvalidBirthday,
+        ErrorCode::InvalidCardNo,
+        ErrorCode::InvalidMemberQuery,
+        ErrorCode::ConsentRequired,
+        ErrorCode::HealthConsentRequired,
+        ErrorCode::MemberAnonymized,
+        ErrorCode::CouponNotAvailable,
+        ErrorCode::InsufficientPoints,
+        ErrorCode::InvalidPoints,
+        ErrorCode::ReasonRequired,
+        ErrorCode::HealthItemNotFound,
+        ErrorCode::InvalidHealthItem,
+        ErrorCode::DocumentUnavailable,
     ];
 }
 

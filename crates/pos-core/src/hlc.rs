@@ -3,8 +3,11 @@
 //! never goes backwards on one device even if the wall clock does, and it moves past every stamp
 //! this device has received.
 
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
+use crate::db::{till_identity, Tx};
+use crate::error::Result;
 use crate::ids::DeviceId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -50,6 +53,32 @@ impl Hlc {
             device: last.device,
         }
     }
+}
+
+/// The stamp for a local edit on this till, persisted in `hlc_state` inside the same transaction
+/// as the edit, so the next edit (even after a restart with the clock set back) is later.
+pub fn next(tx: &Tx<'_>) -> Result<Hlc> {
+    let device = till_identity(tx)?.device_id;
+    let last: Option<(i64, u32)> = tx
+        .query_row("SELECT wall_ms, counter FROM hlc_state", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let (wall_ms, counter) = last.unwrap_or((0, 0));
+    let stamp = Hlc::tick(
+        Hlc {
+            wall_ms,
+            counter,
+            device,
+        },
+        tx.clock.now().timestamp_millis(),
+    );
+    tx.execute(
+        "INSERT INTO hlc_state (singleton, wall_ms, counter) VALUES (1, ?1, ?2)
+         ON CONFLICT (singleton) DO UPDATE SET wall_ms = excluded.wall_ms, counter = excluded.counter",
+        (stamp.wall_ms, stamp.counter),
+    )?;
+    Ok(stamp)
 }
 
 #[cfg(test)]

@@ -72,7 +72,24 @@ id_type!(
     StoreId,
     /// A till (one SQLite file).
     DeviceId,
+    /// A member (会员).
+    MemberId,
+    /// An entry of the points ledger.
+    PointsEntryId,
+    /// A coupon issued to a member.
+    CouponId,
+    /// An item of a member's health part (an allergy, a condition, a medicine, a group).
+    HealthItemId,
+    /// A recorded edit of a member field, or a consent event.
+    EditId,
 );
+
+/// 64 random bits from the operating system, for numbers that must not be guessable or collide
+/// (member card numbers).
+pub fn random_u64() -> u64 {
+    let b = uuid::Uuid::new_v4().into_bytes();
+    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[9], b[10]])
+}
 
 fn new_v7(clock: &dyn Clock) -> uuid::Uuid {
     let ms = clock.now().timestamp_millis().max(0) as u64;

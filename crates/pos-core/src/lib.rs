@@ -9,12 +9,15 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod hlc;
+pub mod housekeeping;
 pub mod ids;
 pub mod member;
 pub mod money;
 pub mod outbox;
+pub mod rules;
 pub mod settings;
 pub mod staff;
 

@@ -1,7 +1,22 @@
-//! Receipt rendering. For now only the plain-text header every receipt starts with (the
-//! pharmacy's contact details); the printpdf and ESC/POS renderers arrive with checkout.
+//! Receipt and document rendering: PDF through printpdf, laid out by our own [`layout`] module
+//! (A4 pages, 80 mm and 58 mm thermal rolls) and set in an embedded Chinese font ([`fonts`]).
+//!
+//! The core decides what a document says; [`PdfRenderer`] plugs into it as
+//! `pos_core::documents::Renderer`, so pos-core never depends on printpdf. Today it renders the
+//! member data export; the sale receipt arrives with checkout, on the same layout code.
 
+pub mod fonts;
+pub mod layout;
+pub mod member_export;
+
+use std::sync::OnceLock;
+
+use pos_core::documents::Renderer;
+use pos_core::error::{ErrorCode, PosError, Result};
+use pos_core::member::export::MemberExport;
 use pos_core::settings::PharmacySettings;
+
+use fonts::Fonts;
 
 /// The receipt header lines: name, address, phone, licence number (PRODUCT.md §6).
 pub fn header_lines(p: &PharmacySettings) -> Vec<String> {
@@ -16,6 +31,53 @@ pub fn header_lines(p: &PharmacySettings) -> Vec<String> {
         lines.push(format!("药品经营许可证：{}", p.licence_no));
     }
     lines
+}
+
+/// Renders documents to PDF. The fonts are parsed on first use and kept: build one renderer and
+/// share it (it is `Send + Sync`).
+#[derive(Default)]
+pub struct PdfRenderer {
+    fonts: OnceLock<std::result::Result<Fonts, String>>,
+}
+
+impl PdfRenderer {
+    /// A renderer with the embedded font and the system CJK fonts found on this machine.
+    pub fn new() -> PdfRenderer {
+        PdfRenderer::default()
+    }
+
+    /// A renderer with the given fonts (tests choose their fallbacks).
+    pub fn with_fonts(fonts: Fonts) -> PdfRenderer {
+        PdfRenderer {
+            fonts: OnceLock::from(Ok(fonts)),
+        }
+    }
+
+    /// The fonts, parsed on first use.
+    pub fn fonts(&self) -> Result<&Fonts> {
+        self.fonts
+            .get_or_init(Fonts::embedded)
+            .as_ref()
+            .map_err(|e| failed(e))
+    }
+
+    /// The member export with what the PDF reports about itself (pages, missing characters).
+    pub fn member_export(&self, export: &MemberExport) -> Result<layout::Pdf> {
+        member_export::render(self.fonts()?, export).map_err(|e| failed(&e))
+    }
+}
+
+impl Renderer for PdfRenderer {
+    fn member_export_pdf(&self, export: &MemberExport) -> Result<Vec<u8>> {
+        Ok(self.member_export(export)?.bytes)
+    }
+}
+
+fn failed(detail: &str) -> PosError {
+    PosError::new(
+        ErrorCode::DocumentUnavailable,
+        format!("PDF 文档生成失败：{detail}；请重试，仍不行请联系技术支持"),
+    )
 }
 
 #[cfg(test)]
@@ -45,5 +107,11 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(header_lines(&bare), ["药店"]);
+    }
+
+    #[test]
+    fn the_renderer_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<PdfRenderer>();
     }
 }

@@ -1,0 +1,305 @@
+//! The business rules a fresh install ships with (PRODUCT.md §4, docs/business-rules.md): tiers,
+//! member days, coupons, points, 抹零, profile confirmation. All of them are settings a manager can
+//! change; they are stored as one JSON document and read with the defaults filled in, so a rule
+//! added later takes its default on an existing store.
+
+use rusqlite::{Connection, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::clock::stamp;
+use crate::db::Tx;
+use crate::error::{ErrorCode, PosError, Result};
+use crate::ids::StaffId;
+use crate::money::Money;
+use crate::outbox;
+
+/// 会员等级, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// 普通
+    Normal,
+    /// 银卡
+    Silver,
+    /// 金卡
+    Gold,
+    /// 钻石
+    Diamond,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 4] = [Tier::Normal, Tier::Silver, Tier::Gold, Tier::Diamond];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Normal => "normal",
+            Tier::Silver => "silver",
+            Tier::Gold => "gold",
+            Tier::Diamond => "diamond",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tier::Normal => "普通",
+            Tier::Silver => "银卡",
+            Tier::Gold => "金卡",
+            Tier::Diamond => "钻石",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Tier> {
+        Tier::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl rusqlite::types::ToSql for Tier {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+impl rusqlite::types::FromSql for Tier {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let s = v.as_str()?;
+        Tier::parse(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(s.into()))
+    }
+}
+
+/// One tier: from what trailing-365-day net spend, its discount rate and points multiplier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TierRule {
+    pub tier: Tier,
+    pub threshold: Money,
+    /// e.g. "0.95": line net = round(price × quantity × rate)
+    #[ts(type = "string")]
+    pub rate: Decimal,
+    /// e.g. "1.5": points earned = floor(base × multiplier)
+    #[ts(type = "string")]
+    pub multiplier: Decimal,
+}
+
+/// A kind of coupon a rule issues automatically: face value, minimum spend, validity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CouponRule {
+    pub face: Money,
+    pub min_spend: Money,
+    /// Days valid from issue (the birthday coupon ignores this: it is valid in the birthday month).
+    pub valid_days: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct BusinessRules {
+    /// Rule 1: the four tiers, lowest first.
+    pub tiers: Vec<TierRule>,
+    /// Rule 2: days of the month that are member days.
+    pub member_days: Vec<u32>,
+    #[ts(type = "string")]
+    pub member_day_rate: Decimal,
+    /// Rule 4: coupons.
+    pub new_member_coupon: CouponRule,
+    pub birthday_coupon: CouponRule,
+    pub top_spender_coupon: CouponRule,
+    /// Rule 5: points that make 1.00 yuan when redeemed.
+    pub points_per_yuan: u32,
+    /// Rule 5: at most this percent of the amount after the coupon may be paid with points.
+    pub points_cap_percent: u32,
+    /// Rule 6: 抹零 (round the amount due down to 0.10).
+    pub drop_small_change: bool,
+    /// Rule 9: points earned per yuan of eligible net, before the tier multiplier.
+    pub points_earned_per_yuan: u32,
+    /// Rule 12: follow-up days after the sale.
+    pub follow_up_days: Vec<u32>,
+    /// The cashier confirms the phone when the profile was last confirmed this many days ago.
+    pub confirm_profile_after_days: u32,
+    /// SYNC-DESIGN: offline redemption is capped per member per day (points).
+    pub daily_redeem_cap_points: u32,
+}
+
+impl Default for BusinessRules {
+    fn default() -> Self {
+        let d = |s: &str| s.parse::<Decimal>().expect("valid literal");
+        let m = |fen| Money::from_fen(fen);
+        BusinessRules {
+            tiers: vec![
+                TierRule {
+                    tier: Tier::Normal,
+                    threshold: m(0),
+                    rate: d("1.00"),
+                    multiplier: d("1.0"),
+                },
+                TierRule {
+                    tier: Tier::Silver,
+                    threshold: m(100_000),
+                    rate: d("0.98"),
+                    multiplier: d("1.2"),
+                },
+                TierRule {
+                    tier: Tier::Gold,
+                    threshold: m(300_000),
+                    rate: d("0.95"),
+                    multiplier: d("1.5"),
+                },
+                TierRule {
+                    tier: Tier::Diamond,
+                    threshold: m(800_000),
+                    rate: d("0.90"),
+                    multiplier: d("2.0"),
+                },
+            ],
+            member_days: vec![1, 11, 21],
+            member_day_rate: d("0.90"),
+            new_member_coupon: CouponRule {
+                face: m(300),
+                min_spend: m(0),
+                valid_days: 30,
+            },
+            birthday_coupon: CouponRule {
+                face: m(1000),
+                min_spend: m(5000),
+                valid_days: 0,
+            },
+            top_spender_coupon: CouponRule {
+                face: m(2000),
+                min_spend: m(10_000),
+                valid_days: 30,
+            },
+            points_per_yuan: 100,
+            points_cap_percent: 50,
+            drop_small_change: false,
+            points_earned_per_yuan: 1,
+            follow_up_days: vec![3, 7, 14, 28],
+            confirm_profile_after_days: 180,
+            daily_redeem_cap_points: 20_000,
+        }
+    }
+}
+
+impl BusinessRules {
+    /// The tier a trailing-365-day net spend earns.
+    pub fn tier_for(&self, spend: Money) -> Tier {
+        self.tiers
+            .iter()
+            .filter(|t| spend >= t.threshold)
+            .map(|t| t.tier)
+            .max()
+            .unwrap_or(Tier::Normal)
+    }
+
+    pub fn tier_rule(&self, tier: Tier) -> TierRule {
+        self.tiers
+            .iter()
+            .find(|t| t.tier == tier)
+            .cloned()
+            .unwrap_or(TierRule {
+                tier,
+                threshold: Money::ZERO,
+                rate: Decimal::ONE,
+                multiplier: Decimal::ONE,
+            })
+    }
+
+    /// Refuses rules that would make pricing meaningless.
+    pub fn validated(self) -> Result<Self> {
+        let bad = |msg: String| PosError::new(ErrorCode::InvalidRules, msg);
+        let mut seen: Vec<Tier> = self.tiers.iter().map(|t| t.tier).collect();
+        seen.sort();
+        if seen != Tier::ALL {
+            return Err(bad(
+                "四个会员等级（普通、银卡、金卡、钻石）须各设一次".into()
+            ));
+        }
+        let mut by_tier = self.tiers.clone();
+        by_tier.sort_by_key(|t| t.tier);
+        for w in by_tier.windows(2) {
+            if w[1].threshold <= w[0].threshold {
+                return Err(bad(format!(
+                    "{}的门槛须高于{}",
+                    w[1].tier.label(),
+                    w[0].tier.label()
+                )));
+            }
+        }
+        for t in &self.tiers {
+            if t.rate <= Decimal::ZERO || t.rate > Decimal::ONE {
+                return Err(bad(format!("{}折扣率须在 0 与 1 之间", t.tier.label())));
+            }
+            if t.multiplier < Decimal::ZERO || t.multiplier > Decimal::TEN {
+                return Err(bad(format!("{}积分倍数须在 0 与 10 之间", t.tier.label())));
+            }
+        }
+        if self.member_day_rate <= Decimal::ZERO || self.member_day_rate > Decimal::ONE {
+            return Err(bad("会员日折扣率须在 0 与 1 之间".into()));
+        }
+        if self.member_days.iter().any(|d| !(1..=31).contains(d)) {
+            return Err(bad("会员日须为每月 1–31 日".into()));
+        }
+        if self.points_per_yuan == 0 || self.points_cap_percent > 100 {
+            return Err(bad("积分抵现比例或上限不正确".into()));
+        }
+        Ok(self)
+    }
+}
+
+pub fn get(c: &Connection) -> Result<BusinessRules> {
+    let json: Option<String> = c
+        .query_row("SELECT rules FROM business_rules", [], |r| r.get(0))
+        .optional()?;
+    match json {
+        None => Ok(BusinessRules::default()),
+        Some(j) => serde_json::from_str(&j).map_err(PosError::storage),
+    }
+}
+
+/// Stores new rules (manager only; checked by the API) and tells headquarters.
+pub fn update(tx: &Tx<'_>, by: StaffId, rules: BusinessRules) -> Result<BusinessRules> {
+    let rules = rules.validated()?;
+    let json = serde_json::to_string(&rules).map_err(PosError::storage)?;
+    tx.execute(
+        "INSERT INTO business_rules (singleton, rules, updated_at, updated_by) VALUES (1, ?1, ?2, ?3)
+         ON CONFLICT (singleton) DO UPDATE SET rules = excluded.rules,
+           updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+        (&json, stamp(tx.clock.now()), by),
+    )?;
+    outbox::append(tx, "rules.updated", &rules)?;
+    Ok(rules)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_tiers_follow_the_thresholds() {
+        let r = BusinessRules::default();
+        for (fen, tier) in [
+            (0, Tier::Normal),
+            (99_999, Tier::Normal),
+            (100_000, Tier::Silver),
+            (299_999, Tier::Silver),
+            (300_000, Tier::Gold),
+            (800_000, Tier::Diamond),
+            (-500, Tier::Normal),
+        ] {
+            assert_eq!(r.tier_for(Money::from_fen(fen)), tier, "{fen}");
+        }
+        assert!(r.clone().validated().is_ok());
+    }
+
+    #[test]
+    fn missing_fields_take_their_defaults() {
+        let r: BusinessRules = serde_json::from_str(r#"{"drop_small_change": true}"#).unwrap();
+        assert!(r.drop_small_change);
+        assert_eq!(r.member_days, vec![1, 11, 21]);
+    }
+
+    #[test]
+    fn refuses_thresholds_out_of_order() {
+        let mut r = BusinessRules::default();
+        r.tiers[2].threshold = Money::from_fen(50_000);
+        assert_eq!(r.validated().unwrap_err().code, ErrorCode::InvalidRules);
+    }
+}
