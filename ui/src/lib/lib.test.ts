@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bytesToBase64 } from './base64';
 import { isApiError, toApiError } from './errors';
 import { yuan } from './money';
-import { tabsForRoles } from './roles';
+import { isManager, seesHealth, tabsForRoles } from './roles';
 import { serial } from './serial';
 import { isValidPin, looksLikeBarcode } from './validate';
 
@@ -31,11 +31,19 @@ describe('toApiError', () => {
 
 describe('tabsForRoles', () => {
   it('gives each role its screens, managers also selling', () => {
-    expect(tabsForRoles(['cashier'])).toEqual(['sale']);
-    expect(tabsForRoles(['pharmacist'])).toEqual(['pharmacist']);
-    expect(tabsForRoles(['manager'])).toEqual(['sale', 'settings', 'staff', 'catalog']);
-    expect(tabsForRoles(['pharmacist', 'cashier'])).toEqual(['sale', 'pharmacist']);
+    expect(tabsForRoles(['cashier'])).toEqual(['sale', 'members']);
+    expect(tabsForRoles(['pharmacist'])).toEqual(['pharmacist', 'members']);
+    expect(tabsForRoles(['manager'])).toEqual(['sale', 'members', 'settings', 'staff', 'catalog']);
+    expect(tabsForRoles(['pharmacist', 'cashier'])).toEqual(['sale', 'pharmacist', 'members']);
     expect(tabsForRoles([])).toEqual([]);
+  });
+
+  it('shows the health part to pharmacists and managers only', () => {
+    expect(seesHealth(['cashier'])).toBe(false);
+    expect(seesHealth(['pharmacist', 'cashier'])).toBe(true);
+    expect(seesHealth(['manager'])).toBe(true);
+    expect(isManager(['pharmacist'])).toBe(false);
+    expect(isManager(['manager', 'cashier'])).toBe(true);
   });
 });
 

@@ -2,16 +2,26 @@
 
 import type { Role } from './bindings';
 
-export type TabId = 'sale' | 'pharmacist' | 'settings' | 'staff' | 'catalog';
+export type TabId = 'sale' | 'members' | 'pharmacist' | 'settings' | 'staff' | 'catalog';
 
-const TAB_ORDER: readonly TabId[] = ['sale', 'pharmacist', 'settings', 'staff', 'catalog'];
+const TAB_ORDER: readonly TabId[] = ['sale', 'pharmacist', 'members', 'settings', 'staff', 'catalog'];
 
 const TABS_BY_ROLE: Record<Role, readonly TabId[]> = {
-  cashier: ['sale'],
-  pharmacist: ['pharmacist'],
+  // Everyone looks members up; what each role sees of a member is decided by the core.
+  cashier: ['sale', 'members'],
+  pharmacist: ['pharmacist', 'members'],
   // Managers can also sell.
-  manager: ['sale', 'settings', 'staff', 'catalog'],
+  manager: ['sale', 'members', 'settings', 'staff', 'catalog'],
 };
+
+/** Pharmacists and managers keep and read the health part of the member file (the core enforces it). */
+export function seesHealth(roles: readonly Role[]): boolean {
+  return roles.includes('pharmacist') || roles.includes('manager');
+}
+
+export function isManager(roles: readonly Role[]): boolean {
+  return roles.includes('manager');
+}
 
 /** The tabs allowed by the given roles, in a fixed order; the first one is the home screen. */
 export function tabsForRoles(roles: readonly Role[]): TabId[] {

@@ -13,7 +13,11 @@ export type Shortcut = {
 export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['F1'], action: 'shortcut.help' },
   { keys: ['F2'], action: 'shortcut.member' },
+  { keys: ['F3'], action: 'shortcut.register' },
   { keys: ['F4', '*'], action: 'shortcut.quantity' },
+  { keys: ['F6'], action: 'shortcut.profile' },
+  { keys: ['F7'], action: 'shortcut.confirmPhone' },
+  { keys: ['F8'], action: 'shortcut.detach' },
   { keys: ['Delete'], action: 'shortcut.delete' },
   { keys: ['↑', '↓'], action: 'shortcut.select' },
   { keys: ['Esc'], action: 'shortcut.escape' },
