@@ -120,6 +120,8 @@ CREATE TABLE points_entry (
     CHECK ((points > 0) = (expires_on IS NOT NULL))
 ) STRICT;
 CREATE INDEX points_entry_member ON points_entry (member_id, business_date);
+-- Covers a member's balance and open lots (the cashier's lookup) without touching the table.
+CREATE INDEX points_entry_standing ON points_entry (member_id, expires_on, points, at, id);
 CREATE INDEX points_entry_lots ON points_entry (expires_on) WHERE points > 0;
 CREATE INDEX points_entry_sale ON points_entry (sale_id) WHERE sale_id IS NOT NULL;
 
@@ -129,7 +131,7 @@ CREATE TABLE points_draw (
     points      INTEGER NOT NULL CHECK (points > 0),
     PRIMARY KEY (entry_id, lot_id)
 ) STRICT;
-CREATE INDEX points_draw_lot ON points_draw (lot_id);
+CREATE INDEX points_draw_lot ON points_draw (lot_id, points);
 
 CREATE TABLE coupon (
     id              TEXT PRIMARY KEY,

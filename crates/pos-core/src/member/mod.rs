@@ -355,9 +355,10 @@ fn summarize(
                 today - confirmed > Duration::days(i64::from(rules.confirm_profile_after_days))
             })
             .unwrap_or(true);
+    let (points_balance, points_expiring_this_year) = points::standing(c, m.id, today)?;
     Ok(MemberSummary {
-        points_balance: points::balance(c, m.id)?,
-        points_expiring_this_year: points::expiring_this_year(c, m.id, today)?,
+        points_balance,
+        points_expiring_this_year,
         coupons: if m.anonymized {
             vec![]
         } else {

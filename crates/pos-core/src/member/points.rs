@@ -135,17 +135,32 @@ pub fn open_lots(c: &Connection, member: MemberId) -> Result<Vec<Lot>> {
     Ok(lots.into_iter().filter(|l| l.left > 0).collect())
 }
 
-/// Points that will expire at the end of this calendar year (still usable until then).
-pub fn expiring_this_year(c: &Connection, member: MemberId, today: NaiveDate) -> Result<i64> {
+/// A member's balance and the points that expire at the end of this calendar year, in one read
+/// of the covering index (what every lookup result shows).
+pub fn standing(c: &Connection, member: MemberId, today: NaiveDate) -> Result<(i64, i64)> {
     let year_end = NaiveDate::from_ymd_opt(today.year(), 12, 31)
         .expect("31 December exists")
         .to_string();
     let today = today.to_string();
-    Ok(open_lots(c, member)?
-        .iter()
-        .filter(|l| l.expires_on >= today && l.expires_on <= year_end)
-        .map(|l| l.left)
-        .sum())
+    let mut st = c.prepare_cached(
+        "SELECT e.points, e.expires_on,
+                CASE WHEN e.points > 0
+                     THEN (SELECT coalesce(sum(d.points), 0) FROM points_draw d WHERE d.lot_id = e.id)
+                     ELSE 0 END
+         FROM points_entry e INDEXED BY points_entry_standing WHERE e.member_id = ?1",
+    )?;
+    let mut rows = st.query([member])?;
+    let (mut balance, mut expiring) = (0i64, 0i64);
+    while let Some(r) = rows.next()? {
+        let points: i64 = r.get(0)?;
+        balance += points;
+        if let Some(e) = r.get::<_, Option<String>>(1)? {
+            if e >= today && e <= year_end {
+                expiring += points - r.get::<_, i64>(2)?;
+            }
+        }
+    }
+    Ok((balance, expiring))
 }
 
 /// What an entry needs besides its points.
