@@ -170,28 +170,15 @@ pub struct Registration {
 
 /// Field changes; `None` leaves a field alone. An empty birthday clears it.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
+#[ts(optional_fields)]
 pub struct MemberChanges {
-    #[serde(default)]
-    #[ts(optional)]
     pub phone: Option<String>,
-    #[serde(default)]
-    #[ts(optional)]
     pub name: Option<String>,
-    #[serde(default)]
-    #[ts(optional)]
     pub gender: Option<Gender>,
-    #[serde(default)]
-    #[ts(optional)]
     pub birthday: Option<String>,
-    #[serde(default)]
-    #[ts(optional)]
     pub address: Option<String>,
-    #[serde(default)]
-    #[ts(optional)]
     pub occupation: Option<String>,
-    #[serde(default)]
-    #[ts(optional)]
     pub tags: Option<Vec<String>>,
 }
 
