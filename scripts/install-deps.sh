@@ -15,6 +15,8 @@ APT_PACKAGES=(
   curl ca-certificates
   # running and testing the desktop app, checking receipts
   xvfb xauth x11-utils imagemagick webkit2gtk-driver poppler-utils
+  # reading the receipt's bar code and QR code back in the receipt tests
+  zbar-tools
   # Chinese text on screen
   fonts-noto-cjk
 )

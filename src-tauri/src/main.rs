@@ -28,7 +28,9 @@ fn open_api() -> Result<Api, PosError> {
     if choice.demo || std::env::var_os("PHARMAPOS_SEED_DEMO").is_some() {
         pos_core::demo::seed(&store)?;
     }
-    Ok(Api::new(store).with_renderer(Arc::new(pos_receipt::PdfRenderer::new())))
+    Ok(Api::new(store)
+        .with_renderer(Arc::new(pos_receipt::PdfRenderer::new()))
+        .with_printer(Arc::new(pos_receipt::CupsPrinter::new())))
 }
 
 /// Points expiry, nightly tier recompute and birthday coupons: at start-up, then every hour (each

@@ -75,7 +75,9 @@ fn run_api(db: Option<PathBuf>, seed_demo: bool) -> i32 {
         if choice.demo || seed_demo {
             pos_core::demo::seed(&store)?;
         }
-        Ok(Api::new(store).with_renderer(Arc::new(pos_receipt::PdfRenderer::new())))
+        Ok(Api::new(store)
+            .with_renderer(Arc::new(pos_receipt::PdfRenderer::new()))
+            .with_printer(Arc::new(pos_receipt::CupsPrinter::new())))
     }) {
         Ok(api) => api,
         Err(e) => {

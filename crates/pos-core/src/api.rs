@@ -15,10 +15,10 @@ use crate::cart::{self, Cart};
 use crate::catalog::import::{self, ImportReport, ImportSource};
 use crate::catalog::{self, Product};
 use crate::db::Store;
-use crate::documents::{NoRenderer, Renderer};
+use crate::documents::{NoPrinter, NoRenderer, Printer, Renderer};
 use crate::error::{ErrorCode, PosError, Result};
 use crate::housekeeping::{self, HousekeepingReport};
-use crate::ids::{HealthItemId, LineId, MemberId, ProductId, SaleId, StaffId};
+use crate::ids::{CouponId, HealthItemId, LineId, MemberId, ProductId, SaleId, StaffId};
 use crate::member::consent::{self, ConsentScope};
 use crate::member::coupon::{self, Coupon, CouponKind, NewCoupon};
 use crate::member::health::{self, HealthChoices, HealthKind, HealthRecord};
@@ -27,7 +27,9 @@ use crate::member::{
     Registration,
 };
 use crate::money::Money;
+use crate::pricing::Tender;
 use crate::rules::{self, BusinessRules};
+use crate::sale::{self, returns, Sale};
 use crate::settings::{self, PharmacySettings};
 use crate::staff::{self, NewStaff, Role, Session, StaffInfo};
 
@@ -48,6 +50,7 @@ pub struct Api {
     store: Store,
     session: Mutex<Option<Session>>,
     renderer: Arc<dyn Renderer>,
+    printer: Arc<dyn Printer>,
     exports_dir: PathBuf,
 }
 
@@ -97,6 +100,7 @@ impl Api {
             store,
             session: Mutex::new(None),
             renderer: Arc::new(NoRenderer),
+            printer: Arc::new(NoPrinter),
             exports_dir,
         }
     }
@@ -104,6 +108,12 @@ impl Api {
     /// Plugs in the PDF renderer (`pos-receipt`); without one, documents are refused.
     pub fn with_renderer(mut self, renderer: Arc<dyn Renderer>) -> Api {
         self.renderer = renderer;
+        self
+    }
+
+    /// Plugs in the printer (CUPS `lp` in `pos-receipt`; tests use a stand-in at this edge).
+    pub fn with_printer(mut self, printer: Arc<dyn Printer>) -> Api {
+        self.printer = printer;
         self
     }
 
@@ -331,6 +341,25 @@ commands!(
     RulesGet,
     RulesUpdate,
     HousekeepingRun,
+    CartSetCoupon,
+    CartSetPoints,
+    CartOverridePrice,
+    CartSetGuidance,
+    CartHold,
+    CartHeldList,
+    CartRecall,
+    CartSetPrescription,
+    CartApproveRx,
+    CartSetEphedrineBuyer,
+    CartAckAllergy,
+    SalePay,
+    SaleGet,
+    SaleFind,
+    ReturnCreate,
+    ReturnGet,
+    ReceiptPrint,
+    TillSettingsGet,
+    TillSettingsUpdate,
 );
 
 // ---------------------------------------------------------------- setup and login
@@ -1375,5 +1404,558 @@ impl Command for HousekeepingRun {
     type Output = HousekeepingReport;
     fn run(self, ctx: &Ctx<'_>) -> Result<HousekeepingReport> {
         housekeeping::run(ctx.store)
+    }
+}
+
+// ---------------------------------------------------------------- checkout
+
+/// A colleague's staff number and PIN typed at the till to approve something (a manager for a
+/// price override or a return, a pharmacist for an Rx sale or an allergy warning).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Approver {
+    pub staff_no: String,
+    pub pin: String,
+}
+
+/// Checks an approver's credentials (wrong PINs count towards the lockout like a login) and role.
+fn approve(ctx: &Ctx<'_>, a: &Approver, role: Role) -> Result<StaffInfo> {
+    let s = staff::login(ctx.store, &a.staff_no, &a.pin)?;
+    if !s.staff.has(role) {
+        return Err(PosError::new(
+            ErrorCode::ApproverNotAuthorized,
+            format!(
+                "{}（{}）不是{}，不能批准；请{}输入本人工号和 PIN",
+                s.staff.name,
+                s.staff.staff_no,
+                role.label(),
+                role.label()
+            ),
+        ));
+    }
+    Ok(s.staff)
+}
+
+/// `cart_set_coupon`: the coupon for this sale (`null` removes it).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CartSetCoupon {
+    pub cart_id: SaleId,
+    pub coupon_id: Option<CouponId>,
+}
+
+impl Command for CartSetCoupon {
+    const NAME: &'static str = "cart_set_coupon";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Cart;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Cart> {
+        ctx.store
+            .write(|tx| cart::set_coupon(tx, self.cart_id, self.coupon_id))
+    }
+}
+
+/// `cart_set_points`: points the member wants to redeem (pricing caps it and shows the cap).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CartSetPoints {
+    pub cart_id: SaleId,
+    #[ts(type = "number")]
+    pub points: i64,
+}
+
+impl Command for CartSetPoints {
+    const NAME: &'static str = "cart_set_points";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Cart;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Cart> {
+        ctx.store
+            .write(|tx| cart::set_points(tx, self.cart_id, self.points))
+    }
+}
+
+/// `cart_override_price`: a manager's unit price for a line, approved with the manager's PIN.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CartOverridePrice {
+    pub cart_id: SaleId,
+    pub line_id: LineId,
+    /// `null` restores the catalog price.
+    pub unit_price: Option<Money>,
+    pub reason: String,
+    pub manager: Approver,
+}
+
+impl Command for CartOverridePrice {
+    const NAME: &'static str = "cart_override_price";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Cart;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Cart> {
+        ctx.store.read(|c| cart::require_open(c, self.cart_id))?;
+        let manager = approve(ctx, &self.manager, Role::Manager)?;
+        ctx.store.write(|tx| {
+            cart::override_price(
+                tx,
+                self.cart_id,
+                self.line_id,
+                self.unit_price,
+                &self.reason,
+                manager.id,
+            )
+        })
+    }
+}
+
+/// `cart_set_guidance`: the pharmacist's 用药指导 for a line (printed on the receipt).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CartSetGuidance {
+    pub cart_id: SaleId,
+    pub line_id: LineId,
+    pub guidance: String,
+}
+
+impl Command for CartSetGuidance {
+    const NAME: &'static str = "cart_set_guidance";
+    const ROLES: &'static [Role] = &[Role::Pharmacist];
+    type Output = Cart;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Cart> {
+        ctx.store
+            .write(|tx| cart::set_guidance(tx, self.cart_id, self.line_id, &self.guidance))
+    }
+}
+
+/// `cart_hold`: 挂单 — puts the sale aside; the next `cart_open` starts a new one.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CartHold {
+    pub cart_id: SaleId,
+}
+
+impl Command for CartHold {
+    const NAME: &'static str = "cart_hold";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Cart;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Cart> {
+        ctx.store.write(|tx| cart::hold(tx, self.cart_id))
+    }
+}
+
+/// `cart_held_list`: the held sales at this till.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CartHeldList {}
+
+impl Command for CartHeldList {
+    const NAME: &'static str = "cart_held_list";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Vec<cart::HeldCart>;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<cart::HeldCart>> {
+        ctx.store.read(cart::held)
+    }
+}
+
+/// `cart_recall`: 取单 — reopens a held sale (the current one is held first if it has lines).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CartRecall {
+    pub cart_id: SaleId,
+}
+
+impl Command for CartRecall {
+    const NAME: &'static str = "cart_recall";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Cart;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Cart> {
+        let me = ctx.my_id()?;
+        ctx.store.write(|tx| cart::recall(tx, self.cart_id, me))
+    }
+}
+
+/// `cart_set_prescription`: the prescription for the Rx lines (replacing one needs a new approval).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CartSetPrescription {
+    pub cart_id: SaleId,
+    pub prescription: cart::PrescriptionInput,
+}
+
+impl Command for CartSetPrescription {
+    const NAME: &'static str = "cart_set_prescription";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Cart;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Cart> {
+        let me = ctx.my_id()?;
+        ctx.store
+            .write(|tx| cart::set_prescription(tx, self.cart_id, self.prescription, me))
+    }
+}
+
+/// `cart_approve_rx`: a pharmacist approves the Rx lines with their own staff number and PIN.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CartApproveRx {
+    pub cart_id: SaleId,
+    pub pharmacist: Approver,
+}
+
+impl Command for CartApproveRx {
+    const NAME: &'static str = "cart_approve_rx";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Cart;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Cart> {
+        ctx.store.read(|c| cart::require_open(c, self.cart_id))?;
+        let pharmacist = approve(ctx, &self.pharmacist, Role::Pharmacist)?;
+        ctx.store
+            .write(|tx| cart::approve_rx(tx, self.cart_id, pharmacist.id))
+    }
+}
+
+/// `cart_set_ephedrine_buyer`: the buyer's name and resident ID number for the register.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CartSetEphedrineBuyer {
+    pub cart_id: SaleId,
+    pub buyer_name: String,
+    pub id_number: String,
+}
+
+impl Command for CartSetEphedrineBuyer {
+    const NAME: &'static str = "cart_set_ephedrine_buyer";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Cart;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Cart> {
+        let me = ctx.my_id()?;
+        ctx.store.write(|tx| {
+            cart::set_ephedrine_buyer(tx, self.cart_id, &self.buyer_name, &self.id_number, me)
+        })
+    }
+}
+
+/// `cart_ack_allergy`: a pharmacist acknowledges a line's allergy warning with their own PIN.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CartAckAllergy {
+    pub cart_id: SaleId,
+    pub line_id: LineId,
+    pub pharmacist: Approver,
+}
+
+impl Command for CartAckAllergy {
+    const NAME: &'static str = "cart_ack_allergy";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Cart;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Cart> {
+        ctx.store.read(|c| cart::require_open(c, self.cart_id))?;
+        let pharmacist = approve(ctx, &self.pharmacist, Role::Pharmacist)?;
+        ctx.store
+            .write(|tx| cart::acknowledge_allergy(tx, self.cart_id, self.line_id, pharmacist.id))
+    }
+}
+
+/// `sale_pay`: checks the gates and the tenders and commits the sale in one transaction.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SalePay {
+    pub cart_id: SaleId,
+    pub tenders: Vec<Tender>,
+}
+
+impl Command for SalePay {
+    const NAME: &'static str = "sale_pay";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Sale;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Sale> {
+        let me = ctx.my_id()?;
+        ctx.store
+            .write(|tx| sale::pay(tx, self.cart_id, &self.tenders, me))
+    }
+}
+
+/// `sale_get`: a committed sale by id.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SaleGet {
+    pub sale_id: SaleId,
+}
+
+impl Command for SaleGet {
+    const NAME: &'static str = "sale_get";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Sale;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Sale> {
+        ctx.store.read(|c| sale::get(c, self.sale_id))
+    }
+}
+
+/// `sale_find`: a committed sale by its receipt number (scanned from the receipt's code).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SaleFind {
+    pub receipt_no: String,
+}
+
+impl Command for SaleFind {
+    const NAME: &'static str = "sale_find";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Sale;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Sale> {
+        ctx.store.read(|c| {
+            let id = sale::by_receipt_no(c, &self.receipt_no)?;
+            sale::get(c, id)
+        })
+    }
+}
+
+/// `return_create`: a return of quality-problem goods, approved by a manager's PIN.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnCreate {
+    pub sale_id: SaleId,
+    pub lines: Vec<returns::ReturnLineInput>,
+    pub reason: returns::ReturnReason,
+    #[serde(default)]
+    pub note: String,
+    pub manager: Approver,
+}
+
+impl Command for ReturnCreate {
+    const NAME: &'static str = "return_create";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = returns::SaleReturn;
+    fn run(self, ctx: &Ctx<'_>) -> Result<returns::SaleReturn> {
+        let me = ctx.my_id()?;
+        ctx.store.read(|c| sale::get(c, self.sale_id).map(drop))?;
+        let manager = approve(ctx, &self.manager, Role::Manager)?;
+        ctx.store.write(|tx| {
+            returns::create(
+                tx,
+                self.sale_id,
+                &self.lines,
+                self.reason,
+                &self.note,
+                manager.id,
+                me,
+            )
+        })
+    }
+}
+
+/// `return_get`: a return by id.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnGet {
+    pub return_id: SaleId,
+}
+
+impl Command for ReturnGet {
+    const NAME: &'static str = "return_get";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = returns::SaleReturn;
+    fn run(self, ctx: &Ctx<'_>) -> Result<returns::SaleReturn> {
+        ctx.store.read(|c| returns::get(c, self.return_id))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum DocKind {
+    Sale,
+    Return,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PrintedReceipt {
+    /// The PDF, saved under `receipts/` beside the store file (always, printed or not).
+    pub path: String,
+    /// The printer queue it was sent to; `null` when saved only.
+    pub printer: Option<String>,
+    /// A copy: the receipt was printed or saved before (marked 重印).
+    pub reprint: bool,
+    pub paper_mm: u32,
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// `receipt_print`: renders a sale's or return's receipt (80 or 58 mm), saves the PDF, and sends
+/// it to the till's printer unless `save_only`. Every print after the first is marked 重印.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptPrint {
+    pub kind: DocKind,
+    pub id: SaleId,
+    /// Paper width; the till's setting when omitted.
+    #[serde(default)]
+    #[ts(optional)]
+    pub paper_mm: Option<u32>,
+    #[serde(default)]
+    pub save_only: bool,
+}
+
+impl Command for ReceiptPrint {
+    const NAME: &'static str = "receipt_print";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = PrintedReceipt;
+    fn run(self, ctx: &Ctx<'_>) -> Result<PrintedReceipt> {
+        let me = ctx.my_id()?;
+        let till = ctx.store.read(till_settings)?;
+        let paper = self.paper_mm.unwrap_or(till.paper_mm);
+        if paper != 80 && paper != 58 {
+            return Err(PosError::invalid_field(
+                "paper_mm",
+                "小票宽度只能是 80 或 58 毫米",
+            ));
+        }
+        let (receipt, copies) = ctx.store.read(|c| {
+            let copies: i64 = c.query_row(
+                "SELECT count(*) FROM receipt_print WHERE doc_id = ?1",
+                [self.id],
+                |r| r.get(0),
+            )?;
+            let pharmacy = settings::get(c)?;
+            let receipt = match self.kind {
+                DocKind::Sale => {
+                    sale::receipt::for_sale(pharmacy, &sale::get(c, self.id)?, copies > 0)
+                }
+                DocKind::Return => {
+                    sale::receipt::for_return(pharmacy, &returns::get(c, self.id)?, copies > 0)
+                }
+            };
+            Ok((receipt, copies))
+        })?;
+        let pdf = ctx.api.renderer.receipt_pdf(&receipt, paper)?;
+        let dir = ctx
+            .api
+            .exports_dir
+            .parent()
+            .map(|d| d.join("receipts"))
+            .unwrap_or_else(|| PathBuf::from("receipts"));
+        let name = if copies == 0 {
+            format!("{}.pdf", receipt.receipt_no)
+        } else {
+            format!("{}-copy{copies}.pdf", receipt.receipt_no)
+        };
+        let path = dir.join(name);
+        write_file(&path, &pdf)?;
+        let target = match (&till.printer, self.save_only) {
+            (Some(queue), false) => Some(queue.clone()),
+            _ => None,
+        };
+        // A print that failed is not a print: the next attempt is still the original.
+        if let Some(queue) = &target {
+            ctx.api
+                .printer
+                .print(queue, &path, &format!("小票 {}", receipt.receipt_no))
+                .map_err(|e| {
+                    e.with_details(serde_json::json!({
+                        "path": path.to_string_lossy(),
+                        "printer": queue,
+                    }))
+                })?;
+        }
+        ctx.store.write(|tx| {
+            tx.execute(
+                "INSERT INTO receipt_print (doc_id, at, by_staff, copy, width_mm, target) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                rusqlite::params![
+                    self.id,
+                    crate::clock::stamp(tx.clock.now()),
+                    me,
+                    copies,
+                    paper,
+                    target.clone().unwrap_or_else(|| path.to_string_lossy().into_owned()),
+                ],
+            )?;
+            Ok(())
+        })?;
+        Ok(PrintedReceipt {
+            path: path.to_string_lossy().into_owned(),
+            printer: target,
+            reprint: copies > 0,
+            paper_mm: paper,
+            bytes: pdf.len() as u64,
+        })
+    }
+}
+
+/// This till's own settings: its number in the store, its receipt printer and paper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TillSettings {
+    pub till_no: u32,
+    /// A CUPS queue name (`lpstat -p`); `null`: receipts are saved as PDF only.
+    pub printer: Option<String>,
+    pub paper_mm: u32,
+}
+
+fn till_settings(c: &rusqlite::Connection) -> Result<TillSettings> {
+    Ok(
+        c.query_row("SELECT till_no, printer, paper_mm FROM till", [], |r| {
+            Ok(TillSettings {
+                till_no: r.get(0)?,
+                printer: r.get(1)?,
+                paper_mm: r.get(2)?,
+            })
+        })?,
+    )
+}
+
+/// `till_settings_get`.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct TillSettingsGet {}
+
+impl Command for TillSettingsGet {
+    const NAME: &'static str = "till_settings_get";
+    const ROLES: &'static [Role] = &[];
+    type Output = TillSettings;
+    fn run(self, ctx: &Ctx<'_>) -> Result<TillSettings> {
+        ctx.store.read(till_settings)
+    }
+}
+
+/// `till_settings_update`: manager only.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct TillSettingsUpdate {
+    pub settings: TillSettings,
+}
+
+impl Command for TillSettingsUpdate {
+    const NAME: &'static str = "till_settings_update";
+    const ROLES: &'static [Role] = &[Role::Manager];
+    type Output = TillSettings;
+    fn run(self, ctx: &Ctx<'_>) -> Result<TillSettings> {
+        let s = self.settings;
+        if !(1..=99).contains(&s.till_no) {
+            return Err(PosError::invalid_field("till_no", "收银台号须为 1–99"));
+        }
+        if s.paper_mm != 80 && s.paper_mm != 58 {
+            return Err(PosError::invalid_field(
+                "paper_mm",
+                "小票宽度只能是 80 或 58 毫米",
+            ));
+        }
+        let printer = s
+            .printer
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
+        if let Some(p) = printer {
+            if p.len() > 64
+                || !p
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.@".contains(c))
+            {
+                return Err(PosError::invalid_field(
+                    "printer",
+                    "打印机名称只能包含字母、数字和 - _ . @（与 lpstat -p 显示的一致）",
+                ));
+            }
+        }
+        ctx.store.write(|tx| {
+            tx.execute(
+                "UPDATE till SET till_no = ?1, printer = ?2, paper_mm = ?3",
+                (s.till_no, printer, s.paper_mm),
+            )?;
+            till_settings(tx)
+        })
     }
 }

@@ -25,6 +25,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261123_0003_members",
         include_str!("../migrations/20261123_0003_members.sql"),
     ),
+    (
+        "20261123_0004_checkout",
+        include_str!("../migrations/20261123_0004_checkout.sql"),
+    ),
 ];
 
 fn migrations() -> Migrations<'static> {

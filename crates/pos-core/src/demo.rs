@@ -48,6 +48,43 @@ pub fn seed(store: &Store) -> Result<bool> {
             )?;
         }
         import::write(tx, &parsed, false, None, "demo-catalog.csv", |_, _| {})?;
+        seed_batches(tx)?;
         Ok(true)
     })
+}
+
+/// Demo stock: every product gets a batch (批号) expiring 14–30 months from today, and every
+/// fifth product also an older batch that expires within 5 months, so the till shows the
+/// first-expiring batch being sold first (FEFO).
+fn seed_batches(tx: &crate::db::Tx<'_>) -> Result<()> {
+    use chrono::Duration;
+    let today = tx.clock.today();
+    let ids: Vec<crate::ids::ProductId> = tx
+        .prepare("SELECT id FROM product ORDER BY barcode")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let received = crate::clock::stamp(tx.clock.now());
+    let mut insert = tx.prepare(
+        "INSERT INTO product_batch (product_id, batch_no, expires_on, received_at) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (i, id) in ids.iter().enumerate() {
+        let i = i as i64;
+        let expires = today + Duration::days(420 + (i * 37) % 480);
+        insert.execute((
+            id,
+            format!("{}{:04}", today.format("%y%m"), 1000 + i),
+            expires.to_string(),
+            &received,
+        ))?;
+        if i % 5 == 0 {
+            let soon = today + Duration::days(30 + (i * 11) % 120);
+            insert.execute((
+                id,
+                format!("{}{:04}", today.format("%y%m"), 5000 + i),
+                soon.to_string(),
+                &received,
+            ))?;
+        }
+    }
+    Ok(())
 }

@@ -1,14 +1,26 @@
 //! Printed and exported documents. The core decides what a document says (its model); turning it
 //! into PDF bytes is the job of `pos-receipt`, which the desktop and the CLI plug in through
-//! [`Renderer`] so that the core never depends on printpdf.
+//! [`Renderer`], and sending it to a printer is the job of a [`Printer`] (CUPS `lp` in
+//! `pos-receipt`), so that the core never depends on printpdf or runs other programs.
+
+use std::path::Path;
 
 use crate::error::{ErrorCode, PosError, Result};
 use crate::member::export::MemberExport;
+use crate::sale::receipt::Receipt;
 
 /// Renders document models to PDF.
 pub trait Renderer: Send + Sync {
     /// A member's data export as an A4 PDF.
     fn member_export_pdf(&self, export: &MemberExport) -> Result<Vec<u8>>;
+    /// A sale or return receipt on thermal paper `paper_mm` (80 or 58) wide, one page per receipt.
+    fn receipt_pdf(&self, receipt: &Receipt, paper_mm: u32) -> Result<Vec<u8>>;
+}
+
+/// Sends a rendered PDF to a printer queue.
+pub trait Printer: Send + Sync {
+    /// Prints `pdf` on `queue`; `title` names the job in the queue.
+    fn print(&self, queue: &str, pdf: &Path, title: &str) -> Result<()>;
 }
 
 /// What the core uses when nothing was plugged in: every document is refused with a clear error.
@@ -17,6 +29,21 @@ pub struct NoRenderer;
 impl Renderer for NoRenderer {
     fn member_export_pdf(&self, _: &MemberExport) -> Result<Vec<u8>> {
         Err(unavailable())
+    }
+    fn receipt_pdf(&self, _: &Receipt, _: u32) -> Result<Vec<u8>> {
+        Err(unavailable())
+    }
+}
+
+/// No printer plugged in: printing is refused (the PDF is still saved).
+pub struct NoPrinter;
+
+impl Printer for NoPrinter {
+    fn print(&self, queue: &str, _: &Path, _: &str) -> Result<()> {
+        Err(PosError::new(
+            ErrorCode::PrintFailed,
+            format!("此程序不能打印（打印机 {queue}）；小票已保存为 PDF"),
+        ))
     }
 }
 

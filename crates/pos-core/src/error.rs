@@ -88,6 +88,46 @@ pub enum ErrorCode {
     InvalidHealthItem,
     /// A PDF could not be produced or saved (no renderer, or the folder cannot be written).
     DocumentUnavailable,
+    /// The tenders add up to less than the amount due.
+    TenderShort,
+    /// A tender that is zero, a non-cash total above the amount due, or 医保 without a settlement number.
+    InvalidTender,
+    /// 医保 asked to pay more than the insurance-listed lines cost.
+    InsuranceOverCap,
+    /// The sale was paid already (a second Pay, a retried request); nothing was recorded again.
+    AlreadyPaid,
+    /// The cart is held (挂单); recall it first.
+    CartHeld,
+    /// Paying or holding a cart without lines.
+    EmptyCart,
+    /// A coupon or points on a sale without a member.
+    MemberRequired,
+    /// Every batch of the product on record has expired, or the line's batch expired since.
+    ExpiredStock,
+    /// Rx lines without a prescription record.
+    PrescriptionRequired,
+    /// Rx lines not (or no longer all) approved by a pharmacist.
+    RxApprovalRequired,
+    /// The staff number and PIN typed to approve belong to someone without the role needed.
+    ApproverNotAuthorized,
+    /// More than 2 packages of ephedrine-containing preparations in one sale.
+    EphedrineLimit,
+    /// Ephedrine-containing lines without the buyer's name and ID number.
+    EphedrineBuyerRequired,
+    /// A resident ID number with wrong length, date or GB 11643 check character.
+    InvalidIdNumber,
+    /// A line matches the member's allergies and no pharmacist has acknowledged it.
+    AllergyAckRequired,
+    /// No sale (or return) with that id or receipt number.
+    SaleNotFound,
+    /// The receipt is a return's; returns cannot be returned.
+    ReturnOfReturn,
+    /// Returning more of a line than is left to return, or a line not on the sale.
+    ReturnExceedsSale,
+    /// A return without a quality reason (or 'other' without a note).
+    ReturnReasonRequired,
+    /// The receipt could not be sent to the printer (the PDF is saved).
+    PrintFailed,
 }
 
 impl ErrorCode {
@@ -133,6 +173,26 @@ impl ErrorCode {
             ErrorCode::HealthItemNotFound => "HEALTH_ITEM_NOT_FOUND",
             ErrorCode::InvalidHealthItem => "INVALID_HEALTH_ITEM",
             ErrorCode::DocumentUnavailable => "DOCUMENT_UNAVAILABLE",
+            ErrorCode::TenderShort => "TENDER_SHORT",
+            ErrorCode::InvalidTender => "INVALID_TENDER",
+            ErrorCode::InsuranceOverCap => "INSURANCE_OVER_CAP",
+            ErrorCode::AlreadyPaid => "ALREADY_PAID",
+            ErrorCode::CartHeld => "CART_HELD",
+            ErrorCode::EmptyCart => "EMPTY_CART",
+            ErrorCode::MemberRequired => "MEMBER_REQUIRED",
+            ErrorCode::ExpiredStock => "EXPIRED_STOCK",
+            ErrorCode::PrescriptionRequired => "PRESCRIPTION_REQUIRED",
+            ErrorCode::RxApprovalRequired => "RX_APPROVAL_REQUIRED",
+            ErrorCode::ApproverNotAuthorized => "APPROVER_NOT_AUTHORIZED",
+            ErrorCode::EphedrineLimit => "EPHEDRINE_LIMIT",
+            ErrorCode::EphedrineBuyerRequired => "EPHEDRINE_BUYER_REQUIRED",
+            ErrorCode::InvalidIdNumber => "INVALID_ID_NUMBER",
+            ErrorCode::AllergyAckRequired => "ALLERGY_ACK_REQUIRED",
+            ErrorCode::SaleNotFound => "SALE_NOT_FOUND",
+            ErrorCode::ReturnOfReturn => "RETURN_OF_RETURN",
+            ErrorCode::ReturnExceedsSale => "RETURN_EXCEEDS_SALE",
+            ErrorCode::ReturnReasonRequired => "RETURN_REASON_REQUIRED",
+            ErrorCode::PrintFailed => "PRINT_FAILED",
         }
     }
 
@@ -178,6 +238,26 @@ impl ErrorCode {
         ErrorCode::HealthItemNotFound,
         ErrorCode::InvalidHealthItem,
         ErrorCode::DocumentUnavailable,
+        ErrorCode::TenderShort,
+        ErrorCode::InvalidTender,
+        ErrorCode::InsuranceOverCap,
+        ErrorCode::AlreadyPaid,
+        ErrorCode::CartHeld,
+        ErrorCode::EmptyCart,
+        ErrorCode::MemberRequired,
+        ErrorCode::ExpiredStock,
+        ErrorCode::PrescriptionRequired,
+        ErrorCode::RxApprovalRequired,
+        ErrorCode::ApproverNotAuthorized,
+        ErrorCode::EphedrineLimit,
+        ErrorCode::EphedrineBuyerRequired,
+        ErrorCode::InvalidIdNumber,
+        ErrorCode::AllergyAckRequired,
+        ErrorCode::SaleNotFound,
+        ErrorCode::ReturnOfReturn,
+        ErrorCode::ReturnExceedsSale,
+        ErrorCode::ReturnReasonRequired,
+        ErrorCode::PrintFailed,
     ];
 }
 

@@ -13,11 +13,14 @@ pub mod documents;
 pub mod error;
 pub mod hlc;
 pub mod housekeeping;
+pub mod id_card;
 pub mod ids;
 pub mod member;
 pub mod money;
 pub mod outbox;
+pub mod pricing;
 pub mod rules;
+pub mod sale;
 pub mod settings;
 pub mod staff;
 

@@ -22,7 +22,32 @@ fn member_export(bencher: Bencher, history: usize) {
     bencher.bench_local(|| renderer.member_export(divan::black_box(&export)).unwrap());
 }
 
-/// An 80 mm sale receipt of `lines` lines, shaped like the checkout one will be.
+/// The checkout receipt (`Renderer::receipt_pdf` from a `Receipt` value) at 80 mm: layout,
+/// bar code, QR code, font subset and PDF. Aim: under 20 ms for 5 lines.
+#[divan::bench(args = [5, 30])]
+fn receipt_pdf_80mm(bencher: Bencher, lines: usize) {
+    let renderer = PdfRenderer::new();
+    renderer.fonts().expect("fonts");
+    let receipt = common::receipt_model(lines);
+    bencher.bench_local(|| renderer.receipt(divan::black_box(&receipt), 80).unwrap());
+}
+
+#[divan::bench(args = [5])]
+fn receipt_pdf_58mm(bencher: Bencher, lines: usize) {
+    let renderer = PdfRenderer::new();
+    renderer.fonts().expect("fonts");
+    let receipt = common::receipt_model(lines);
+    bencher.bench_local(|| renderer.receipt(divan::black_box(&receipt), 58).unwrap());
+}
+
+/// The same receipt as ESC/POS bytes.
+#[divan::bench(args = [5])]
+fn receipt_escpos_80mm(bencher: Bencher, lines: usize) {
+    let receipt = common::receipt_model(lines);
+    bencher.bench_local(|| pos_receipt::receipt_escpos(divan::black_box(&receipt), 80));
+}
+
+/// The layout code alone on a receipt-shaped document (no bar codes), as before checkout.
 #[divan::bench(args = [3, 30])]
 fn receipt_80mm(bencher: Bencher, lines: usize) {
     let fonts = Fonts::embedded().expect("fonts");

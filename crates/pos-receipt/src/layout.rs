@@ -10,9 +10,9 @@
 use std::collections::BTreeSet;
 
 use printpdf::{
-    Color, FontId, Greyscale, Line, LineDashPattern, LinePoint, Mm, OffsetDateTime, Op,
-    PdfDocument, PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Pt,
-    TextItem, TextMatrix, TextRenderingMode,
+    Color, FontId, Greyscale, Line, LineDashPattern, LinePoint, Mm, OffsetDateTime, Op, PaintMode,
+    PdfDocument, PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Polygon,
+    PolygonRing, Pt, TextItem, TextMatrix, TextRenderingMode, WindingOrder,
 };
 
 use crate::fonts::{FaceIndex, Fonts};
@@ -258,10 +258,29 @@ struct RuleLine {
     rule: Rule,
 }
 
+/// A filled black rectangle (the modules of a bar code), in points from the top-left corner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Fill {
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
+}
+
+/// A rectangle in millimetres: `x` from the paper's left edge, `y` from the top of its block.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RectMm {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
 #[derive(Debug, Clone, Default)]
 struct Page {
     texts: Vec<TextLine>,
     rules: Vec<RuleLine>,
+    fills: Vec<Fill>,
 }
 
 /// A table header that is drawn again at the top of each new page until the table ends.
@@ -521,7 +540,13 @@ impl<'f> Document<'f> {
 
     /// Text across the printable width, wrapped.
     pub fn text(&mut self, text: &str, style: Style) {
-        let x0 = self.left();
+        self.text_indented(text, style, 0.0);
+    }
+
+    /// Text wrapped in the printable width less `indent_mm` on the left: every line of it is
+    /// indented (a note under a receipt line).
+    pub fn text_indented(&mut self, text: &str, style: Style, indent_mm: f32) {
+        let x0 = self.left() + mm(indent_mm).min(self.right() - self.left() - 1.0);
         let width = self.right() - x0;
         let lh = style.line_height();
         for (runs, w) in self.set_lines(text, style.size, width) {
@@ -638,6 +663,23 @@ impl<'f> Document<'f> {
         let y = self.y + height / 2.0;
         let (x1, x2) = (self.left(), self.right());
         self.current().rules.push(RuleLine { x1, x2, y, rule });
+        self.y += height;
+    }
+
+    /// A block `height_mm` tall of filled black rectangles (bar codes), placed on the paper by
+    /// the caller: `x` from the paper's left edge (so modules can sit on the printer's dot grid),
+    /// `y` from the top of the block. The cursor moves below the block.
+    pub fn filled(&mut self, height_mm: f32, rects: &[RectMm]) {
+        let height = mm(height_mm);
+        self.reserve(height);
+        let top = self.y;
+        let fills = rects.iter().map(|r| Fill {
+            x: mm(r.x),
+            y: top + mm(r.y),
+            w: mm(r.w),
+            h: mm(r.h),
+        });
+        self.current().fills.extend(fills);
         self.y += height;
     }
 
@@ -767,7 +809,36 @@ fn grey() -> Color {
 
 /// The drawing operations of one page; `height` turns top-down positions into PDF's bottom-up.
 fn page_ops(page: &Page, fonts: &[Option<FontId>], height: f32) -> Vec<Op> {
-    let mut ops = Vec::with_capacity(page.rules.len() * 4 + page.texts.len() * 4 + 8);
+    let mut ops = Vec::with_capacity(page.rules.len() * 4 + page.texts.len() * 4 + 10);
+    if !page.fills.is_empty() {
+        // One path for all rectangles, filled once (nonzero winding: their union): neighbouring
+        // modules merge without the hairline seams separate fills show when rasterised.
+        ops.push(Op::SetFillColor { col: black() });
+        let rings = page
+            .fills
+            .iter()
+            .map(|f| {
+                let (l, r) = (Pt(f.x), Pt(f.x + f.w));
+                let (t, b) = (Pt(height - f.y), Pt(height - f.y - f.h));
+                PolygonRing {
+                    points: [(l, t), (r, t), (r, b), (l, b)]
+                        .into_iter()
+                        .map(|(x, y)| LinePoint {
+                            p: Point { x, y },
+                            bezier: false,
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        ops.push(Op::DrawPolygon {
+            polygon: Polygon {
+                rings,
+                mode: PaintMode::Fill,
+                winding_order: WindingOrder::NonZero,
+            },
+        });
+    }
     for r in &page.rules {
         let (thickness, dash, colour) = match r.rule {
             Rule::Thin => (0.5, None, grey()),

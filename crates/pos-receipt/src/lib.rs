@@ -2,18 +2,29 @@
 //! (A4 pages, 80 mm and 58 mm thermal rolls) and set in an embedded Chinese font ([`fonts`]).
 //!
 //! The core decides what a document says; [`PdfRenderer`] plugs into it as
-//! `pos_core::documents::Renderer`, so pos-core never depends on printpdf. Today it renders the
-//! member data export; the sale receipt arrives with checkout, on the same layout code.
+//! `pos_core::documents::Renderer`, so pos-core never depends on printpdf. It renders the member
+//! data export (A4) and the sale and return receipts (80 mm and 58 mm rolls, [`receipt`]).
+//! [`escpos::receipt_escpos`] writes the same receipt as ESC/POS bytes for a thermal printer
+//! driven directly, and [`CupsPrinter`] is the `pos_core::documents::Printer` that sends a PDF
+//! to a CUPS queue with `lp`.
 
+pub mod codes;
+pub mod cups;
+pub mod escpos;
 pub mod fonts;
 pub mod layout;
 pub mod member_export;
+pub mod receipt;
+
+pub use cups::CupsPrinter;
+pub use escpos::receipt_escpos;
 
 use std::sync::OnceLock;
 
 use pos_core::documents::Renderer;
 use pos_core::error::{ErrorCode, PosError, Result};
 use pos_core::member::export::MemberExport;
+use pos_core::sale::receipt::Receipt;
 use pos_core::settings::PharmacySettings;
 
 use fonts::Fonts;
@@ -65,11 +76,20 @@ impl PdfRenderer {
     pub fn member_export(&self, export: &MemberExport) -> Result<layout::Pdf> {
         member_export::render(self.fonts()?, export).map_err(|e| failed(&e))
     }
+
+    /// A receipt on paper `paper_mm` wide (80 or 58) with what the PDF reports about itself.
+    pub fn receipt(&self, receipt: &Receipt, paper_mm: u32) -> Result<layout::Pdf> {
+        receipt::render(self.fonts()?, receipt, paper_mm).map_err(|e| failed(&e))
+    }
 }
 
 impl Renderer for PdfRenderer {
     fn member_export_pdf(&self, export: &MemberExport) -> Result<Vec<u8>> {
         Ok(self.member_export(export)?.bytes)
+    }
+
+    fn receipt_pdf(&self, receipt: &Receipt, paper_mm: u32) -> Result<Vec<u8>> {
+        Ok(self.receipt(receipt, paper_mm)?.bytes)
     }
 }
 

@@ -2,6 +2,8 @@
 
 export type AccessLogLine = { at: string, staff_id: StaffId, staff_name: string | null, action: string, item_id: HealthItemId | null, };
 
+export type Approver = { staff_no: string, pin: string, };
+
 export type BusinessRules = { 
 /**
  * Rule 1: the four tiers, lowest first.
@@ -44,39 +46,91 @@ confirm_profile_after_days: number,
  */
 daily_redeem_cap_points: number, };
 
-export type Cart = { id: SaleId, opened_at: string, lines: Array<CartLine>, 
+export type Cart = { id: SaleId, status: CartStatus, opened_at: string, held_at: string | null, lines: Array<CartLine>, 
 /**
  * Σ quantities
  */
 item_count: number, 
 /**
- * Σ line amounts
+ * Σ line amounts at catalog price
  */
 total: Money, 
 /**
  * The member the sale is for, attached at any time before payment.
  */
-member: MemberSummary | null, };
+member: MemberSummary | null, coupon_id: CouponId | null, points_asked: number, 
+/**
+ * What payment would charge now, line by line, with the rule behind each price.
+ */
+pricing: Pricing, gates: Gates, };
+
+export type CartAckAllergy = { cart_id: SaleId, line_id: LineId, pharmacist: Approver, };
 
 export type CartAddProduct = { cart_id: SaleId, product_id: ProductId, quantity: number | null, };
 
+export type CartApproveRx = { cart_id: SaleId, pharmacist: Approver, };
+
 export type CartGet = { cart_id: SaleId, };
 
-export type CartLine = { id: LineId, product_id: ProductId, barcode: string, name: string, spec: string, unit: string, unit_price: Money, quantity: number, 
+export type CartHeldList = Record<string, never>;
+
+export type CartHold = { cart_id: SaleId, };
+
+export type CartLine = { id: LineId, product_id: ProductId, barcode: string, name: string, spec: string, unit: string, 
+/**
+ * The catalog price when the line was added.
+ */
+unit_price: Money, quantity: number, 
 /**
  * unit price × quantity, before any member pricing
  */
-amount: Money, rx: boolean, ephedrine: boolean, };
+amount: Money, rx: boolean, ephedrine: boolean, insurance: boolean, member_discount: boolean, points: boolean, allergen_classes: Array<string>, 
+/**
+ * 批号 and its last day (FEFO: the batch that expires first among the unexpired).
+ */
+batch_no: string | null, batch_expires_on: string | null, 
+/**
+ * A manager's unit price, with who and why.
+ */
+override_price: Money | null, override_reason: string | null, 
+/**
+ * 用药指导 recorded by the pharmacist for this sale (printed on the receipt).
+ */
+guidance: string | null, 
+/**
+ * Allergen classes of this product that match the member's recorded allergies.
+ */
+allergy_conflict: Array<string>, allergy_acknowledged: boolean, };
 
 export type CartOpen = Record<string, never>;
+
+export type CartOverridePrice = { cart_id: SaleId, line_id: LineId, 
+/**
+ * `null` restores the catalog price.
+ */
+unit_price: Money | null, reason: string, manager: Approver, };
+
+export type CartRecall = { cart_id: SaleId, };
 
 export type CartRemoveLine = { cart_id: SaleId, line_id: LineId, };
 
 export type CartScan = { cart_id: SaleId, barcode: string, quantity: number | null, };
 
+export type CartSetCoupon = { cart_id: SaleId, coupon_id: CouponId | null, };
+
+export type CartSetEphedrineBuyer = { cart_id: SaleId, buyer_name: string, id_number: string, };
+
+export type CartSetGuidance = { cart_id: SaleId, line_id: LineId, guidance: string, };
+
 export type CartSetMember = { cart_id: SaleId, member_id: MemberId | null, };
 
+export type CartSetPoints = { cart_id: SaleId, points: number, };
+
+export type CartSetPrescription = { cart_id: SaleId, prescription: PrescriptionInput, };
+
 export type CartSetQuantity = { cart_id: SaleId, line_id: LineId, quantity: number, };
+
+export type CartStatus = "open" | "held" | "paid" | "voided";
 
 export type CatalogImport = { source: ImportSource, only_good_rows: boolean, };
 
@@ -88,11 +142,19 @@ export type ConsentScope = "basic" | "health";
 
 export type Coupon = { id: CouponId, member_id: MemberId, kind: CouponKind, face: Money, min_spend: Money, valid_from: string, valid_until: string, reason: string, issued_at: string, status: CouponStatus, used_in_sale: SaleId | null, };
 
+export type CouponApplied = { id: CouponId, face: Money, min_spend: Money, 
+/**
+ * Net of the discount-eligible lines, compared with the minimum.
+ */
+eligible_net: Money, deduction: Money, outcome: CouponOutcome, };
+
 export type CouponId = string;
 
 export type CouponIssue = { member_id: MemberId, face: Money, min_spend: Money, valid_days: number, reason: string, };
 
 export type CouponKind = "new_member" | "birthday" | "top_spender" | "manual";
+
+export type CouponOutcome = "applied" | "minimum_not_met" | "no_member";
 
 export type CouponRule = { face: Money, min_spend: Money, 
 /**
@@ -108,13 +170,49 @@ export type CreateFirstManager = { staff_no: string, name: string, pin: string, 
 
 export type CurrentSession = Record<string, never>;
 
-export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE";
+export type Discounts = { tier: Money, member_day: Money, 
+/**
+ * Manager overrides (list − override amount; negative when the price was raised).
+ */
+manual: Money, coupon: Money, points: Money, small_change: Money, };
+
+export type DocKind = "sale" | "return";
+
+export type EphedrineBuyer = { buyer_name: string, 
+/**
+ * 110105********002X
+ */
+id_masked: string, 
+/**
+ * Register lines with the same ID number in the last 30 days (repeated buying is flagged).
+ */
+recent_purchases: number, };
+
+export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED";
 
 export type ExportFormat = "json" | "pdf";
 
 export type ExportedFile = { path: string, bytes: number, };
 
 export type FieldEdit = { field: string, old_value: string | null, new_value: string | null, at: string, by_staff: StaffId, by_name: string | null, };
+
+export type Gates = { rx_required: boolean, prescription: PrescriptionView | null, 
+/**
+ * Every Rx line is covered by a pharmacist's approval.
+ */
+rx_approved: boolean, 
+/**
+ * Σ quantities of ephedrine-containing lines.
+ */
+ephedrine_quantity: number, ephedrine_buyer: EphedrineBuyer | null, 
+/**
+ * Lines whose allergen classes match the member's allergies and are not yet acknowledged.
+ */
+allergy_pending: Array<LineId>, 
+/**
+ * Stable codes of what still blocks payment, in the order to resolve them.
+ */
+blocked: Array<string>, };
 
 export type Gender = "unknown" | "female" | "male";
 
@@ -142,6 +240,8 @@ consent: boolean,
  */
 items: Array<HealthItem>, };
 
+export type HeldCart = { id: SaleId, held_at: string, opened_by_name: string | null, member_name: string | null, item_count: number, total: Money, };
+
 export type HousekeepingReport = { business_date: string, points_expired: number, members_with_expired_points: number, tier_changes: number, birthday_coupons: number, };
 
 export type HousekeepingRun = Record<string, never>;
@@ -167,6 +267,8 @@ line: number, barcode: string | null, code: ErrorCode, message: string, };
 export type ImportSource = { path: string | null, content_base64: string | null, };
 
 export type LineId = string;
+
+export type LineRule = "non_member" | "not_discountable" | "tier" | "member_day" | "override";
 
 export type Login = { staff_no: string, pin: string, };
 
@@ -308,6 +410,72 @@ export type PointsKind = "earn" | "redeem" | "expire" | "adjust" | "reverse";
 
 export type PosError = { code: ErrorCode, message: string, details?: unknown, };
 
+export type PrescriptionInput = { hospital: string, doctor: string, 
+/**
+ * YYYY-MM-DD
+ */
+prescribed_on: string, diagnosis: string, 
+/**
+ * A photo or scan of the prescription on this machine.
+ */
+image_path?: string, };
+
+export type PrescriptionView = { hospital: string, doctor: string, prescribed_on: string, diagnosis: string, image_path: string | null, approved_by: StaffId | null, approved_by_name: string | null, approved_at: string | null, };
+
+export type PricedLine = { line_id: LineId, 
+/**
+ * Catalog price × quantity.
+ */
+list_amount: Money, rule: LineRule, 
+/**
+ * The rate applied to the list amount ("1" when none).
+ */
+rate: string, 
+/**
+ * After the rate (or the override): round(list × rate).
+ */
+net: Money, coupon_share: Money, points_share: Money, small_change_share: Money, 
+/**
+ * What the line finally costs: net − its shares. Receipts, returns, points use this.
+ */
+final_net: Money, points_eligible: boolean, insurance: boolean, };
+
+export type Pricing = { lines: Array<PricedLine>, 
+/**
+ * Σ list amounts.
+ */
+subtotal: Money, discounts: Discounts, member_day: boolean, coupon: CouponApplied | null, 
+/**
+ * Points the cashier asked to redeem.
+ */
+points_asked: number, 
+/**
+ * The most points this sale can take (rule 5 cap, balance, daily cap).
+ */
+points_max: number, points_used: number, 
+/**
+ * The amount to pay: Σ final nets.
+ */
+payable: Money, 
+/**
+ * The most 医保 may pay: Σ final nets of insurance-listed lines (rule 8).
+ */
+insurance_cap: Money, };
+
+export type PrintedReceipt = { 
+/**
+ * The PDF, saved under `receipts/` beside the store file (always, printed or not).
+ */
+path: string, 
+/**
+ * The printer queue it was sent to; `null` when saved only.
+ */
+printer: string | null, 
+/**
+ * A copy: the receipt was printed or saved before (marked 重印).
+ */
+reprint: boolean, paper_mm: number, bytes: number, };
+
 export type Product = { id: ProductId, barcode: string, 
 /**
  * 商品名称, as printed on the box
@@ -376,6 +544,14 @@ export type ProductId = string;
 
 export type ProductSearch = { query: string, limit?: number, };
 
+export type ReceiptPrint = { kind: DocKind, id: SaleId, 
+/**
+ * Paper width; the till's setting when omitted.
+ */
+paper_mm?: number, save_only: boolean, };
+
+export type Refund = { kind: TenderKind, amount: Money, };
+
 export type Registration = { member: MemberSummary, 
 /**
  * `false`: the phone was registered already and that member is returned instead.
@@ -386,13 +562,57 @@ created: boolean,
  */
 coupon: Coupon | null, };
 
+export type ReturnCreate = { sale_id: SaleId, lines: Array<ReturnLineInput>, reason: ReturnReason, note: string, manager: Approver, };
+
+export type ReturnGet = { return_id: SaleId, };
+
+export type ReturnLine = { sale_line_id: LineId, name: string, spec: string, batch_no: string | null, quantity: number, refund: Money, };
+
+export type ReturnLineInput = { sale_line_id: LineId, quantity: number, };
+
+export type ReturnReason = "damaged" | "spoiled" | "expired" | "wrong_batch" | "other_quality";
+
 export type Role = "cashier" | "pharmacist" | "manager";
 
 export type RulesGet = Record<string, never>;
 
 export type RulesUpdate = { rules: BusinessRules, };
 
+export type Sale = { id: SaleId, receipt_no: string, business_date: string, at: string, cashier_id: StaffId, cashier_name: string | null, member: SaleMember | null, lines: Array<SaleLine>, payments: Array<Tender>, subtotal: Money, discounts: Discounts, payable: Money, tendered: Money, change: Money, insurance: Money, points_used: number, points_earned: number, 
+/**
+ * The member's points balance right after this sale (what its receipt prints).
+ */
+points_balance: number | null, rx_reviewed_by: StaffId | null, rx_reviewed_by_name: string | null, 
+/**
+ * Returns made against this sale, by receipt number.
+ */
+returns: Array<string>, };
+
+export type SaleFind = { receipt_no: string, };
+
+export type SaleGet = { sale_id: SaleId, };
+
 export type SaleId = string;
+
+export type SaleLine = { id: LineId, product_id: ProductId, barcode: string, name: string, spec: string, unit: string, batch_no: string | null, batch_expires_on: string | null, unit_price: Money, quantity: number, list_amount: Money, rule: LineRule, net: Money, coupon_share: Money, points_share: Money, small_change_share: Money, final_net: Money, rx: boolean, ephedrine: boolean, insurance: boolean, points_eligible: boolean, guidance: string | null, 
+/**
+ * Quantity already returned.
+ */
+returned_quantity: number, };
+
+export type SaleMember = { id: MemberId, card_no: string, name: string, phone_masked: string, 
+/**
+ * The tier the sale was priced at.
+ */
+tier: Tier, };
+
+export type SalePay = { cart_id: SaleId, tenders: Array<Tender>, };
+
+export type SaleReturn = { id: SaleId, receipt_no: string, sale_id: SaleId, sale_receipt_no: string, at: string, business_date: string, cashier_id: StaffId, cashier_name: string | null, approved_by: StaffId, approved_by_name: string | null, reason: ReturnReason, reason_note: string, lines: Array<ReturnLine>, refunds: Array<Refund>, refund: Money, points_taken_back: number, points_given_back: number, 
+/**
+ * This return completes the sale: everything sold has now been returned.
+ */
+full: boolean, member_card_no: string | null, member_phone_masked: string | null, points_balance: number | null, };
 
 export type Session = { staff: StaffInfo, logged_in_at: string, };
 
@@ -422,6 +642,14 @@ export type StaffInfo = { id: StaffId, staff_no: string, name: string, roles: Ar
 
 export type StaffList = Record<string, never>;
 
+export type Tender = { kind: TenderKind, amount: Money, 
+/**
+ * 医保结算单号 (required for 医保; ignored otherwise).
+ */
+settlement_no?: string, };
+
+export type TenderKind = "cash" | "wechat" | "alipay" | "card" | "insurance";
+
 export type Tier = "normal" | "silver" | "gold" | "diamond";
 
 export type TierChange = { from_tier: Tier, to_tier: Tier, spend: Money, at: string, reason: string, };
@@ -435,6 +663,16 @@ rate: string,
  * e.g. "1.5": points earned = floor(base × multiplier)
  */
 multiplier: string, };
+
+export type TillSettings = { till_no: number, 
+/**
+ * A CUPS queue name (`lpstat -p`); `null`: receipts are saved as PDF only.
+ */
+printer: string | null, paper_mm: number, };
+
+export type TillSettingsGet = Record<string, never>;
+
+export type TillSettingsUpdate = { settings: TillSettings, };
 
 export type TopSpenderIssue = { 
 /**
@@ -496,4 +734,23 @@ export interface Commands {
   rules_get: { args: RulesGet, result: BusinessRules };
   rules_update: { args: RulesUpdate, result: BusinessRules };
   housekeeping_run: { args: HousekeepingRun, result: HousekeepingReport };
+  cart_set_coupon: { args: CartSetCoupon, result: Cart };
+  cart_set_points: { args: CartSetPoints, result: Cart };
+  cart_override_price: { args: CartOverridePrice, result: Cart };
+  cart_set_guidance: { args: CartSetGuidance, result: Cart };
+  cart_hold: { args: CartHold, result: Cart };
+  cart_held_list: { args: CartHeldList, result: Array<HeldCart> };
+  cart_recall: { args: CartRecall, result: Cart };
+  cart_set_prescription: { args: CartSetPrescription, result: Cart };
+  cart_approve_rx: { args: CartApproveRx, result: Cart };
+  cart_set_ephedrine_buyer: { args: CartSetEphedrineBuyer, result: Cart };
+  cart_ack_allergy: { args: CartAckAllergy, result: Cart };
+  sale_pay: { args: SalePay, result: Sale };
+  sale_get: { args: SaleGet, result: Sale };
+  sale_find: { args: SaleFind, result: Sale };
+  return_create: { args: ReturnCreate, result: SaleReturn };
+  return_get: { args: ReturnGet, result: SaleReturn };
+  receipt_print: { args: ReceiptPrint, result: PrintedReceipt };
+  till_settings_get: { args: TillSettingsGet, result: TillSettings };
+  till_settings_update: { args: TillSettingsUpdate, result: TillSettings };
 }

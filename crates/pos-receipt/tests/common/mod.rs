@@ -15,6 +15,9 @@ use pos_core::member::points::{PointsEntry, PointsKind};
 use pos_core::member::tier::{SpendRecord, TierChange};
 use pos_core::member::{FieldEdit, Gender, MemberProfile, MemberSummary};
 use pos_core::rules::Tier;
+use pos_core::sale::receipt::{
+    Labelled, Receipt, ReceiptKind, ReceiptLine, ReceiptMember, RETURN_POLICY,
+};
 use pos_core::settings::PharmacySettings;
 use pos_core::Money;
 use pos_receipt::fonts::Fonts;
@@ -288,8 +291,8 @@ pub fn text_of(bytes: &[u8]) -> String {
     pdftotext(&path)
 }
 
-/// A sale receipt of `lines` lines on a roll, shaped like the checkout one will be (the layout
-/// code it will use; the receipt model itself arrives with checkout).
+/// A receipt-shaped document of `lines` lines on a roll, made with the layout code alone (the
+/// layout tests); the checkout receipt is `receipt_model` drawn by `PdfRenderer::receipt`.
 pub fn receipt(fonts: &Fonts, paper: Paper, lines: usize) -> Pdf {
     let mut doc = Document::new(fonts, paper);
     let body = Style::new(8.5);
@@ -341,4 +344,94 @@ pub fn receipt(fonts: &Fonts, paper: Paper, lines: usize) -> Pdf {
         ..Meta::default()
     })
     .unwrap()
+}
+
+/// A member's sale receipt of `lines` lines as checkout builds it (`sale::receipt::for_sale`),
+/// made by hand for the benchmark and the layout tests: a coupon, points, a split tender, an Rx
+/// line reviewed by a pharmacist, guidance on the first line.
+pub fn receipt_model(lines: usize) -> Receipt {
+    let m = Money::from_fen;
+    let products = [
+        ("阿莫西林胶囊", "0.25g*24粒", 1280, 2),
+        ("感冒灵颗粒", "10g*9袋", 1580, 1),
+        ("妈咪爱枯草杆菌二联活菌颗粒", "1g*10袋", 2800, 1),
+        ("对乙酰氨基酚片", "0.5g*12片", 350, 3),
+        ("爱赛平盐酸氮䓬斯汀鼻喷雾剂", "10ml:10mg", 4800, 1),
+    ];
+    let lines: Vec<ReceiptLine> = (0..lines)
+        .map(|i| {
+            let (name, spec, price, qty) = products[i % products.len()];
+            ReceiptLine {
+                name: name.to_owned(),
+                spec: spec.to_owned(),
+                batch_no: Some(format!("2411{:02}", i + 1)),
+                quantity: qty,
+                unit_price: m(price),
+                amount: m(price * i64::from(qty) * 95 / 100),
+                guidance: (i == 0)
+                    .then(|| "口服，一次2粒，每6～8小时1次；青霉素过敏者禁用".to_owned()),
+            }
+        })
+        .collect();
+    let subtotal: i64 = lines
+        .iter()
+        .map(|l| l.unit_price.fen() * i64::from(l.quantity))
+        .sum();
+    let total: i64 = lines.iter().map(|l| l.amount.fen()).sum::<i64>() - 300 - 1000;
+    Receipt {
+        kind: ReceiptKind::Sale,
+        pharmacy: PharmacySettings {
+            name: "康宁大药房（张杨路店）".to_owned(),
+            address: "上海市浦东新区张杨路 1288 号".to_owned(),
+            phone: "021-5888 1234".to_owned(),
+            licence_no: "沪AA0210001".to_owned(),
+            store_code: "SH001".to_owned(),
+        },
+        title: "销售小票".to_owned(),
+        receipt_no: "20261123010042".to_owned(),
+        time: "2026-11-23 10:00:00".to_owned(),
+        cashier: "王晓燕".to_owned(),
+        reprint: false,
+        discounts: vec![
+            Labelled {
+                label: "会员折扣".to_owned(),
+                amount: m(subtotal - total - 1300),
+            },
+            Labelled {
+                label: "优惠券".to_owned(),
+                amount: m(300),
+            },
+            Labelled {
+                label: "积分抵现".to_owned(),
+                amount: m(1000),
+            },
+        ],
+        lines,
+        subtotal: m(subtotal),
+        total: m(total),
+        payments: vec![
+            Labelled {
+                label: "微信".to_owned(),
+                amount: m(total - total % 10_000),
+            },
+            Labelled {
+                label: "现金".to_owned(),
+                amount: m(total % 10_000 + 1000 - total % 1000),
+            },
+        ],
+        change: m(1000 - total % 1000),
+        member: Some(ReceiptMember {
+            card_no: CARD.to_owned(),
+            phone_masked: "139****5678".to_owned(),
+            tier: "金卡".to_owned(),
+            points_earned: total / 100 * 3 / 2,
+            points_used: 1000,
+            points_balance: 1286,
+        }),
+        pharmacist: Some("李建国".to_owned()),
+        original_receipt_no: None,
+        return_reason: None,
+        approved_by: None,
+        footer: vec![RETURN_POLICY.to_owned(), "谢谢惠顾，祝您健康！".to_owned()],
+    }
 }

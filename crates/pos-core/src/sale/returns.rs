@@ -1,0 +1,456 @@
+//! Returns (退货). Drugs are not returned except for quality problems (GSP): a return names a
+//! quality reason and is approved by a manager at the till. It is a new immutable record pointing
+//! at the sale; it works on the allocated final nets of the returned lines (rule 11), refunds to
+//! the sale's own tenders, takes back the points the returned lines earned and gives back the
+//! points they redeemed (a full return restores the member's balance exactly), and never gives
+//! the coupon back. A return cannot itself be returned, and no line can be returned beyond what
+//! was sold.
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::clock::stamp;
+use crate::db::{till_identity, Tx};
+use crate::error::{ErrorCode, PosError, Result};
+use crate::ids::{LineId, PointsEntryId, SaleId, StaffId};
+use crate::member::{points, tier};
+use crate::money::Money;
+use crate::outbox;
+use crate::pricing::{allocate, TenderKind};
+use crate::rules;
+use crate::sale::{self, next_receipt_no};
+
+/// The quality reasons a pharmacy accepts (GSP); anything else is not a return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnReason {
+    /// 包装破损
+    Damaged,
+    /// 变质、异物
+    Spoiled,
+    /// 已过期或效期不符
+    Expired,
+    /// 批号与小票不符
+    WrongBatch,
+    /// 其他质量问题（须说明）
+    OtherQuality,
+}
+
+impl ReturnReason {
+    fn as_str(self) -> &'static str {
+        match self {
+            ReturnReason::Damaged => "damaged",
+            ReturnReason::Spoiled => "spoiled",
+            ReturnReason::Expired => "expired",
+            ReturnReason::WrongBatch => "wrong_batch",
+            ReturnReason::OtherQuality => "other_quality",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReturnReason::Damaged => "包装破损",
+            ReturnReason::Spoiled => "变质或有异物",
+            ReturnReason::Expired => "过期或效期不符",
+            ReturnReason::WrongBatch => "批号与小票不符",
+            ReturnReason::OtherQuality => "其他质量问题",
+        }
+    }
+
+    fn parse(s: &str) -> ReturnReason {
+        match s {
+            "damaged" => ReturnReason::Damaged,
+            "spoiled" => ReturnReason::Spoiled,
+            "expired" => ReturnReason::Expired,
+            "wrong_batch" => ReturnReason::WrongBatch,
+            _ => ReturnReason::OtherQuality,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReturnLineInput {
+    pub sale_line_id: LineId,
+    pub quantity: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReturnLine {
+    pub sale_line_id: LineId,
+    pub name: String,
+    pub spec: String,
+    pub batch_no: Option<String>,
+    pub quantity: u32,
+    pub refund: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Refund {
+    pub kind: TenderKind,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SaleReturn {
+    pub id: SaleId,
+    pub receipt_no: String,
+    pub sale_id: SaleId,
+    pub sale_receipt_no: String,
+    pub at: String,
+    pub business_date: String,
+    pub cashier_id: StaffId,
+    pub cashier_name: Option<String>,
+    pub approved_by: StaffId,
+    pub approved_by_name: Option<String>,
+    pub reason: ReturnReason,
+    pub reason_note: String,
+    pub lines: Vec<ReturnLine>,
+    pub refunds: Vec<Refund>,
+    pub refund: Money,
+    #[ts(type = "number")]
+    pub points_taken_back: i64,
+    #[ts(type = "number")]
+    pub points_given_back: i64,
+    /// This return completes the sale: everything sold has now been returned.
+    pub full: bool,
+    pub member_card_no: Option<String>,
+    pub member_phone_masked: Option<String>,
+    #[ts(type = "number | null")]
+    pub points_balance: Option<i64>,
+}
+
+/// Refunds already made per tender kind for a sale.
+fn refunded_by_kind(c: &Connection, sale: SaleId) -> Result<Vec<(String, i64)>> {
+    let mut st = c.prepare(
+        "SELECT f.kind, sum(f.amount_fen) FROM return_refund f JOIN sale_return r ON r.id = f.return_id
+         WHERE r.sale_id = ?1 GROUP BY f.kind",
+    )?;
+    let rows = st
+        .query_map([sale], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+fn line_refunded(c: &Connection, line: LineId) -> Result<i64> {
+    Ok(c.query_row(
+        "SELECT coalesce(sum(refund_fen), 0) FROM return_line WHERE sale_line_id = ?1",
+        [line],
+        |r| r.get(0),
+    )?)
+}
+
+fn sale_entry(c: &Connection, sale: SaleId, kind: &str) -> Result<Option<(PointsEntryId, i64)>> {
+    use rusqlite::OptionalExtension;
+    Ok(c.query_row(
+        "SELECT id, abs(points) FROM points_entry WHERE sale_id = ?1 AND kind = ?2",
+        (sale, kind),
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()?)
+}
+
+fn reversed(c: &Connection, entry: PointsEntryId) -> Result<i64> {
+    Ok(c.query_row(
+        "SELECT coalesce(sum(abs(points)), 0) FROM points_entry WHERE reverses = ?1",
+        [entry],
+        |r| r.get(0),
+    )?)
+}
+
+/// Records a return of `lines` of `sale_id`, approved by `manager`, done by `by`.
+pub fn create(
+    tx: &Tx<'_>,
+    sale_id: SaleId,
+    lines: &[ReturnLineInput],
+    reason: ReturnReason,
+    note: &str,
+    manager: StaffId,
+    by: StaffId,
+) -> Result<SaleReturn> {
+    let s = sale::get(tx, sale_id)?;
+    let note = note.trim();
+    if reason == ReturnReason::OtherQuality && note.is_empty() {
+        return Err(PosError::new(
+            ErrorCode::ReturnReasonRequired,
+            "选择“其他质量问题”时须写明具体问题",
+        ));
+    }
+    if note.chars().count() > 100 {
+        return Err(PosError::new(
+            ErrorCode::ReturnReasonRequired,
+            "退货说明最多 100 字",
+        ));
+    }
+    if lines.is_empty() {
+        return Err(PosError::new(
+            ErrorCode::ReturnExceedsSale,
+            "请选择要退的商品和数量",
+        ));
+    }
+    // Check every line before writing anything.
+    let mut plan: Vec<(&sale::SaleLine, u32, i64)> = Vec::new();
+    for input in lines {
+        let Some(l) = s.lines.iter().find(|l| l.id == input.sale_line_id) else {
+            return Err(PosError::new(
+                ErrorCode::ReturnExceedsSale,
+                "所选商品不在这张小票上，请重新选择",
+            ));
+        };
+        if plan.iter().any(|(p, _, _)| p.id == l.id) {
+            return Err(PosError::new(
+                ErrorCode::ReturnExceedsSale,
+                format!("{} 重复选择了，请合并数量", l.name),
+            ));
+        }
+        let left = l.quantity - l.returned_quantity;
+        if input.quantity == 0 || input.quantity > left {
+            return Err(PosError::new(
+                ErrorCode::ReturnExceedsSale,
+                format!(
+                    "{} 售出 {}、已退 {}，本次最多可退 {}（输入 {}）",
+                    l.name, l.quantity, l.returned_quantity, left, input.quantity
+                ),
+            )
+            .with_details(serde_json::json!({ "sale_line_id": l.id, "returnable": left })));
+        }
+        // The rest of a line refunds exactly what is left of its final net, so a line returned
+        // in parts refunds its final net to the fen.
+        let refund = if input.quantity == left {
+            l.final_net.fen() - line_refunded(tx, l.id)?
+        } else {
+            Money::round_half_up(
+                l.final_net.decimal() * rust_decimal::Decimal::from(input.quantity)
+                    / rust_decimal::Decimal::from(l.quantity),
+            )
+            .fen()
+        };
+        plan.push((l, input.quantity, refund));
+    }
+    let refund: i64 = plan.iter().map(|(_, _, r)| r).sum();
+    let full = s.lines.iter().all(|l| {
+        let now = plan
+            .iter()
+            .find(|(p, _, _)| p.id == l.id)
+            .map(|(_, q, _)| *q)
+            .unwrap_or(0);
+        l.returned_quantity + now == l.quantity
+    });
+
+    // Refund to the sale's tenders: cash net of change; in proportion to what each has left,
+    // and on the return that completes the sale, exactly what each has left.
+    let done = refunded_by_kind(tx, sale_id)?;
+    let mut nets: Vec<(TenderKind, i64)> = Vec::new();
+    for p in &s.payments {
+        let amount = p.amount.fen();
+        match nets.iter_mut().find(|(k, _)| *k == p.kind) {
+            Some((_, a)) => *a += amount,
+            None => nets.push((p.kind, amount)),
+        }
+    }
+    if let Some((_, cash)) = nets.iter_mut().find(|(k, _)| *k == TenderKind::Cash) {
+        *cash -= s.change.fen();
+    }
+    for (kind, amount) in &mut nets {
+        *amount -= done
+            .iter()
+            .find(|(k, _)| k == kind.as_str())
+            .map(|(_, a)| *a)
+            .unwrap_or(0);
+    }
+    let bases: Vec<i64> = nets.iter().map(|(_, a)| (*a).max(0)).collect();
+    let shares = if full {
+        bases.clone()
+    } else {
+        allocate(refund.min(bases.iter().sum()), &bases)
+    };
+    let refunds: Vec<Refund> = nets
+        .iter()
+        .zip(&shares)
+        .filter(|(_, s)| **s > 0)
+        .map(|((k, _), s)| Refund {
+            kind: *k,
+            amount: Money::from_fen(*s),
+        })
+        .collect();
+
+    let return_id = SaleId::new(tx.clock);
+    let today = tx.clock.today();
+    let receipt_no = next_receipt_no(tx, today)?;
+    let at = stamp(tx.clock.now());
+    let till = till_identity(tx)?;
+
+    // Points (rule 11).
+    let (mut taken_back, mut given_back) = (0i64, 0i64);
+    if let Some(m) = &s.member {
+        let rules = rules::get(tx)?;
+        if let Some((earn, earned)) = sale_entry(tx, sale_id, "earn")? {
+            let left = earned - reversed(tx, earn)?;
+            let n = if full {
+                left
+            } else {
+                // In proportion to the points-eligible final net returned.
+                let eligible: i64 = s
+                    .lines
+                    .iter()
+                    .filter(|l| l.points_eligible)
+                    .map(|l| l.final_net.fen())
+                    .sum();
+                let returned: i64 = plan
+                    .iter()
+                    .filter(|(l, _, _)| l.points_eligible)
+                    .map(|(_, _, r)| r)
+                    .sum();
+                if eligible > 0 {
+                    (i128::from(earned) * i128::from(returned) / i128::from(eligible)) as i64
+                } else {
+                    0
+                }
+                .min(left)
+            };
+            if n > 0 {
+                points::reverse(tx, earn, Some(n), Some(return_id), by)?;
+                taken_back = n;
+            }
+        }
+        if let Some((redeem, redeemed)) = sale_entry(tx, sale_id, "redeem")? {
+            let left = redeemed - reversed(tx, redeem)?;
+            let n = if full {
+                left
+            } else {
+                // The points value allocated to the returned quantities, in whole points.
+                let per_yuan = i64::from(rules.points_per_yuan.max(1));
+                let share_fen: i64 = plan
+                    .iter()
+                    .map(|(l, q, _)| l.points_share.fen() * i64::from(*q) / i64::from(l.quantity))
+                    .sum();
+                (share_fen * per_yuan / 100).min(left)
+            };
+            if n > 0 {
+                points::reverse(tx, redeem, Some(n), Some(return_id), by)?;
+                given_back = n;
+            }
+        }
+        tier::record_spend(tx, &return_id.to_string(), m.id, -refund, "return")?;
+    }
+
+    tx.execute(
+        "INSERT INTO sale_return (id, receipt_no, sale_id, store_id, device_id, business_date, at,
+                                  cashier_id, approved_by, reason_code, reason_note, refund_fen,
+                                  points_taken_back, points_given_back, full)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        rusqlite::params![
+            return_id,
+            receipt_no,
+            sale_id,
+            till.store_id,
+            till.device_id,
+            today.to_string(),
+            at,
+            by,
+            manager,
+            reason.as_str(),
+            note,
+            refund,
+            taken_back,
+            given_back,
+            full,
+        ],
+    )?;
+    for (l, q, r) in &plan {
+        tx.execute(
+            "INSERT INTO return_line (return_id, sale_line_id, quantity, refund_fen) VALUES (?1, ?2, ?3, ?4)",
+            (return_id, l.id, q, r),
+        )?;
+    }
+    for (i, f) in refunds.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO return_refund (return_id, position, kind, amount_fen) VALUES (?1, ?2, ?3, ?4)",
+            (return_id, i as i64 + 1, f.kind.as_str(), f.amount.fen()),
+        )?;
+    }
+    let r = get(tx, return_id)?;
+    outbox::append(tx, "return.committed", &r)?;
+    Ok(r)
+}
+
+/// A return with its lines and refunds.
+pub fn get(c: &Connection, id: SaleId) -> Result<SaleReturn> {
+    use rusqlite::OptionalExtension;
+    let (mut ret, member) = c
+        .query_row(
+            "SELECT r.receipt_no, r.sale_id, s.receipt_no, r.at, r.business_date, r.cashier_id, cs.name,
+                    r.approved_by, ap.name, r.reason_code, r.reason_note, r.refund_fen,
+                    r.points_taken_back, r.points_given_back, r.full, m.card_no, m.phone, s.member_id
+             FROM sale_return r JOIN sale s ON s.id = r.sale_id
+             LEFT JOIN staff cs ON cs.id = r.cashier_id LEFT JOIN staff ap ON ap.id = r.approved_by
+             LEFT JOIN member m ON m.id = s.member_id
+             WHERE r.id = ?1",
+            [id],
+            |row| {
+                let member: Option<crate::ids::MemberId> = row.get(17)?;
+                Ok((
+                    SaleReturn {
+                        id,
+                        receipt_no: row.get(0)?,
+                        sale_id: row.get(1)?,
+                        sale_receipt_no: row.get(2)?,
+                        at: row.get(3)?,
+                        business_date: row.get(4)?,
+                        cashier_id: row.get(5)?,
+                        cashier_name: row.get(6)?,
+                        approved_by: row.get(7)?,
+                        approved_by_name: row.get(8)?,
+                        reason: ReturnReason::parse(&row.get::<_, String>(9)?),
+                        reason_note: row.get(10)?,
+                        lines: vec![],
+                        refunds: vec![],
+                        refund: Money::from_fen(row.get(11)?),
+                        points_taken_back: row.get(12)?,
+                        points_given_back: row.get(13)?,
+                        full: row.get(14)?,
+                        member_card_no: row.get(15)?,
+                        member_phone_masked: row
+                            .get::<_, Option<String>>(16)?
+                            .map(|p| crate::member::phone::mask(&p)),
+                        points_balance: None,
+                    },
+                    member,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| PosError::new(ErrorCode::SaleNotFound, "找不到这张退货单"))?;
+    let mut st = c.prepare(
+        "SELECT rl.sale_line_id, l.name, l.spec, l.batch_no, rl.quantity, rl.refund_fen
+         FROM return_line rl JOIN sale_line l ON l.id = rl.sale_line_id
+         WHERE rl.return_id = ?1 ORDER BY l.position",
+    )?;
+    ret.lines = st
+        .query_map([id], |row| {
+            Ok(ReturnLine {
+                sale_line_id: row.get(0)?,
+                name: row.get(1)?,
+                spec: row.get(2)?,
+                batch_no: row.get(3)?,
+                quantity: row.get(4)?,
+                refund: Money::from_fen(row.get(5)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut st = c.prepare(
+        "SELECT kind, amount_fen FROM return_refund WHERE return_id = ?1 ORDER BY position",
+    )?;
+    ret.refunds = st
+        .query_map([id], |row| {
+            Ok(Refund {
+                kind: TenderKind::parse(&row.get::<_, String>(0)?).unwrap_or(TenderKind::Cash),
+                amount: Money::from_fen(row.get(1)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if let Some(m) = member {
+        ret.points_balance = Some(points::balance(c, m)?);
+    }
+    Ok(ret)
+}

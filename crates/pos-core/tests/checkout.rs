@@ -1,0 +1,877 @@
+//! Checkout scenarios on a real store file through the API, as the counter does them: member
+//! pricing, coupon, points, split tenders, the pharmacy gates (Rx, ephedrine, allergy), the
+//! atomic commit (one sale per cart, whatever is retried), returns, and bad input refused with
+//! nothing recorded.
+
+mod common;
+
+use chrono::{DateTime, Utc};
+use common::Till;
+use pos_core::api::*;
+use pos_core::cart::{Cart, PrescriptionInput};
+use pos_core::ids::{MemberId, SaleId};
+use pos_core::member::health::HealthKind;
+use pos_core::member::NewMember;
+use pos_core::pricing::{LineRule, Tender, TenderKind};
+use pos_core::sale::returns::{ReturnLineInput, ReturnReason};
+use pos_core::{ErrorCode, Money};
+
+const AMOXICILLIN: &str = "6907462053312"; // 阿莫西林胶囊 12.80, Rx, 医保, 青霉素类
+const PARACETAMOL: &str = "6914624021096"; // 对乙酰氨基酚片 3.50
+const CONTAC: &str = "6906988033655"; // 新康泰克 19.80, ephedrine, 医保
+const BAIJIAHEI: &str = "6922249033479"; // 白加黑感冒片 15.80, ephedrine
+const GANMAOLING: &str = "6939668066407"; // 感冒灵颗粒 15.80, 医保
+const PIANZAIHUANG: &str = "6918557058457"; // 片仔癀 590.00, no member discount, no points
+const VALID_ID: &str = "11010519491231002X";
+
+fn m(s: &str) -> Money {
+    Money::parse_amount(s).unwrap()
+}
+
+fn at(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn cash(amount: &str) -> Tender {
+    Tender {
+        kind: TenderKind::Cash,
+        amount: m(amount),
+        settlement_no: None,
+    }
+}
+
+fn tender(kind: TenderKind, amount: &str) -> Tender {
+    Tender {
+        kind,
+        amount: m(amount),
+        settlement_no: (kind == TenderKind::Insurance).then(|| "YB-0001".to_owned()),
+    }
+}
+
+fn pharmacist() -> Approver {
+    Approver {
+        staff_no: "2001".into(),
+        pin: "2222".into(),
+    }
+}
+
+fn manager() -> Approver {
+    Approver {
+        staff_no: "3001".into(),
+        pin: "3333".into(),
+    }
+}
+
+impl Till {
+    fn cart(&self) -> Cart {
+        self.api.call(CartOpen {}).unwrap()
+    }
+
+    fn scan(&self, cart: &Cart, barcode: &str, qty: i64) -> Result<Cart, pos_core::PosError> {
+        self.api.call(CartScan {
+            cart_id: cart.id,
+            barcode: barcode.into(),
+            quantity: Some(qty),
+        })
+    }
+
+    fn member(&self, phone: &str, name: &str) -> MemberId {
+        self.api
+            .call(NewMember {
+                phone: phone.into(),
+                name: name.into(),
+                basic_consent: true,
+                health_consent: true,
+                ..Default::default()
+            })
+            .unwrap()
+            .member
+            .id
+    }
+
+    fn attach(&self, cart: &Cart, member: MemberId) -> Cart {
+        self.api
+            .call(CartSetMember {
+                cart_id: cart.id,
+                member_id: Some(member),
+            })
+            .unwrap()
+    }
+
+    fn pay(
+        &self,
+        cart: &Cart,
+        tenders: Vec<Tender>,
+    ) -> Result<pos_core::sale::Sale, pos_core::PosError> {
+        self.api.call(SalePay {
+            cart_id: cart.id,
+            tenders,
+        })
+    }
+
+    fn give_points(&self, member: MemberId, n: i64) {
+        self.login("3001", "3333");
+        self.api
+            .call(PointsAdjust {
+                member_id: member,
+                points: n,
+                reason: "测试准备".into(),
+            })
+            .unwrap();
+        self.login("1001", "1111");
+    }
+
+    fn facts(&self) -> [i64; 6] {
+        [
+            self.count("SELECT count(*) FROM sale"),
+            self.count("SELECT count(*) FROM sale_line"),
+            self.count("SELECT count(*) FROM sale_payment"),
+            self.count("SELECT count(*) FROM points_entry"),
+            self.count("SELECT count(*) FROM outbox"),
+            self.count("SELECT count(*) FROM ephedrine_register"),
+        ]
+    }
+}
+
+fn cashier() -> Till {
+    let t = Till::demo();
+    t.login("1001", "1111");
+    t
+}
+
+#[test]
+fn a_non_member_sale_with_cash_and_change() {
+    let t = cashier();
+    let c = t.cart();
+    t.scan(&c, PARACETAMOL, 2).unwrap();
+    let c = t.scan(&c, GANMAOLING, 1).unwrap();
+    assert_eq!(c.pricing.payable.to_string(), "22.80");
+    assert!(c.gates.blocked.is_empty());
+    let s = t.pay(&c, vec![cash("50")]).unwrap();
+    assert_eq!(s.id, c.id, "the cart id is the sale id");
+    assert_eq!(
+        (s.payable.to_string(), s.change.to_string()),
+        ("22.80".into(), "27.20".into())
+    );
+    assert_eq!(s.receipt_no, "20261123010001");
+    assert_eq!(s.points_earned, 0);
+    // The next cart is a new one, with the next receipt number.
+    let c2 = t.cart();
+    assert_ne!(c2.id, c.id);
+    t.scan(&c2, PARACETAMOL, 1).unwrap();
+    assert_eq!(
+        t.pay(&c2, vec![cash("3.50")]).unwrap().receipt_no,
+        "20261123010002"
+    );
+    assert_eq!(
+        t.count("SELECT count(*) FROM outbox WHERE kind = 'sale.committed'"),
+        2
+    );
+}
+
+#[test]
+fn a_member_sale_with_coupon_points_and_split_payment() {
+    let t = cashier();
+    let member = t.member("13912345678", "张伟"); // new-member coupon 3.00, no minimum
+    t.give_points(member, 1000);
+    let c = t.cart();
+    t.scan(&c, GANMAOLING, 2).unwrap(); // 31.60
+    t.scan(&c, PIANZAIHUANG, 1).unwrap(); // 590.00, not discountable, no points
+    let c = t.attach(&c, member);
+    let coupon = c.member.as_ref().unwrap().coupons[0].id;
+    let c = t
+        .api
+        .call(CartSetCoupon {
+            cart_id: c.id,
+            coupon_id: Some(coupon),
+        })
+        .unwrap();
+    let c = t
+        .api
+        .call(CartSetPoints {
+            cart_id: c.id,
+            points: 1000,
+        })
+        .unwrap();
+    let p = &c.pricing;
+    // 普通 tier: rate 1.00. Coupon 3.00 on the 31.60 eligible; 618.60 left; 1000 points = 10.00.
+    assert_eq!(p.lines[0].rule, LineRule::Tier);
+    assert_eq!(p.discounts.coupon.to_string(), "3.00");
+    assert_eq!(p.points_used, 1000);
+    assert_eq!(p.payable.to_string(), "608.60");
+    let s = t
+        .pay(
+            &c,
+            vec![tender(TenderKind::Wechat, "500.00"), cash("110.00")],
+        )
+        .unwrap();
+    assert_eq!(s.change.to_string(), "1.40");
+    // Points earned: the points-eligible final net (感冒灵 after its coupon and points shares).
+    let eligible: Money = s
+        .lines
+        .iter()
+        .filter(|l| l.points_eligible)
+        .map(|l| l.final_net)
+        .sum();
+    assert_eq!(
+        s.points_earned,
+        eligible
+            .decimal()
+            .floor()
+            .to_string()
+            .parse::<i64>()
+            .unwrap()
+    );
+    assert_eq!(
+        s.points_balance,
+        Some(s.points_earned),
+        "1000 − 1000 redeemed + earned"
+    );
+    let member_now = t.api.call(MemberGet { member_id: member }).unwrap().summary;
+    assert!(member_now.coupons.is_empty(), "the coupon is used");
+    assert_eq!(member_now.points_balance, s.points_earned);
+    // Spend 608.60 in the window: still 普通.
+    assert_eq!(t.count("SELECT net_fen FROM member_spend"), 60_860);
+}
+
+#[test]
+fn the_sale_that_crosses_a_threshold_is_priced_at_the_old_tier() {
+    let t = cashier();
+    let member = t.member("13912345678", "张伟");
+    let c = t.cart();
+    t.scan(&c, GANMAOLING, 70).unwrap(); // 1 106.00
+    let c = t.attach(&c, member);
+    assert_eq!(
+        c.pricing.payable.to_string(),
+        "1106.00",
+        "普通: no discount"
+    );
+    t.pay(&c, vec![cash("1106")]).unwrap();
+    let s = t.api.call(MemberGet { member_id: member }).unwrap().summary;
+    assert_eq!(s.tier, pos_core::rules::Tier::Silver);
+    // The next sale gets 银卡's 0.98.
+    let c = t.cart();
+    t.scan(&c, GANMAOLING, 1).unwrap();
+    let c = t.attach(&c, member);
+    assert_eq!(c.pricing.payable.to_string(), "15.48");
+}
+
+#[test]
+fn paying_twice_records_one_sale() {
+    let t = cashier();
+    let c = t.cart();
+    let c = t.scan(&c, PARACETAMOL, 1).unwrap();
+    t.pay(&c, vec![cash("5")]).unwrap();
+    let before = t.facts();
+    let e = t.pay(&c, vec![cash("5")]).unwrap_err();
+    assert_eq!(e.code, ErrorCode::AlreadyPaid);
+    assert_eq!(t.facts(), before, "nothing recorded");
+    // Changing a paid cart is refused the same way.
+    let e = t.scan(&c, PARACETAMOL, 1).unwrap_err();
+    assert_eq!(e.code, ErrorCode::AlreadyPaid);
+}
+
+#[test]
+fn bad_input_is_refused_and_nothing_is_recorded() {
+    let t = cashier();
+    let c = t.cart();
+    let c = t.scan(&c, PARACETAMOL, 1).unwrap();
+    let before = t.facts();
+    let line = c.lines[0].id;
+    for q in [0, -1, 1000, 10_000] {
+        let e = t
+            .api
+            .call(CartSetQuantity {
+                cart_id: c.id,
+                line_id: line,
+                quantity: q,
+            })
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidQuantity, "{q}");
+    }
+    // Tender less than due; more than due in non-cash; an amount that is no amount.
+    assert_eq!(
+        t.pay(&c, vec![cash("3.49")]).unwrap_err().code,
+        ErrorCode::TenderShort
+    );
+    assert_eq!(
+        t.pay(&c, vec![tender(TenderKind::Card, "4.00")])
+            .unwrap_err()
+            .code,
+        ErrorCode::InvalidTender
+    );
+    let overflow = t.api.dispatch(
+        "sale_pay",
+        serde_json::json!({ "cart_id": c.id, "tenders": [{ "kind": "cash", "amount": "999999999999.99" }] }),
+        &|_| {},
+    );
+    assert_eq!(overflow.unwrap_err().code, ErrorCode::BadRequest);
+    let negative = t.api.dispatch(
+        "sale_pay",
+        serde_json::json!({ "cart_id": c.id, "tenders": [{ "kind": "cash", "amount": "-5" }] }),
+        &|_| {},
+    );
+    assert_eq!(negative.unwrap_err().code, ErrorCode::BadRequest);
+    // 医保 beyond what insurance-listed lines cost.
+    assert_eq!(
+        t.pay(&c, vec![tender(TenderKind::Insurance, "3.51")])
+            .unwrap_err()
+            .code,
+        ErrorCode::InsuranceOverCap
+    );
+    assert_eq!(t.facts(), before, "nothing recorded");
+    // An empty cart cannot be paid.
+    let c2 = t
+        .api
+        .call(CartRemoveLine {
+            cart_id: c.id,
+            line_id: line,
+        })
+        .unwrap();
+    assert_eq!(
+        t.pay(&c2, vec![cash("1")]).unwrap_err().code,
+        ErrorCode::EmptyCart
+    );
+}
+
+#[test]
+fn an_rx_sale_needs_a_prescription_and_a_pharmacists_own_pin() {
+    let t = cashier();
+    let c = t.cart();
+    let c = t.scan(&c, AMOXICILLIN, 1).unwrap();
+    assert!(c.gates.rx_required);
+    let before = t.facts();
+    assert_eq!(
+        t.pay(&c, vec![cash("20")]).unwrap_err().code,
+        ErrorCode::PrescriptionRequired
+    );
+    let e = t
+        .api
+        .call(CartApproveRx {
+            cart_id: c.id,
+            pharmacist: pharmacist(),
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::PrescriptionRequired);
+    let c = t
+        .api
+        .call(CartSetPrescription {
+            cart_id: c.id,
+            prescription: PrescriptionInput {
+                hospital: "浦东新区人民医院".into(),
+                doctor: "刘医生".into(),
+                prescribed_on: "2026-11-22".into(),
+                diagnosis: "急性扁桃体炎".into(),
+                image_path: None,
+            },
+        })
+        .unwrap();
+    assert_eq!(
+        t.pay(&c, vec![cash("20")]).unwrap_err().code,
+        ErrorCode::RxApprovalRequired
+    );
+    // The cashier's own credentials cannot approve; a wrong PIN cannot either.
+    let e = t
+        .api
+        .call(CartApproveRx {
+            cart_id: c.id,
+            pharmacist: Approver {
+                staff_no: "1001".into(),
+                pin: "1111".into(),
+            },
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ApproverNotAuthorized);
+    let e = t
+        .api
+        .call(CartApproveRx {
+            cart_id: c.id,
+            pharmacist: Approver {
+                staff_no: "2001".into(),
+                pin: "0000".into(),
+            },
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::WrongPin);
+    assert_eq!(t.facts(), before);
+    let c = t
+        .api
+        .call(CartApproveRx {
+            cart_id: c.id,
+            pharmacist: pharmacist(),
+        })
+        .unwrap();
+    assert!(c.gates.rx_approved);
+    assert_eq!(
+        c.gates
+            .prescription
+            .as_ref()
+            .unwrap()
+            .approved_by_name
+            .as_deref(),
+        Some("李建国")
+    );
+    // A new Rx line added after the approval needs approval again.
+    let c = t.scan(&c, "6931257046678", 1).unwrap(); // 头孢克肟分散片
+    assert!(!c.gates.rx_approved);
+    t.api
+        .call(CartApproveRx {
+            cart_id: c.id,
+            pharmacist: pharmacist(),
+        })
+        .unwrap();
+    let s = t.pay(&c, vec![cash("50")]).unwrap();
+    assert_eq!(s.rx_reviewed_by_name.as_deref(), Some("李建国"));
+    assert_eq!(t.count("SELECT count(*) FROM prescription"), 1);
+}
+
+#[test]
+fn ephedrine_is_limited_to_two_packages_with_the_buyer_registered() {
+    let t = cashier();
+    let c = t.cart();
+    t.scan(&c, CONTAC, 1).unwrap();
+    let c = t.scan(&c, BAIJIAHEI, 1).unwrap();
+    assert_eq!(c.gates.ephedrine_quantity, 2);
+    let before = t.facts();
+    // A third package across the lines is refused and not added.
+    let e = t.scan(&c, CONTAC, 1).unwrap_err();
+    assert_eq!(e.code, ErrorCode::EphedrineLimit);
+    let e = t
+        .api
+        .call(CartSetQuantity {
+            cart_id: c.id,
+            line_id: c.lines[1].id,
+            quantity: 2,
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::EphedrineLimit);
+    let c = t.api.call(CartGet { cart_id: c.id }).unwrap();
+    assert_eq!(c.item_count, 2);
+    // The buyer is required, with a valid ID number.
+    assert_eq!(
+        t.pay(&c, vec![cash("40")]).unwrap_err().code,
+        ErrorCode::EphedrineBuyerRequired
+    );
+    let e = t
+        .api
+        .call(CartSetEphedrineBuyer {
+            cart_id: c.id,
+            buyer_name: "王五".into(),
+            id_number: "110105194912310021".into(),
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidIdNumber);
+    assert_eq!(t.facts(), before);
+    let c = t
+        .api
+        .call(CartSetEphedrineBuyer {
+            cart_id: c.id,
+            buyer_name: "王五".into(),
+            id_number: VALID_ID.to_lowercase(),
+        })
+        .unwrap();
+    let buyer = c.gates.ephedrine_buyer.clone().unwrap();
+    assert_eq!(
+        (buyer.id_masked.as_str(), buyer.recent_purchases),
+        ("110105********002X", 0)
+    );
+    t.pay(&c, vec![cash("40")]).unwrap();
+    assert_eq!(t.count("SELECT count(*) FROM ephedrine_register"), 2);
+    // Buying again with the same ID is flagged.
+    let c = t.cart();
+    t.scan(&c, CONTAC, 1).unwrap();
+    let c = t
+        .api
+        .call(CartSetEphedrineBuyer {
+            cart_id: c.id,
+            buyer_name: "王五".into(),
+            id_number: VALID_ID.into(),
+        })
+        .unwrap();
+    assert_eq!(c.gates.ephedrine_buyer.unwrap().recent_purchases, 2);
+}
+
+#[test]
+fn an_allergy_match_stops_the_sale_until_a_pharmacist_acknowledges() {
+    let t = cashier();
+    let member = t.member("13912345678", "张伟");
+    t.login("2001", "2222");
+    t.api
+        .call(MemberHealthAdd {
+            member_id: member,
+            kind: HealthKind::Allergy,
+            code: "青霉素类".into(),
+            note: String::new(),
+        })
+        .unwrap();
+    t.login("1001", "1111");
+    let c = t.cart();
+    t.scan(&c, PARACETAMOL, 1).unwrap();
+    let c = t.scan(&c, AMOXICILLIN, 1).unwrap();
+    let c = t.attach(&c, member);
+    assert_eq!(c.lines[1].allergy_conflict, ["青霉素类"]);
+    assert_eq!(c.gates.allergy_pending, [c.lines[1].id]);
+    assert_eq!(c.gates.blocked[0], "ALLERGY_ACK_REQUIRED");
+    assert_eq!(
+        t.pay(&c, vec![cash("20")]).unwrap_err().code,
+        ErrorCode::AllergyAckRequired
+    );
+    let c = t
+        .api
+        .call(CartAckAllergy {
+            cart_id: c.id,
+            line_id: c.lines[1].id,
+            pharmacist: pharmacist(),
+        })
+        .unwrap();
+    assert!(c.lines[1].allergy_acknowledged);
+    assert!(c.gates.allergy_pending.is_empty());
+}
+
+#[test]
+fn held_sales_are_recalled_with_everything_on_them() {
+    let t = cashier();
+    let member = t.member("13912345678", "张伟");
+    let first = t.cart();
+    t.scan(&first, PARACETAMOL, 3).unwrap();
+    t.attach(&first, member);
+    t.api.call(CartHold { cart_id: first.id }).unwrap();
+    let second = t.cart();
+    assert_ne!(second.id, first.id);
+    t.scan(&second, GANMAOLING, 1).unwrap();
+    let held = t.api.call(CartHeldList {}).unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].member_name.as_deref(), Some("张伟"));
+    // Recalling holds the current sale (it has a line) and reopens the first.
+    let back = t.api.call(CartRecall { cart_id: first.id }).unwrap();
+    assert_eq!(back.item_count, 3);
+    assert_eq!(back.member.unwrap().id, member);
+    assert_eq!(t.api.call(CartHeldList {}).unwrap()[0].id, second.id);
+    assert_eq!(t.cart().id, first.id);
+}
+
+#[test]
+fn a_manager_overrides_a_price_with_their_pin() {
+    let t = cashier();
+    let member = t.member("13912345678", "张伟");
+    let c = t.cart();
+    let c = t.scan(&c, GANMAOLING, 2).unwrap();
+    let c = t.attach(&c, member);
+    let e = t
+        .api
+        .call(CartOverridePrice {
+            cart_id: c.id,
+            line_id: c.lines[0].id,
+            unit_price: Some(m("12.00")),
+            reason: "临期促销".into(),
+            manager: Approver {
+                staff_no: "2001".into(),
+                pin: "2222".into(),
+            },
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ApproverNotAuthorized);
+    let c = t
+        .api
+        .call(CartOverridePrice {
+            cart_id: c.id,
+            line_id: c.lines[0].id,
+            unit_price: Some(m("12.00")),
+            reason: "临期促销".into(),
+            manager: manager(),
+        })
+        .unwrap();
+    assert_eq!(c.pricing.lines[0].rule, LineRule::Override);
+    assert_eq!(c.pricing.payable.to_string(), "24.00");
+    assert_eq!(c.pricing.discounts.manual.to_string(), "7.60");
+    let s = t.pay(&c, vec![cash("24")]).unwrap();
+    assert_eq!(s.lines[0].unit_price.to_string(), "12.00");
+    assert_eq!(
+        t.count("SELECT count(*) FROM sale_line WHERE override_by IS NOT NULL AND override_reason = '临期促销'"),
+        1
+    );
+}
+
+#[test]
+fn a_full_return_restores_the_points_balance_exactly() {
+    let t = cashier();
+    let member = t.member("13912345678", "张伟");
+    t.give_points(member, 2000);
+    let balance_before = t
+        .api
+        .call(MemberGet { member_id: member })
+        .unwrap()
+        .summary
+        .points_balance;
+    let c = t.cart();
+    t.scan(&c, GANMAOLING, 3).unwrap();
+    t.scan(&c, PARACETAMOL, 2).unwrap();
+    t.attach(&c, member);
+    let c = t
+        .api
+        .call(CartSetPoints {
+            cart_id: c.id,
+            points: 1500,
+        })
+        .unwrap();
+    let s = t
+        .pay(&c, vec![tender(TenderKind::Alipay, "20.00"), cash("50")])
+        .unwrap();
+    assert!(s.points_used > 0 && s.points_earned > 0);
+
+    // A return of more than was sold, or without approval, records nothing.
+    let before = t.facts();
+    let e = t
+        .api
+        .call(ReturnCreate {
+            sale_id: s.id,
+            lines: vec![ReturnLineInput {
+                sale_line_id: s.lines[0].id,
+                quantity: 4,
+            }],
+            reason: ReturnReason::Damaged,
+            note: String::new(),
+            manager: manager(),
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ReturnExceedsSale);
+    let e = t
+        .api
+        .call(ReturnCreate {
+            sale_id: s.id,
+            lines: vec![ReturnLineInput {
+                sale_line_id: s.lines[0].id,
+                quantity: 1,
+            }],
+            reason: ReturnReason::Damaged,
+            note: String::new(),
+            manager: Approver {
+                staff_no: "1001".into(),
+                pin: "1111".into(),
+            },
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ApproverNotAuthorized);
+    assert_eq!(t.facts(), before);
+
+    // Partial: one of the three 感冒灵.
+    let r1 = t
+        .api
+        .call(ReturnCreate {
+            sale_id: s.id,
+            lines: vec![ReturnLineInput {
+                sale_line_id: s.lines[0].id,
+                quantity: 1,
+            }],
+            reason: ReturnReason::Damaged,
+            note: String::new(),
+            manager: manager(),
+        })
+        .unwrap();
+    assert!(!r1.full);
+    let one_third =
+        Money::round_half_up(s.lines[0].final_net.decimal() / rust_decimal::Decimal::from(3));
+    assert_eq!(
+        r1.refund, one_third,
+        "partial returns work on the allocated final net"
+    );
+    // The rest of everything.
+    let r2 = t
+        .api
+        .call(ReturnCreate {
+            sale_id: s.id,
+            lines: vec![
+                ReturnLineInput {
+                    sale_line_id: s.lines[0].id,
+                    quantity: 2,
+                },
+                ReturnLineInput {
+                    sale_line_id: s.lines[1].id,
+                    quantity: 2,
+                },
+            ],
+            reason: ReturnReason::OtherQuality,
+            note: "药片受潮".into(),
+            manager: manager(),
+        })
+        .unwrap();
+    assert!(r2.full);
+    assert_eq!(
+        r1.refund + r2.refund,
+        s.payable,
+        "everything paid is refunded"
+    );
+    let refunded: Money = r1.refunds.iter().chain(&r2.refunds).map(|f| f.amount).sum();
+    assert_eq!(refunded, s.payable);
+    let alipay: Money = r1
+        .refunds
+        .iter()
+        .chain(&r2.refunds)
+        .filter(|f| f.kind == TenderKind::Alipay)
+        .map(|f| f.amount)
+        .sum();
+    assert_eq!(
+        alipay.to_string(),
+        "20.00",
+        "each tender gets back what it paid"
+    );
+    let balance_after = t
+        .api
+        .call(MemberGet { member_id: member })
+        .unwrap()
+        .summary
+        .points_balance;
+    assert_eq!(
+        balance_after, balance_before,
+        "the balance is what it was before the sale"
+    );
+    assert!(
+        t.api
+            .call(MemberCoupons { member_id: member })
+            .unwrap()
+            .iter()
+            .all(|c| c.used_in_sale.is_none()),
+        "no coupon was used, none comes back"
+    );
+    // Nothing is left to return, and a return cannot be returned.
+    let e = t
+        .api
+        .call(ReturnCreate {
+            sale_id: s.id,
+            lines: vec![ReturnLineInput {
+                sale_line_id: s.lines[1].id,
+                quantity: 1,
+            }],
+            reason: ReturnReason::Damaged,
+            note: String::new(),
+            manager: manager(),
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ReturnExceedsSale);
+    let e = t
+        .api
+        .call(SaleFind {
+            receipt_no: r2.receipt_no.clone(),
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ReturnOfReturn);
+    // The returns took the spend back out of the member's window.
+    assert_eq!(t.count("SELECT sum(net_fen) FROM member_spend"), 0);
+}
+
+#[test]
+fn coupon_minimum_not_met_blocks_payment_until_the_coupon_is_removed() {
+    let t = cashier();
+    let member = t.member("13912345678", "张伟");
+    t.login("3001", "3333");
+    let coupon = t
+        .api
+        .call(CouponIssue {
+            member_id: member,
+            face: m("10"),
+            min_spend: m("50"),
+            valid_days: 30,
+            reason: "测试".into(),
+        })
+        .unwrap();
+    let c = t.cart();
+    t.scan(&c, GANMAOLING, 1).unwrap();
+    t.attach(&c, member);
+    let c = t
+        .api
+        .call(CartSetCoupon {
+            cart_id: c.id,
+            coupon_id: Some(coupon.id),
+        })
+        .unwrap();
+    assert_eq!(
+        c.pricing.coupon.as_ref().unwrap().outcome,
+        pos_core::pricing::CouponOutcome::MinimumNotMet
+    );
+    assert_eq!(
+        t.pay(&c, vec![cash("20")]).unwrap_err().code,
+        ErrorCode::CouponNotAvailable
+    );
+    let c = t
+        .api
+        .call(CartSetCoupon {
+            cart_id: c.id,
+            coupon_id: None,
+        })
+        .unwrap();
+    t.pay(&c, vec![cash("20")]).unwrap();
+}
+
+#[test]
+fn expired_batches_are_never_sold() {
+    let t = cashier();
+    let product = t
+        .api
+        .call(ProductByBarcode {
+            barcode: PARACETAMOL.into(),
+        })
+        .unwrap();
+    t.api
+        .store()
+        .write(|tx| {
+            tx.execute("DELETE FROM product_batch WHERE product_id = ?1", [product.id])?;
+            tx.execute(
+                "INSERT INTO product_batch (product_id, batch_no, expires_on, received_at)
+                 VALUES (?1, 'OLD1', '2026-10-31', '2024-01-01'), (?1, 'NEW2', '2027-06-30', '2026-01-01'),
+                        (?1, 'MID3', '2026-12-31', '2025-06-01')",
+                [product.id],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let c = t.cart();
+    let c = t.scan(&c, PARACETAMOL, 1).unwrap();
+    assert_eq!(
+        c.lines[0].batch_no.as_deref(),
+        Some("MID3"),
+        "first to expire among the unexpired"
+    );
+    // Once every batch has expired, the product cannot be sold.
+    t.clock.set(at("2027-07-01T02:00:00Z"));
+    let c2 = t
+        .api
+        .call(CartRemoveLine {
+            cart_id: c.id,
+            line_id: c.lines[0].id,
+        })
+        .unwrap();
+    let e = t.scan(&c2, PARACETAMOL, 1).unwrap_err();
+    assert_eq!(e.code, ErrorCode::ExpiredStock);
+}
+
+#[test]
+fn every_commit_writes_the_sale_and_its_facts_together() {
+    let t = cashier();
+    let member = t.member("13912345678", "张伟");
+    let c = t.cart();
+    t.scan(&c, GANMAOLING, 1).unwrap();
+    t.attach(&c, member);
+    let s = t.pay(&c, vec![cash("20")]).unwrap();
+    let ev: String = t
+        .api
+        .store()
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT payload FROM outbox WHERE kind = 'sale.committed'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    let ev: serde_json::Value = serde_json::from_str(&ev).unwrap();
+    assert_eq!(ev["sale"]["id"], s.id.to_string());
+    assert_eq!(ev["sale"]["payable"], "15.80");
+    assert_eq!(ev["sale"]["lines"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        t.count("SELECT count(*) FROM points_entry WHERE sale_id IS NOT NULL"),
+        1
+    );
+    let _: SaleId = s.id;
+}

@@ -1,0 +1,168 @@
+//! Printing through CUPS: `lp -d <queue> -t <title> <file>`, the way every Linux (and macOS)
+//! till reaches its receipt printer. The PDF is already saved when this runs; a failure says
+//! what went wrong in Chinese, with lp's own message, and that the receipt can be reprinted.
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use pos_core::documents::Printer;
+use pos_core::error::{ErrorCode, PosError, Result};
+
+/// How long `lp` may take to hand the job to CUPS before the till gives up waiting.
+pub const LP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Sends receipts to a CUPS queue with `lp`.
+#[derive(Debug, Clone)]
+pub struct CupsPrinter {
+    program: PathBuf,
+    timeout: Duration,
+}
+
+impl Default for CupsPrinter {
+    fn default() -> Self {
+        CupsPrinter::new()
+    }
+}
+
+impl CupsPrinter {
+    /// `lp` found on `PATH`.
+    pub fn new() -> CupsPrinter {
+        CupsPrinter::with_program("lp")
+    }
+
+    /// Another program with lp's arguments (tests use a stand-in script).
+    pub fn with_program(program: impl Into<PathBuf>) -> CupsPrinter {
+        CupsPrinter {
+            program: program.into(),
+            timeout: LP_TIMEOUT,
+        }
+    }
+
+    /// Gives up waiting for the program after `timeout`.
+    pub fn with_timeout(mut self, timeout: Duration) -> CupsPrinter {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The arguments given to lp.
+    pub fn args(queue: &str, pdf: &Path, title: &str) -> Vec<OsString> {
+        // A relative path starting with "-" would read as an option.
+        let file = if pdf.is_relative() && pdf.to_string_lossy().starts_with('-') {
+            Path::new(".").join(pdf)
+        } else {
+            pdf.to_path_buf()
+        };
+        vec![
+            "-d".into(),
+            queue.into(),
+            "-t".into(),
+            title.into(),
+            file.into_os_string(),
+        ]
+    }
+}
+
+fn print_failed(message: String) -> PosError {
+    PosError::new(ErrorCode::PrintFailed, message)
+}
+
+impl Printer for CupsPrinter {
+    fn print(&self, queue: &str, pdf: &Path, title: &str) -> Result<()> {
+        let program = self.program.display();
+        let mut child = Command::new(&self.program)
+            .args(CupsPrinter::args(queue, pdf, title))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    print_failed(format!(
+                        "找不到打印命令 {program}（CUPS）：请安装 CUPS（cups-client）并添加打印机 \
+                         {queue}；小票已保存为 PDF，可稍后重印"
+                    ))
+                } else {
+                    print_failed(format!(
+                        "无法启动打印命令 {program}：{e}；小票已保存为 PDF，可稍后重印"
+                    ))
+                }
+            })?;
+        // Read stderr on the side so a chatty lp cannot fill the pipe while we wait.
+        let stderr = child.stderr.take().map(|mut s| {
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let _ = s.read_to_end(&mut buf);
+                buf
+            })
+        });
+        let started = Instant::now();
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if started.elapsed() >= self.timeout => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(print_failed(format!(
+                        "打印机 {queue} 无响应（{program} 超过 {} 秒未返回）：请检查打印服务；\
+                         小票已保存为 PDF，可稍后重印",
+                        self.timeout.as_secs()
+                    )));
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+                Err(e) => {
+                    return Err(print_failed(format!(
+                        "打印命令 {program} 出错：{e}；小票已保存为 PDF，可稍后重印"
+                    )))
+                }
+            }
+        };
+        if status.success() {
+            return Ok(());
+        }
+        let stderr = stderr
+            .and_then(|h| h.join().ok())
+            .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+            .unwrap_or_default();
+        let code = status
+            .code()
+            .map(|c| format!("退出码 {c}"))
+            .unwrap_or_else(|| "被信号终止".to_owned());
+        let detail = if stderr.is_empty() {
+            String::new()
+        } else {
+            format!("：{stderr}")
+        };
+        Err(print_failed(format!(
+            "打印机 {queue} 打印失败（{program} {code}）{detail}；请检查打印机后重印，\
+             小票已保存为 PDF"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lp_gets_queue_title_and_file() {
+        let args = CupsPrinter::args("XP-80", Path::new("/data/receipts/1.pdf"), "小票 1");
+        assert_eq!(
+            args,
+            ["-d", "XP-80", "-t", "小票 1", "/data/receipts/1.pdf"]
+        );
+        let args = CupsPrinter::args("q", Path::new("-r.pdf"), "t");
+        assert_eq!(args[4], "./-r.pdf");
+    }
+
+    #[test]
+    fn a_missing_lp_is_a_print_failure_in_chinese() {
+        let p = CupsPrinter::with_program("/nonexistent/bin/lp");
+        let e = p.print("XP-80", Path::new("/tmp/x.pdf"), "t").unwrap_err();
+        assert_eq!(e.code, ErrorCode::PrintFailed);
+        assert!(e.message.contains("找不到打印命令"), "{}", e.message);
+        assert!(e.message.contains("XP-80"), "{}", e.message);
+    }
+}

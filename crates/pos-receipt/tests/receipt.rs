@@ -1,0 +1,754 @@
+//! The receipt end to end: real sales on a temporary store through the API (the demo pharmacy,
+//! a member with a coupon and points, an Rx line reviewed by the pharmacist, guidance, a split
+//! tender with change), printed through `receipt_print` at 80 and 58 mm, then read back:
+//! the text with `pdftotext -layout` against PRODUCT.md §6, the QR code decoded from a rendered
+//! PNG (rqrr), the Code 128 bars measured on the PNG against the encoder's (and decoded by
+//! `zbarimg` when zbar-tools is installed).
+//!
+//! The PDFs and PNGs are kept in `target/tmp/receipts/`; `docs/screenshots/receipt-*.png` are
+//! copies of the 150 dpi PNGs.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use pos_core::api::*;
+use pos_core::cart::{Cart, PrescriptionInput};
+use pos_core::clock::FixedClock;
+use pos_core::db::Store;
+use pos_core::documents::Printer;
+use pos_core::ids::MemberId;
+use pos_core::member::NewMember;
+use pos_core::pricing::{Tender, TenderKind};
+use pos_core::sale::receipt::RETURN_POLICY;
+use pos_core::sale::returns::{ReturnLineInput, ReturnReason, SaleReturn};
+use pos_core::sale::Sale;
+use pos_core::{ErrorCode, Money};
+use pos_receipt::{codes, CupsPrinter, PdfRenderer};
+
+const AMOXICILLIN: &str = "6907462053312"; // 阿莫西林胶囊 12.80, Rx
+const GANMAOLING: &str = "6939668066407"; // 感冒灵颗粒 15.80
+const PARACETAMOL: &str = "6914624021096"; // 对乙酰氨基酚片 3.50
+const MAMIAI: &str = "6940977044918"; // 妈咪爱枯草杆菌二联活菌颗粒 28.00 (a long name)
+const AZELASTINE: &str = "6944430084626"; // 爱赛平盐酸氮䓬斯汀鼻喷雾剂 48.00, Rx, 䓬 outside GB2312
+
+const PHONE: &str = "13912345678";
+const GUIDANCE: &str = "饭后服用，一次2粒，一日3次；如出现皮疹立即停药并就医";
+
+struct Shop {
+    api: Api,
+    dir: tempfile::TempDir,
+}
+
+fn approver(no: &str, pin: &str) -> Approver {
+    Approver {
+        staff_no: no.into(),
+        pin: pin.into(),
+    }
+}
+
+impl Shop {
+    fn open(printer: Option<Arc<dyn Printer>>) -> Shop {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(
+            &dir.path().join("till.sqlite"),
+            Arc::new(FixedClock::at("2026-11-23T02:00:00Z")),
+        )
+        .unwrap();
+        let mut api = Api::new(store).with_renderer(Arc::new(PdfRenderer::new()));
+        if let Some(p) = printer {
+            api = api.with_printer(p);
+        }
+        assert!(pos_core::demo::seed(api.store()).unwrap());
+        let shop = Shop { api, dir };
+        shop.login("1001", "1111");
+        shop
+    }
+
+    fn login(&self, staff_no: &str, pin: &str) {
+        self.api
+            .call(Login {
+                staff_no: staff_no.into(),
+                pin: pin.into(),
+            })
+            .unwrap_or_else(|e| panic!("login {staff_no}: {e}"));
+    }
+
+    /// A new member (the new-member coupon) with 1500 points given by the manager.
+    fn member(&self) -> MemberId {
+        let id = self
+            .api
+            .call(NewMember {
+                phone: PHONE.into(),
+                name: "张伟".into(),
+                basic_consent: true,
+                health_consent: true,
+                ..Default::default()
+            })
+            .unwrap()
+            .member
+            .id;
+        self.login("3001", "3333");
+        self.api
+            .call(PointsAdjust {
+                member_id: id,
+                points: 1500,
+                reason: "老会员积分转入".into(),
+            })
+            .unwrap();
+        self.login("1001", "1111");
+        id
+    }
+
+    fn scan(&self, cart: &Cart, barcode: &str, quantity: i64) -> Cart {
+        self.api
+            .call(CartScan {
+                cart_id: cart.id,
+                barcode: barcode.into(),
+                quantity: Some(quantity),
+            })
+            .unwrap_or_else(|e| panic!("scan {barcode}: {e}"))
+    }
+
+    /// Pays `cart` with WeChat `wechat` and the rest in cash rounded up to 10 yuan (change).
+    fn pay(&self, cart: Cart, wechat: TenderKind, first: i64) -> Sale {
+        let payable = cart.pricing.payable.fen();
+        let rest = payable - first;
+        let cash = (rest / 1000 + 1) * 1000;
+        self.api
+            .call(SalePay {
+                cart_id: cart.id,
+                tenders: vec![
+                    Tender {
+                        kind: wechat,
+                        amount: Money::from_fen(first),
+                        settlement_no: None,
+                    },
+                    Tender {
+                        kind: TenderKind::Cash,
+                        amount: Money::from_fen(cash),
+                        settlement_no: None,
+                    },
+                ],
+            })
+            .unwrap()
+    }
+
+    /// Five lines, two of them Rx (prescription, pharmacist's approval, guidance), the member
+    /// with the new-member coupon and 1000 points, WeChat + cash.
+    fn big_sale(&self, member: MemberId) -> Sale {
+        let c = self.api.call(CartOpen {}).unwrap();
+        self.scan(&c, GANMAOLING, 2);
+        self.scan(&c, PARACETAMOL, 1);
+        self.scan(&c, AMOXICILLIN, 1);
+        self.scan(&c, MAMIAI, 1);
+        let c = self.scan(&c, AZELASTINE, 1);
+        self.api
+            .call(CartSetPrescription {
+                cart_id: c.id,
+                prescription: PrescriptionInput {
+                    hospital: "浦东新区人民医院".into(),
+                    doctor: "刘医生".into(),
+                    prescribed_on: "2026-11-22".into(),
+                    diagnosis: "急性扁桃体炎；过敏性鼻炎".into(),
+                    image_path: None,
+                },
+            })
+            .unwrap();
+        self.api
+            .call(CartApproveRx {
+                cart_id: c.id,
+                pharmacist: approver("2001", "2222"),
+            })
+            .unwrap();
+        // The pharmacist records guidance under their own login.
+        self.login("2001", "2222");
+        let amoxicillin = c
+            .lines
+            .iter()
+            .find(|l| l.barcode == AMOXICILLIN)
+            .unwrap()
+            .id;
+        self.api
+            .call(CartSetGuidance {
+                cart_id: c.id,
+                line_id: amoxicillin,
+                guidance: GUIDANCE.into(),
+            })
+            .unwrap();
+        self.login("1001", "1111");
+        let c = self
+            .api
+            .call(CartSetMember {
+                cart_id: c.id,
+                member_id: Some(member),
+            })
+            .unwrap();
+        let coupon = c.member.as_ref().unwrap().coupons[0].id;
+        self.api
+            .call(CartSetCoupon {
+                cart_id: c.id,
+                coupon_id: Some(coupon),
+            })
+            .unwrap();
+        let c = self
+            .api
+            .call(CartSetPoints {
+                cart_id: c.id,
+                points: 1000,
+            })
+            .unwrap();
+        self.pay(c, TenderKind::Wechat, 5000)
+    }
+
+    /// Three lines for the member, Alipay + cash.
+    fn small_sale(&self, member: MemberId) -> Sale {
+        let c = self.api.call(CartOpen {}).unwrap();
+        self.scan(&c, MAMIAI, 1);
+        self.scan(&c, GANMAOLING, 1);
+        let c = self.scan(&c, PARACETAMOL, 2);
+        let c = self
+            .api
+            .call(CartSetMember {
+                cart_id: c.id,
+                member_id: Some(member),
+            })
+            .unwrap();
+        self.pay(c, TenderKind::Alipay, 2000)
+    }
+
+    fn print(&self, kind: DocKind, id: pos_core::ids::SaleId, paper: u32) -> PrintedReceipt {
+        self.api
+            .call(ReceiptPrint {
+                kind,
+                id,
+                paper_mm: Some(paper),
+                save_only: true,
+            })
+            .unwrap()
+    }
+}
+
+/// Where the test keeps what it rendered, to look at.
+fn keep(name: &str, from: &Path) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("receipts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let to = dir.join(name);
+    std::fs::copy(from, &to).unwrap();
+    to
+}
+
+/// `pdftoppm -r <dpi> -gray -png`: (width, height, grey pixels).
+fn render_grey(pdf: &Path, dpi: u32, out: &Path) -> (usize, usize, Vec<u8>) {
+    let prefix = out.with_extension("");
+    let status = Command::new("pdftoppm")
+        .args(["-r", &dpi.to_string(), "-gray", "-png", "-singlefile"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm runs (apt install poppler-utils)");
+    assert!(status.success());
+    let file = std::fs::File::open(prefix.with_extension("png")).unwrap();
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.bit_depth, png::BitDepth::Eight);
+    buf.truncate(info.buffer_size());
+    // pdftoppm writes grey or RGB PNGs depending on its version: take the green channel.
+    let channels = info.color_type.samples();
+    let g = usize::from(channels >= 3);
+    let grey = buf.chunks(channels).map(|px| px[g]).collect();
+    (info.width as usize, info.height as usize, grey)
+}
+
+/// The QR codes rqrr finds on the page, decoded.
+fn qr_codes(w: usize, h: usize, grey: &[u8]) -> Vec<String> {
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| grey[y * w + x]);
+    img.detect_grids()
+        .into_iter()
+        .map(|g| g.decode().expect("the QR code decodes").1)
+        .collect()
+}
+
+/// Looks for a pixel row across the bar code whose bars and spaces, measured in modules of
+/// `module_mm`, are exactly the encoder's, with a quiet zone of at least 10 modules each side.
+fn code128_on_page(w: usize, h: usize, grey: &[u8], dpi: f32, data: &str, module_mm: f32) -> bool {
+    let modules = codes::code128_modules(data).unwrap();
+    let mut expected = Vec::new();
+    for (i, &m) in modules.iter().enumerate() {
+        if i == 0 || m != modules[i - 1] {
+            expected.push(0usize);
+        }
+        *expected.last_mut().unwrap() += 1;
+    }
+    let px = module_mm * dpi / 25.4;
+    (0..h).any(|y| {
+        let row = &grey[y * w..(y + 1) * w];
+        let dark: Vec<bool> = row.iter().map(|&g| g < 128).collect();
+        let (Some(first), Some(last)) =
+            (dark.iter().position(|&d| d), dark.iter().rposition(|&d| d))
+        else {
+            return false;
+        };
+        let mut runs = Vec::new();
+        for (i, &d) in dark[first..=last].iter().enumerate() {
+            if i == 0 || d != dark[first + i - 1] {
+                runs.push(0usize);
+            }
+            *runs.last_mut().unwrap() += 1;
+        }
+        let measured: Vec<usize> = runs
+            .iter()
+            .map(|&r| (r as f32 / px).round() as usize)
+            .collect();
+        let quiet = 10.0 * px;
+        measured == expected && first as f32 >= quiet && (w - 1 - last) as f32 >= quiet
+    })
+}
+
+/// What `zbarimg` (zbar-tools) reads on a PNG: `None` when it is not installed.
+fn zbar(png: &Path) -> Option<String> {
+    let out = Command::new("zbarimg").arg("-q").arg(png).output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The text with every run of spaces made one space.
+fn squeezed(text: &str) -> String {
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The text without any whitespace: wrapped lines join up again.
+fn flat(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn yuan(m: Money) -> String {
+    format!("¥{m}")
+}
+
+fn pdf_pages(path: &Path) -> String {
+    let out = Command::new("pdfinfo").arg(path).output().unwrap();
+    let info = String::from_utf8(out.stdout).unwrap();
+    info.lines()
+        .find(|l| l.starts_with("Pages:"))
+        .map(|l| l.split_whitespace().last().unwrap_or("").to_owned())
+        .unwrap_or_default()
+}
+
+/// Checks a sale receipt's text against PRODUCT.md §6 and the sale; `balance` is the member's
+/// points balance the receipt shows (the balance right after that sale, on every print).
+fn check_sale_text(text: &str, s: &Sale, narrow: bool, balance: i64) {
+    let sq = squeezed(text);
+    let fl = flat(text);
+    let has = |what: &str| assert!(fl.contains(&flat(what)), "missing “{what}” in:\n{text}");
+    for what in [
+        "康宁大药房（演示店）",
+        "地址：上海市浦东新区张杨路 1288 号",
+        "电话：021-5888 1234",
+        "药品经营许可证：沪AA0210001",
+        "销售小票",
+        &format!("单号：{}", s.receipt_no),
+        "时间：2026-11-23 10:00:00",
+        "收银员：王晓燕",
+        &format!("应收{}", yuan(s.payable)),
+        &format!("找零{}", yuan(s.change)),
+        RETURN_POLICY,
+    ] {
+        has(what);
+    }
+    for l in &s.lines {
+        // Quantity, unit price and amount on one line (80 mm: the name's first line; 58 mm:
+        // the line under the name).
+        let row = if narrow {
+            format!(
+                "{} × {} {}",
+                l.quantity,
+                yuan(l.unit_price),
+                yuan(l.final_net)
+            )
+        } else {
+            format!(
+                "{} {} {}",
+                l.quantity,
+                yuan(l.unit_price),
+                yuan(l.final_net)
+            )
+        };
+        assert!(
+            sq.lines().any(|line| line.ends_with(&row)),
+            "no line ends with “{row}” for {}:\n{text}",
+            l.name
+        );
+        // A long name wraps in its column, around the numbers of its row.
+        assert!(
+            fl.replace(&flat(&row), "").contains(&l.name),
+            "missing “{}” in:\n{text}",
+            l.name
+        );
+        has(&format!("规格 {}", l.spec));
+        if let Some(b) = &l.batch_no {
+            has(&format!("批号 {b}"));
+        }
+    }
+    for p in &s.payments {
+        has(&format!("{}{}", p.kind.label(), yuan(p.amount)));
+    }
+    let m = s.member.as_ref().unwrap();
+    has(&format!("会员卡号{}", m.card_no));
+    has("手机号139****5678");
+    assert!(
+        !fl.contains(PHONE),
+        "the whole phone number is never printed"
+    );
+    has(&format!("会员等级{}", m.tier.label()));
+    has(&format!("本次积分+{}", s.points_earned));
+    has(&format!("积分余额{balance}"));
+    // The total stands on a line of its own.
+    assert!(
+        sq.lines().any(|l| l == format!("应收 {}", yuan(s.payable))),
+        "{text}"
+    );
+}
+
+#[test]
+fn sale_and_return_receipts_say_everything_at_80_and_58_mm() {
+    let shop = Shop::open(None);
+    let member = shop.member();
+    let s1 = shop.big_sale(member);
+    assert!(s1.change.fen() > 0);
+    assert_eq!(s1.payments.len(), 2);
+
+    // Sale 1 at 80 mm, first print, at the counter right after payment.
+    let p80 = shop.print(DocKind::Sale, s1.id, 80);
+    assert!(!p80.reprint);
+    assert!(p80
+        .path
+        .ends_with(&format!("receipts/{}.pdf", s1.receipt_no)));
+    let pdf80 = keep("receipt-80mm.pdf", Path::new(&p80.path));
+    let t80 = common::pdftotext(&pdf80);
+    check_sale_text(&t80, &s1, false, s1.points_balance.unwrap());
+    let f80 = flat(&t80);
+    for what in [
+        "优惠券-¥3.00",
+        "积分抵现-¥10.00",
+        "积分抵现使用-1000",
+        "审方药师李建国",
+        &flat(&format!("用药指导：{GUIDANCE}")),
+        "盐酸氮䓬斯汀",
+    ] {
+        assert!(f80.contains(what), "missing “{what}” in:\n{t80}");
+    }
+    assert!(!f80.contains("重印"), "a first print is no reprint");
+    assert!(!f80.contains('〓'), "every character has a glyph");
+
+    // Sale 2 at 58 mm, first print.
+    let s2 = shop.small_sale(member);
+    assert!(s2.change.fen() > 0);
+    let p58 = shop.print(DocKind::Sale, s2.id, 58);
+    assert!(!p58.reprint);
+    let pdf58 = keep("receipt-58mm.pdf", Path::new(&p58.path));
+    let t58 = common::pdftotext(&pdf58);
+    let balance = s2.points_balance.unwrap();
+    check_sale_text(&t58, &s2, true, balance);
+
+    // Sale 1 again: a reprint, marked, with the balance as it was after sale 1 — not the balance
+    // now, after sale 2.
+    let again = shop.print(DocKind::Sale, s1.id, 80);
+    assert!(again.reprint);
+    assert!(again
+        .path
+        .ends_with(&format!("{}-copy1.pdf", s1.receipt_no)));
+    let copy = common::pdftotext(Path::new(&again.path));
+    assert!(copy.contains("【重印】"), "{copy}");
+    assert_ne!(
+        s1.points_balance, s2.points_balance,
+        "sale 2 changed the balance"
+    );
+    check_sale_text(&copy, &s1, false, s1.points_balance.unwrap());
+    let again58 = shop.print(DocKind::Sale, s1.id, 58);
+    let copy58 = keep("receipt-reprint-58mm.pdf", Path::new(&again58.path));
+    let copy58 = common::pdftotext(&copy58);
+    assert!(copy58.contains("【重印】"), "{copy58}");
+    check_sale_text(&copy58, &s1, true, s1.points_balance.unwrap());
+
+    // A return of one 感冒灵 and the amoxicillin from sale 1.
+    let line = |barcode: &str| s1.lines.iter().find(|l| l.barcode == barcode).unwrap().id;
+    let ret: SaleReturn = shop
+        .api
+        .call(ReturnCreate {
+            sale_id: s1.id,
+            lines: vec![
+                ReturnLineInput {
+                    sale_line_id: line(GANMAOLING),
+                    quantity: 1,
+                },
+                ReturnLineInput {
+                    sale_line_id: line(AMOXICILLIN),
+                    quantity: 1,
+                },
+            ],
+            reason: ReturnReason::Damaged,
+            note: "外包装破损，铝箔漏气".into(),
+            manager: approver("3001", "3333"),
+        })
+        .unwrap();
+    let pr = shop.print(DocKind::Return, ret.id, 80);
+    assert!(!pr.reprint);
+    let pdfr = keep("receipt-return-80mm.pdf", Path::new(&pr.path));
+    let tr = common::pdftotext(&pdfr);
+    let fr = flat(&tr);
+    for what in [
+        "退货小票".to_owned(),
+        format!("单号：{}", ret.receipt_no),
+        format!("原销售单号：{}", s1.receipt_no),
+        "退货原因：包装破损：外包装破损，铝箔漏气".to_owned(),
+        "审核店长：张丽华".to_owned(),
+        format!("退款合计{}", yuan(ret.refund)),
+        "感冒灵颗粒".to_owned(),
+        "阿莫西林胶囊".to_owned(),
+        "手机号139****5678".to_owned(),
+        flat(RETURN_POLICY),
+    ] {
+        assert!(fr.contains(&flat(&what)), "missing “{what}” in:\n{tr}");
+    }
+    for f in &ret.refunds {
+        let what = format!("退回{}{}", f.kind.label(), yuan(f.amount));
+        assert!(fr.contains(&what), "missing “{what}” in:\n{tr}");
+    }
+    if ret.points_taken_back != 0 {
+        let what = format!("扣回积分-{}", ret.points_taken_back);
+        assert!(fr.contains(&what), "missing “{what}” in:\n{tr}");
+    }
+    assert!(!fr.contains(PHONE));
+
+    // One page each, small (the font is subset).
+    for (p, path) in [(&p80, &pdf80), (&p58, &pdf58), (&pr, &pdfr)] {
+        assert_eq!(pdf_pages(path), "1");
+        assert!(p.bytes < 100_000, "{}: {} bytes", p.path, p.bytes);
+        assert_eq!(std::fs::metadata(path).unwrap().len(), p.bytes);
+    }
+
+    // The codes: the QR code decodes to the receipt number; the Code 128 bars are the
+    // encoder's, on whole modules with quiet zones; zbarimg reads both when it is installed.
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("receipts");
+    for (pdf, no, paper, printable) in [
+        (&pdf80, &s1.receipt_no, 80.0, 72.0),
+        (&pdf58, &s2.receipt_no, 58.0, 48.0),
+        (&pdfr, &ret.receipt_no, 80.0, 72.0),
+    ] {
+        let name = pdf.file_stem().unwrap().to_string_lossy().into_owned();
+        let (w, h, grey) = render_grey(pdf, 150, &dir.join(format!("{name}.png")));
+        assert_eq!(
+            qr_codes(w, h, &grey),
+            std::slice::from_ref(no),
+            "{name}: the QR code"
+        );
+        let module = codes::place_code128(no, paper, printable, 0.5, 10.0)
+            .unwrap()
+            .unwrap()
+            .module;
+        let (w3, h3, grey3) = render_grey(pdf, 300, &dir.join(format!("{name}-300dpi.png")));
+        assert!(
+            code128_on_page(w3, h3, &grey3, 300.0, no, module),
+            "{name}: no row reads as the Code 128 of {no}"
+        );
+        match zbar(&dir.join(format!("{name}.png"))) {
+            Some(read) => {
+                assert!(
+                    read.contains(&format!("CODE-128:{no}")),
+                    "{name}: zbarimg read {read}"
+                );
+                assert!(
+                    read.contains(&format!("QR-Code:{no}")),
+                    "{name}: zbarimg read {read}"
+                );
+            }
+            None => eprintln!("zbarimg not installed: the bar code was checked by measuring only"),
+        }
+    }
+}
+
+#[test]
+fn the_escpos_receipt_of_a_real_sale() {
+    let shop = Shop::open(None);
+    let member = shop.member();
+    let s = shop.small_sale(member);
+    let pharmacy = shop.api.store().read(pos_core::settings::get).unwrap();
+    let r = pos_core::sale::receipt::for_sale(pharmacy, &s, false);
+    for paper in [80, 58] {
+        let bytes = pos_receipt::receipt_escpos(&r, paper);
+        assert!(bytes.starts_with(&[0x1B, 0x40]));
+        assert!(bytes.ends_with(&[0x1D, 0x56, 66, 0]));
+        // (On 58 mm the double-width name wraps after 演示.)
+        let name = encoding_gb18030("康宁大药房（演示");
+        assert!(bytes.windows(name.len()).any(|w| w == name.as_slice()));
+        let no = s.receipt_no.as_bytes();
+        assert!(bytes.windows(no.len()).any(|w| w == no), "the QR data");
+    }
+}
+
+/// GB18030 bytes of `s` (encoding_rs is what the renderer uses; here it is checked by value).
+fn encoding_gb18030(s: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    for c in s.chars() {
+        out.extend_from_slice(match c {
+            '康' => &[0xBF, 0xB5],
+            '宁' => &[0xC4, 0xFE],
+            '大' => &[0xB4, 0xF3],
+            '药' => &[0xD2, 0xA9],
+            '房' => &[0xB7, 0xBF],
+            '（' => &[0xA3, 0xA8],
+            '演' => &[0xD1, 0xDD],
+            '示' => &[0xCA, 0xBE],
+            '店' => &[0xB5, 0xEA],
+            '）' => &[0xA3, 0xA9],
+            _ => panic!("no table entry for {c}"),
+        });
+    }
+    out
+}
+
+/// A fake `lp` at the process edge: a script that records its arguments, or fails like lp does.
+fn fake_lp(dir: &Path, name: &str, body: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[test]
+fn printing_runs_lp_with_the_queue_title_and_saved_pdf() {
+    let bin = tempfile::tempdir().unwrap();
+    let log = bin.path().join("args.txt");
+    let lp = fake_lp(
+        bin.path(),
+        "lp",
+        &format!(
+            "for a in \"$@\"; do echo \"$a\" >> '{}'; done",
+            log.display()
+        ),
+    );
+    let shop = Shop::open(Some(Arc::new(CupsPrinter::with_program(&lp))));
+    shop.login("3001", "3333");
+    shop.api
+        .call(TillSettingsUpdate {
+            settings: TillSettings {
+                till_no: 1,
+                printer: Some("XP-80C".into()),
+                paper_mm: 80,
+            },
+        })
+        .unwrap();
+    shop.login("1001", "1111");
+    let member = shop.member();
+    let s = shop.small_sale(member);
+    let printed = shop
+        .api
+        .call(ReceiptPrint {
+            kind: DocKind::Sale,
+            id: s.id,
+            paper_mm: None,
+            save_only: false,
+        })
+        .unwrap();
+    assert_eq!(printed.printer.as_deref(), Some("XP-80C"));
+    assert_eq!(printed.paper_mm, 80);
+    let args = std::fs::read_to_string(&log).unwrap();
+    let args: Vec<&str> = args.lines().collect();
+    assert_eq!(
+        args,
+        [
+            "-d",
+            "XP-80C",
+            "-t",
+            &format!("小票 {}", s.receipt_no),
+            printed.path.as_str()
+        ]
+    );
+    assert!(Path::new(&printed.path).starts_with(shop.dir.path()));
+}
+
+#[test]
+fn a_failing_lp_is_a_print_failure_with_its_message() {
+    let bin = tempfile::tempdir().unwrap();
+    let lp = fake_lp(
+        bin.path(),
+        "lp",
+        "echo 'lp: The printer or class does not exist.' >&2; exit 1",
+    );
+    let printer = CupsPrinter::with_program(&lp);
+    let pdf = bin.path().join("r.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7").unwrap();
+    let e = printer.print("XP-80C", &pdf, "小票 1").unwrap_err();
+    assert_eq!(e.code, ErrorCode::PrintFailed);
+    assert!(
+        e.message.contains("打印机 XP-80C 打印失败"),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("退出码 1"), "{}", e.message);
+    assert!(
+        e.message
+            .contains("lp: The printer or class does not exist."),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("小票已保存为 PDF"), "{}", e.message);
+
+    // lp not installed.
+    let missing = CupsPrinter::with_program(bin.path().join("no-such-lp"));
+    let e = missing.print("XP-80C", &pdf, "t").unwrap_err();
+    assert_eq!(e.code, ErrorCode::PrintFailed);
+    assert!(e.message.contains("找不到打印命令"), "{}", e.message);
+
+    // lp hanging: the till stops waiting.
+    let slow = fake_lp(bin.path(), "slow-lp", "sleep 5");
+    let started = std::time::Instant::now();
+    let e = CupsPrinter::with_program(&slow)
+        .with_timeout(std::time::Duration::from_millis(300))
+        .print("XP-80C", &pdf, "t")
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::PrintFailed);
+    assert!(e.message.contains("无响应"), "{}", e.message);
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+
+    // Through the API: the PDF is saved, the error reaches the caller.
+    let shop = Shop::open(Some(Arc::new(CupsPrinter::with_program(&lp))));
+    shop.login("3001", "3333");
+    shop.api
+        .call(TillSettingsUpdate {
+            settings: TillSettings {
+                till_no: 1,
+                printer: Some("XP-80C".into()),
+                paper_mm: 58,
+            },
+        })
+        .unwrap();
+    shop.login("1001", "1111");
+    let member = shop.member();
+    let s = shop.small_sale(member);
+    let e = shop
+        .api
+        .call(ReceiptPrint {
+            kind: DocKind::Sale,
+            id: s.id,
+            paper_mm: None,
+            save_only: false,
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::PrintFailed);
+    let saved = shop
+        .dir
+        .path()
+        .join("receipts")
+        .join(format!("{}.pdf", s.receipt_no));
+    assert!(saved.is_file(), "the receipt was saved before printing");
+}
