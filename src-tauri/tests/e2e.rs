@@ -10,8 +10,10 @@ use std::time::{Duration, Instant};
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 
-const AMOXICILLIN: &str = "6907462053312"; // 阿莫西林胶囊 12.80
+const AMOXICILLIN: &str = "6907462053312"; // 阿莫西林胶囊 12.80, Rx, 青霉素类
 const PARACETAMOL: &str = "6914624021096"; // 对乙酰氨基酚片 3.50
+const GANMAOLING: &str = "6939668066407"; // 感冒灵颗粒 15.80
+const CONTAC: &str = "6906988033655"; // 新康泰克 19.80, contains pseudoephedrine
 const MEMBER_PHONE: &str = "13912345678";
 const MEMBER_PHONE_MASKED: &str = "139****5678";
 const MEMBER_NAME: &str = "张伟";
@@ -159,11 +161,20 @@ async fn try_connect(driver: &Driver) -> Result<Client, String> {
 }
 
 async fn wait_for(c: &Client, testid: &str) -> fantoccini::elements::Element {
-    c.wait()
+    match c
+        .wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css(&format!("[data-testid='{testid}']")))
         .await
-        .unwrap_or_else(|e| panic!("[data-testid='{testid}'] never appeared: {e}"))
+    {
+        Ok(element) => element,
+        Err(e) => {
+            // What the screen showed instead, for whoever reads the failure.
+            let shot = format!("failed-{testid}.png");
+            screenshot(c, &shot).await;
+            panic!("[data-testid='{testid}'] never appeared (see screenshots/{shot}): {e}")
+        }
+    }
 }
 
 async fn count(c: &Client, testid: &str) -> usize {
@@ -180,10 +191,11 @@ async fn wait_count(c: &Client, testid: &str, want: usize) {
         if n == want {
             return;
         }
-        assert!(
-            Instant::now() < deadline,
-            "{testid}: {n} elements, wanted {want}"
-        );
+        if Instant::now() >= deadline {
+            let shot = format!("failed-count-{testid}.png");
+            screenshot(c, &shot).await;
+            panic!("{testid}: {n} elements, wanted {want} (see screenshots/{shot})");
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -210,6 +222,18 @@ async fn fill(c: &Client, testid: &str, text: &str) {
     let field = wait_for(c, testid).await;
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();
+}
+
+/// `fill` for digits (staff numbers, PINs, amounts, ID numbers): typed at WebDriver speed they
+/// look like a scanner burst that would carry on into the next field, so `End` ends the burst
+/// the way any non-digit key does, and the digits land in this field.
+async fn fill_digits(c: &Client, testid: &str, digits: &str) {
+    let field = wait_for(c, testid).await;
+    field.clear().await.unwrap();
+    field
+        .send_keys(&format!("{digits}{}", char::from(Key::End)))
+        .await
+        .unwrap();
 }
 
 async fn click(c: &Client, testid: &str) {
@@ -690,7 +714,7 @@ async fn manager_members_screen() {
 
     // 积分: a manager's adjustment shows in the ledger with the balance after it.
     click(&c, "member-profile-tab-points").await;
-    fill(&c, "points-adjust-points", "200").await;
+    fill_digits(&c, "points-adjust-points", "200").await;
     fill(&c, "points-adjust-reason", "补录积分").await;
     click(&c, "points-adjust-submit").await;
     assert_eq!(
@@ -713,5 +737,934 @@ async fn manager_members_screen() {
         .unwrap_or_default();
     assert!(path.ends_with(".json"), "{path}");
     screenshot(&c, "member-profile-manage.png").await;
+    c.close().await.unwrap();
+}
+
+// ------------------------------------------------------------------ checkout
+
+/// The element's attribute `name` (None if the element has none).
+async fn attr(c: &Client, testid: &str, name: &str) -> Option<String> {
+    wait_for(c, testid).await.attr(name).await.unwrap_or(None)
+}
+
+/// Alt + a letter in the element, e.g. `alt(&input, 'c')` for Alt+C.
+async fn alt(element: &fantoccini::elements::Element, letter: char) {
+    element
+        .send_keys(&format!(
+            "{}{letter}{}",
+            char::from(Key::Alt),
+            char::from(Key::Null)
+        ))
+        .await
+        .unwrap();
+}
+
+/// Keys typed into whatever has the focus.
+async fn type_into_focus(c: &Client, keys: &str) {
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
+fn fen(amount: &str) -> i64 {
+    let (yuan, cents) = amount.split_once('.').unwrap_or((amount, "0"));
+    yuan.parse::<i64>().unwrap() * 100 + format!("{cents:0<2}").parse::<i64>().unwrap()
+}
+
+fn money(fen: i64) -> String {
+    format!("{}.{:02}", fen / 100, fen % 100)
+}
+
+/// The receipt was saved as a PDF (a real one) whose text carries the receipt number.
+fn assert_receipt_pdf(path: &str, receipt_no: &str) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("receipt PDF {path}: {e}"));
+    assert!(bytes.starts_with(b"%PDF"), "{path} is not a PDF");
+    if let Ok(out) = Command::new("pdftotext")
+        .args(["-layout", path, "-"])
+        .output()
+    {
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains(receipt_no),
+            "the receipt {path} does not name {receipt_no}:\n{text}"
+        );
+    }
+}
+
+/// Copies a screenshot taken by `screenshot` into docs/screenshots/ for the documentation.
+fn publish_screenshot(name: &str) {
+    let from = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("screenshots")
+        .join(name);
+    let to = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../docs/screenshots")
+        .join(name);
+    if let Err(e) = std::fs::copy(&from, &to) {
+        eprintln!("could not copy {} to {}: {e}", from.display(), to.display());
+    }
+}
+
+/// On the done screen: F9 prints (no printer at this till: the PDF is saved); returns the path.
+async fn print_on_done_screen(c: &Client) -> String {
+    press(&wait_for(c, "sale-done-next").await, Key::F9).await;
+    let path = wait_for(c, "sale-done-print-result")
+        .await
+        .attr("data-path")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(
+        attr(c, "sale-done-print-result", "data-printer")
+            .await
+            .as_deref(),
+        Some(""),
+        "no printer is set up: saved only"
+    );
+    path
+}
+
+/// Enter on the done screen (once it takes keys) starts the next sale.
+async fn next_sale(c: &Client) {
+    assert_eq!(
+        wait_attr(c, "sale-done", "data-armed", "true")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    press(&wait_for(c, "sale-done-next").await, Key::Enter).await;
+    wait_count(c, "sale-done", 0).await;
+    wait_for(c, "cart-empty").await;
+}
+
+#[test]
+fn member_sale_with_coupon_points_and_split_payment_prints_a_receipt() {
+    scenario(member_sale_with_coupon_points_and_split_payment);
+}
+
+async fn member_sale_with_coupon_points_and_split_payment() {
+    let driver = start_driver();
+    let c = connect(&driver).await;
+    // The manager sells too, and may add points to the new member first.
+    login(&c, "3001", "3333").await;
+    let input = wait_for(&c, "scan-input").await;
+    scan(&input, GANMAOLING).await;
+    wait_count(&c, "cart-line", 1).await;
+    scan(&input, GANMAOLING).await;
+    assert_eq!(
+        wait_attr(&c, "cart-line-qty", "data-quantity", "2")
+            .await
+            .as_deref(),
+        Some("2")
+    );
+    scan(&input, PARACETAMOL).await;
+    wait_count(&c, "cart-line", 2).await;
+    assert_eq!(
+        wait_attr(&c, "cart-total", "data-amount", "35.10")
+            .await
+            .as_deref(),
+        Some("35.10"),
+        "15.80 × 2 + 3.50"
+    );
+
+    // F3: a new member, attached with the new-member coupon; no points yet.
+    press(&input, Key::F3).await;
+    register_in_form(&c, Some(MEMBER_PHONE), MEMBER_NAME).await;
+    press(&wait_for(&c, "member-reg-name").await, Key::Enter).await;
+    wait_for(&c, "member-reg-created").await;
+    press(&wait_for(&c, "member-reg-done").await, Key::Enter).await;
+    assert_member_attached(&c, MEMBER_NAME, MEMBER_PHONE_MASKED).await;
+    assert_eq!(
+        wait_attr(&c, "points-max", "data-points", "0")
+            .await
+            .as_deref(),
+        Some("0"),
+        "a fresh member has no points to redeem"
+    );
+    // Member pricing per line: the rule is shown on each line.
+    let rule = attr(&c, "cart-line-net", "data-rule")
+        .await
+        .unwrap_or_default();
+    assert!(
+        rule == "tier" || rule == "member_day",
+        "a member's line is priced by tier or member day: {rule}"
+    );
+
+    // F6 → 积分: the manager adds 500 points; Esc back to the sale.
+    press(&input, Key::F6).await;
+    click(&c, "member-profile-tab-points").await;
+    fill_digits(&c, "points-adjust-points", "500").await;
+    fill(&c, "points-adjust-reason", "开业活动赠送").await;
+    click(&c, "points-adjust-submit").await;
+    wait_attr(&c, "points-row", "data-balance-after", "500").await;
+    press(
+        &wait_for(&c, "member-profile-tab-points").await,
+        Key::Escape,
+    )
+    .await;
+    wait_count(&c, "member-profile", 0).await;
+    assert_eq!(
+        wait_attr(&c, "member-panel-points", "data-points", "500")
+            .await
+            .as_deref(),
+        Some("500")
+    );
+
+    // Alt+C: the new-member coupon (3.00, no minimum).
+    alt(&input, 'c').await;
+    assert_eq!(
+        wait_attr(&c, "coupon-option", "data-selected", "true")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        wait_attr(&c, "discount-coupon", "data-amount", "3.00")
+            .await
+            .as_deref(),
+        Some("3.00")
+    );
+
+    // Alt+P: the field offers the most this sale can take; Enter redeems it.
+    assert_eq!(
+        wait_attr(&c, "points-max", "data-points", "500")
+            .await
+            .as_deref(),
+        Some("500"),
+        "the balance is below half of the amount after the coupon"
+    );
+    alt(&input, 'p').await;
+    let points = wait_for(&c, "points-input").await;
+    assert_eq!(points.prop("value").await.unwrap().as_deref(), Some("500"));
+    press(&points, Key::Enter).await;
+    assert_eq!(
+        wait_attr(&c, "points-used", "data-points", "500")
+            .await
+            .as_deref(),
+        Some("500")
+    );
+    assert_eq!(
+        wait_attr(&c, "discount-points", "data-amount", "5.00")
+            .await
+            .as_deref(),
+        Some("5.00"),
+        "100 points = 1.00"
+    );
+    let payable = attr(&c, "cart-payable", "data-amount")
+        .await
+        .unwrap_or_default();
+    screenshot(&c, "checkout-cart.png").await;
+    publish_screenshot("checkout-cart.png");
+    // 普通 members pay the list price, except on a member day.
+    let mut member_discount = 0;
+    for kind in ["discount-tier", "discount-member_day"] {
+        if count(&c, kind).await > 0 {
+            member_discount += fen(&attr(&c, kind, "data-amount").await.unwrap_or_default());
+        }
+    }
+    assert_eq!(
+        fen(&payable),
+        3510 - member_discount - 300 - 500,
+        "subtotal − member discount − coupon − points"
+    );
+
+    // F9: 20.00 by WeChat (F2), the rest in cash with change.
+    press(&input, Key::F9).await;
+    let amount = wait_for(&c, "pay-amount").await;
+    assert_eq!(
+        attr(&c, "pay-due", "data-amount").await.as_deref(),
+        Some(payable.as_str())
+    );
+    assert_eq!(
+        amount.prop("value").await.unwrap().as_deref(),
+        Some(payable.as_str()),
+        "cash starts with what is due"
+    );
+    press(&amount, Key::F2).await;
+    assert_eq!(
+        wait_attr(&c, "pay-amount", "data-kind", "wechat")
+            .await
+            .as_deref(),
+        Some("wechat")
+    );
+    fill_digits(&c, "pay-amount", "20").await;
+    press(&wait_for(&c, "pay-amount").await, Key::Enter).await;
+    wait_count(&c, "pay-tender", 1).await;
+    let remaining = money(fen(&payable) - 2000);
+    assert_eq!(
+        wait_attr(&c, "pay-remaining", "data-amount", &remaining)
+            .await
+            .as_deref(),
+        Some(remaining.as_str())
+    );
+    assert_eq!(
+        wait_attr(&c, "pay-amount", "data-kind", "cash")
+            .await
+            .as_deref(),
+        Some("cash")
+    );
+    fill_digits(&c, "pay-amount", "50").await;
+    assert_eq!(
+        wait_attr(
+            &c,
+            "pay-change",
+            "data-amount",
+            &money(5000 - fen(&remaining))
+        )
+        .await
+        .as_deref(),
+        Some(money(5000 - fen(&remaining)).as_str()),
+        "the change shows before Enter"
+    );
+    screenshot(&c, "checkout-pay.png").await;
+    publish_screenshot("checkout-pay.png");
+    let amount = wait_for(&c, "pay-amount").await;
+    press(&amount, Key::Enter).await;
+
+    // Done: the change, the receipt number, the tenders and the points.
+    let change = money(5000 - fen(&remaining));
+    assert_eq!(
+        wait_attr(&c, "sale-done-change", "data-amount", &change)
+            .await
+            .as_deref(),
+        Some(change.as_str())
+    );
+    let receipt_no = attr(&c, "sale-done-receipt", "data-receipt-no")
+        .await
+        .unwrap_or_default();
+    assert!(
+        receipt_no.len() == 14 && receipt_no.bytes().all(|b| b.is_ascii_digit()),
+        "a 14-digit receipt number: {receipt_no}"
+    );
+    wait_count(&c, "sale-done-tender", 2).await;
+    assert_eq!(
+        attr(&c, "sale-done-points", "data-used").await.as_deref(),
+        Some("500")
+    );
+    let path = print_on_done_screen(&c).await;
+    assert!(path.ends_with(".pdf"), "{path}");
+    assert_receipt_pdf(&path, &receipt_no);
+    screenshot(&c, "checkout-done.png").await;
+    publish_screenshot("checkout-done.png");
+
+    // F9 again is a reprint, saved as a copy.
+    press(&wait_for(&c, "sale-done-next").await, Key::F9).await;
+    assert_eq!(
+        wait_attr(&c, "sale-done-print-result", "data-reprint", "true")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+
+    // Enter: the next sale starts empty, without the member.
+    next_sale(&c).await;
+    assert_eq!(
+        wait_attr(&c, "member-panel", "data-state", "none")
+            .await
+            .as_deref(),
+        Some("none")
+    );
+    c.close().await.unwrap();
+}
+
+#[test]
+fn prescription_sale_is_approved_by_the_pharmacist_at_the_till() {
+    scenario(prescription_sale);
+}
+
+async fn prescription_sale() {
+    let driver = start_driver();
+    let c = connect(&driver).await;
+    login(&c, "1001", "1111").await;
+    let input = wait_for(&c, "scan-input").await;
+    scan(&input, AMOXICILLIN).await;
+    wait_count(&c, "cart-line", 1).await;
+    wait_for(&c, "cart-line-rx").await;
+    assert_eq!(
+        wait_attr(&c, "gate-rx", "data-state", "missing")
+            .await
+            .as_deref(),
+        Some("missing")
+    );
+    assert_eq!(
+        attr(&c, "gates", "data-blocked").await.as_deref(),
+        Some("PRESCRIPTION_REQUIRED")
+    );
+
+    // F9 with an Rx line and no prescription opens the prescription form instead of payment.
+    press(&input, Key::F9).await;
+    assert_eq!(
+        wait_attr(&c, "rx-dialog", "data-step", "prescription")
+            .await
+            .as_deref(),
+        Some("prescription")
+    );
+    assert_eq!(count(&c, "pay-dialog").await, 0);
+    fill(&c, "rx-hospital", "上海市第一人民医院").await;
+    fill(&c, "rx-doctor", "王建华").await;
+    fill(&c, "rx-diagnosis", "急性化脓性扁桃体炎").await;
+    // Enter on the last field saves; the approval step follows.
+    press(&wait_for(&c, "rx-image").await, Key::Enter).await;
+    assert_eq!(
+        wait_attr(&c, "rx-dialog", "data-step", "approval")
+            .await
+            .as_deref(),
+        Some("approval")
+    );
+    wait_for(&c, "rx-summary").await;
+
+    // A cashier's own credentials cannot approve a prescription.
+    fill_digits(&c, "rx-approver-staff-no", "1001").await;
+    fill_digits(&c, "rx-approver-pin", "1111").await;
+    press(&wait_for(&c, "rx-approver-pin").await, Key::Enter).await;
+    assert_eq!(
+        wait_attr(&c, "rx-error", "data-code", "APPROVER_NOT_AUTHORIZED")
+            .await
+            .as_deref(),
+        Some("APPROVER_NOT_AUTHORIZED")
+    );
+
+    // The pharmacist types 2001 / PIN at the till.
+    fill_digits(&c, "rx-approver-staff-no", "2001").await;
+    fill_digits(&c, "rx-approver-pin", "2222").await;
+    screenshot(&c, "checkout-rx.png").await;
+    publish_screenshot("checkout-rx.png");
+    press(&wait_for(&c, "rx-approver-pin").await, Key::Enter).await;
+    wait_count(&c, "rx-dialog", 0).await;
+    assert_eq!(
+        wait_attr(&c, "gate-rx", "data-state", "approved")
+            .await
+            .as_deref(),
+        Some("approved")
+    );
+    let approved = wait_text(&c, "gate-rx", "李建国").await;
+    assert!(approved.contains("李建国"), "{approved}");
+    wait_for(&c, "gates-clear").await;
+
+    // Now F9 pays: 10.00 by 医保 (F5, with its settlement number), the rest in cash.
+    press(&input, Key::F9).await;
+    let amount = wait_for(&c, "pay-amount").await;
+    press(&amount, Key::F5).await;
+    assert_eq!(
+        wait_attr(&c, "pay-amount", "data-kind", "insurance")
+            .await
+            .as_deref(),
+        Some("insurance")
+    );
+    assert_eq!(
+        wait_for(&c, "pay-amount")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("12.80"),
+        "医保 starts with what it may pay: the insurance-listed lines"
+    );
+    fill_digits(&c, "pay-amount", "10").await;
+    press(&wait_for(&c, "pay-amount").await, Key::Enter).await;
+    // Enter without a settlement number goes to that field.
+    let settlement = wait_for(&c, "pay-settlement").await;
+    settlement.send_keys("YB2026-000123").await.unwrap();
+    press(&settlement, Key::Enter).await;
+    wait_count(&c, "pay-tender", 1).await;
+    assert_eq!(
+        wait_attr(&c, "pay-remaining", "data-amount", "2.80")
+            .await
+            .as_deref(),
+        Some("2.80")
+    );
+    press(&wait_for(&c, "pay-amount").await, Key::Enter).await;
+    wait_for(&c, "sale-done").await;
+    assert_eq!(
+        attr(&c, "sale-done-change", "data-amount").await.as_deref(),
+        Some("0.00")
+    );
+    wait_count(&c, "sale-done-tender", 2).await;
+    assert_eq!(
+        attr(&c, "sale-done-tender", "data-kind").await.as_deref(),
+        Some("insurance")
+    );
+    assert_eq!(
+        attr(&c, "sale-done-payable", "data-amount")
+            .await
+            .as_deref(),
+        Some("12.80")
+    );
+    let receipt = text_of(&c, "sale-done").await;
+    assert!(
+        receipt.contains("李建国"),
+        "the reviewing pharmacist is named: {receipt}"
+    );
+    next_sale(&c).await;
+    c.close().await.unwrap();
+}
+
+#[test]
+fn ephedrine_is_limited_to_two_packages_and_the_buyer_is_registered() {
+    scenario(ephedrine_sale);
+}
+
+async fn ephedrine_sale() {
+    let driver = start_driver();
+    let c = connect(&driver).await;
+    login(&c, "1001", "1111").await;
+    let input = wait_for(&c, "scan-input").await;
+    scan(&input, CONTAC).await;
+    wait_count(&c, "cart-line", 1).await;
+    scan(&input, CONTAC).await;
+    assert_eq!(
+        wait_attr(&c, "cart-line-qty", "data-quantity", "2")
+            .await
+            .as_deref(),
+        Some("2")
+    );
+    // The third package is refused at once, in Chinese; the cart keeps 2.
+    scan(&input, CONTAC).await;
+    assert_eq!(
+        wait_attr(&c, "scan-error", "data-code", "EPHEDRINE_LIMIT")
+            .await
+            .as_deref(),
+        Some("EPHEDRINE_LIMIT")
+    );
+    let refused = text_of(&c, "scan-error").await;
+    assert!(
+        refused.contains("含麻黄碱类复方制剂每次最多销售"),
+        "{refused}"
+    );
+    assert_eq!(
+        attr(&c, "cart-line-qty", "data-quantity").await.as_deref(),
+        Some("2")
+    );
+    assert_eq!(
+        wait_attr(&c, "gate-eph", "data-state", "missing")
+            .await
+            .as_deref(),
+        Some("missing")
+    );
+
+    // F5: the buyer's name and ID; a wrong check character is explained in place.
+    press(&input, Key::F5).await;
+    wait_for(&c, "eph-dialog").await;
+    fill(&c, "eph-name", "赵敏").await;
+    fill_digits(&c, "eph-id", "110105194912310021").await;
+    assert_eq!(
+        wait_attr(&c, "eph-id-hint", "data-ok", "false")
+            .await
+            .as_deref(),
+        Some("false"),
+        "the hint flags the check character before the core is asked"
+    );
+    press(&wait_for(&c, "eph-id").await, Key::Enter).await;
+    assert_eq!(
+        wait_attr(&c, "eph-error", "data-code", "INVALID_ID_NUMBER")
+            .await
+            .as_deref(),
+        Some("INVALID_ID_NUMBER")
+    );
+    let message = text_of(&c, "eph-error").await;
+    assert!(message.contains("校验位"), "{message}");
+    screenshot(&c, "checkout-ephedrine.png").await;
+    publish_screenshot("checkout-ephedrine.png");
+    fill_digits(&c, "eph-id", "11010519491231002x").await;
+    press(&wait_for(&c, "eph-id").await, Key::Enter).await;
+    wait_count(&c, "eph-dialog", 0).await;
+    assert_eq!(
+        wait_attr(&c, "gate-eph", "data-state", "recorded")
+            .await
+            .as_deref(),
+        Some("recorded")
+    );
+    let buyer = wait_text(&c, "gate-eph", "110105********002X").await;
+    assert!(buyer.contains("赵敏"), "{buyer}");
+
+    press(&input, Key::F9).await;
+    press(&wait_for(&c, "pay-amount").await, Key::Enter).await;
+    assert_eq!(
+        wait_attr(&c, "sale-done-payable", "data-amount", "39.60")
+            .await
+            .as_deref(),
+        Some("39.60")
+    );
+    next_sale(&c).await;
+
+    // The same ID again within 30 days: the repeat purchase is flagged.
+    scan(&input, CONTAC).await;
+    wait_count(&c, "cart-line", 1).await;
+    press(&input, Key::F5).await;
+    fill(&c, "eph-name", "赵敏").await;
+    fill_digits(&c, "eph-id", "11010519491231002X").await;
+    press(&wait_for(&c, "eph-id").await, Key::Enter).await;
+    assert_eq!(
+        wait_attr(&c, "eph-recent", "data-count", "1")
+            .await
+            .as_deref(),
+        Some("1")
+    );
+    press(&wait_for(&c, "eph-done").await, Key::Enter).await;
+    wait_count(&c, "eph-dialog", 0).await;
+    assert_eq!(
+        wait_attr(&c, "gate-eph-recent", "data-count", "1")
+            .await
+            .as_deref(),
+        Some("1")
+    );
+    c.close().await.unwrap();
+}
+
+#[test]
+fn a_sale_is_returned_with_a_quality_reason_and_manager_approval() {
+    scenario(return_a_sale);
+}
+
+async fn return_a_sale() {
+    let driver = start_driver();
+    let c = connect(&driver).await;
+    login(&c, "1001", "1111").await;
+    let input = wait_for(&c, "scan-input").await;
+    scan(&input, GANMAOLING).await;
+    wait_count(&c, "cart-line", 1).await;
+    scan(&input, PARACETAMOL).await;
+    wait_count(&c, "cart-line", 2).await;
+    // Enter on the empty scan box pays; Enter again takes the exact amount in cash.
+    press(&input, Key::Enter).await;
+    press(&wait_for(&c, "pay-amount").await, Key::Enter).await;
+    let receipt_no = attr(&c, "sale-done-receipt", "data-receipt-no")
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        attr(&c, "sale-done-payable", "data-amount")
+            .await
+            .as_deref(),
+        Some("19.30")
+    );
+    next_sale(&c).await;
+
+    // 退货: scan the receipt's code.
+    click(&c, "tab-returns").await;
+    let receipt_input = wait_for(&c, "return-receipt-input").await;
+    scan(&receipt_input, &receipt_no).await;
+    assert_eq!(
+        wait_attr(&c, "return-sale", "data-receipt-no", &receipt_no)
+            .await
+            .as_deref(),
+        Some(receipt_no.as_str())
+    );
+    wait_count(&c, "return-line", 2).await;
+    let qty = c
+        .find(Locator::Css(&format!(
+            "[data-testid='return-line'][data-barcode='{PARACETAMOL}'] [data-testid='return-qty']"
+        )))
+        .await
+        .unwrap();
+    // 1 ⏎ → the reason: 1 = 包装破损 ⏎ → the manager's staff number and PIN ⏎.
+    qty.send_keys(&format!("1{}", char::from(Key::Enter)))
+        .await
+        .unwrap();
+    type_into_focus(&c, "1").await;
+    let damaged = wait_for(&c, "return-reason-damaged").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while damaged.prop("checked").await.unwrap().as_deref() != Some("true") {
+        assert!(Instant::now() < deadline, "reason 1 was not picked");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    type_into_focus(&c, &char::from(Key::Enter).to_string()).await;
+    assert_eq!(
+        c.active_element()
+            .await
+            .unwrap()
+            .attr("data-testid")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("return-approver-staff-no"),
+        "Enter after the reason goes to the manager's staff number"
+    );
+    fill_digits(&c, "return-approver-staff-no", "3001").await;
+    fill_digits(&c, "return-approver-pin", "3333").await;
+    screenshot(&c, "return.png").await;
+    publish_screenshot("return.png");
+    press(&wait_for(&c, "return-approver-pin").await, Key::Enter).await;
+
+    // The refund goes back to the cash paid; the return has its own receipt.
+    assert_eq!(
+        wait_attr(&c, "return-refund", "data-amount", "3.50")
+            .await
+            .as_deref(),
+        Some("3.50")
+    );
+    assert_eq!(
+        attr(&c, "return-refund-tender", "data-kind")
+            .await
+            .as_deref(),
+        Some("cash")
+    );
+    assert_eq!(
+        attr(&c, "return-refund-tender", "data-amount")
+            .await
+            .as_deref(),
+        Some("3.50")
+    );
+    let return_no = attr(&c, "return-done", "data-receipt-no")
+        .await
+        .unwrap_or_default();
+    assert!(
+        return_no.len() == 14 && return_no != receipt_no,
+        "{return_no}"
+    );
+    click(&c, "return-print-button").await;
+    let path = attr(&c, "return-print-result", "data-path")
+        .await
+        .unwrap_or_default();
+    assert_receipt_pdf(&path, &return_no);
+    screenshot(&c, "return-done.png").await;
+    publish_screenshot("return-done.png");
+
+    // Enter: the next return. A return's own receipt cannot be returned.
+    press(&wait_for(&c, "return-next").await, Key::Enter).await;
+    wait_count(&c, "return-done", 0).await;
+    let receipt_input = wait_for(&c, "return-receipt-input").await;
+    scan(&receipt_input, &return_no).await;
+    assert_eq!(
+        wait_attr(&c, "return-find-error", "data-code", "RETURN_OF_RETURN")
+            .await
+            .as_deref(),
+        Some("RETURN_OF_RETURN")
+    );
+    // The original again: the paracetamol is gone, the rest can still be returned.
+    scan(&receipt_input, &receipt_no).await;
+    wait_count(&c, "return-line", 2).await;
+    let left = c
+        .find(Locator::Css(&format!(
+            "[data-testid='return-line'][data-barcode='{PARACETAMOL}']"
+        )))
+        .await
+        .unwrap()
+        .attr("data-returnable")
+        .await
+        .unwrap();
+    assert_eq!(left.as_deref(), Some("0"));
+    wait_for(&c, "return-earlier").await;
+    c.close().await.unwrap();
+}
+
+#[test]
+fn pharmacist_guidance_manager_override_hold_and_recall() {
+    scenario(guidance_override_hold_recall);
+}
+
+async fn guidance_override_hold_recall() {
+    let driver = start_driver();
+    let c = connect(&driver).await;
+    // 2001 is a pharmacist who also sells.
+    login(&c, "2001", "2222").await;
+    let input = wait_for(&c, "scan-input").await;
+    scan(&input, PARACETAMOL).await;
+    wait_count(&c, "cart-line", 1).await;
+
+    // Alt+G: guidance on the selected line, starting from the product's default; Enter saves.
+    alt(&input, 'g').await;
+    let text = wait_for(&c, "guidance-text").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while text
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .is_empty()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the default guidance was not offered"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    text.send_keys(&format!("{}；饭后服用", char::from(Key::End)))
+        .await
+        .unwrap();
+    press(&text, Key::Enter).await;
+    wait_count(&c, "guidance-dialog", 0).await;
+    let guidance = wait_text(&c, "cart-line-guidance", "饭后服用").await;
+    assert!(guidance.contains("饭后服用"), "{guidance}");
+
+    // Alt+O: the manager overrides the price at the till (3001 / PIN typed here).
+    alt(&input, 'o').await;
+    fill_digits(&c, "override-price", "3").await;
+    fill(&c, "override-reason", "外包装轻微磨损").await;
+    fill_digits(&c, "override-approver-staff-no", "3001").await;
+    fill_digits(&c, "override-approver-pin", "3333").await;
+    press(&wait_for(&c, "override-approver-pin").await, Key::Enter).await;
+    wait_count(&c, "override-dialog", 0).await;
+    assert_eq!(
+        wait_attr(&c, "cart-line-net", "data-rule", "override")
+            .await
+            .as_deref(),
+        Some("override")
+    );
+    assert_eq!(
+        wait_attr(&c, "discount-manual", "data-amount", "0.50")
+            .await
+            .as_deref(),
+        Some("0.50")
+    );
+    assert_eq!(
+        attr(&c, "cart-payable", "data-amount").await.as_deref(),
+        Some("3.00")
+    );
+
+    // F10 holds the sale; F11 lists it; Enter brings it back as it was.
+    press(&input, Key::F10).await;
+    wait_for(&c, "cart-empty").await;
+    assert_eq!(
+        wait_attr(&c, "recall", "data-count", "1").await.as_deref(),
+        Some("1")
+    );
+    wait_for(&c, "scan-notice").await;
+    press(&input, Key::F11).await;
+    wait_count(&c, "held-cart", 1).await;
+    press(&wait_for(&c, "held-cart").await, Key::Enter).await;
+    wait_count(&c, "held-dialog", 0).await;
+    wait_count(&c, "cart-line", 1).await;
+    assert_eq!(
+        wait_attr(&c, "cart-payable", "data-amount", "3.00")
+            .await
+            .as_deref(),
+        Some("3.00")
+    );
+    wait_for(&c, "cart-line-guidance").await;
+    assert_eq!(
+        wait_attr(&c, "recall", "data-count", "0").await.as_deref(),
+        Some("0")
+    );
+
+    // F1 lists the checkout keys too.
+    press(&input, Key::F1).await;
+    wait_for(&c, "help-help.payment").await;
+    screenshot(&c, "help.png").await;
+    press(&input, Key::Escape).await;
+    wait_count(&c, "help-overlay", 0).await;
+    c.close().await.unwrap();
+}
+
+#[test]
+fn allergy_is_acknowledged_by_the_pharmacist_and_the_till_number_is_on_the_receipt() {
+    scenario(allergy_and_till_settings);
+}
+
+async fn allergy_and_till_settings() {
+    let driver = start_driver();
+    let c = connect(&driver).await;
+    login(&c, "3001", "3333").await;
+
+    // 门店设置: this till is number 7, receipts 58 mm wide, no printer.
+    click(&c, "tab-settings").await;
+    fill_digits(&c, "till-no", "7").await;
+    click(&c, "till-paper-58").await;
+    click(&c, "till-save").await;
+    wait_for(&c, "till-saved").await;
+    assert_eq!(
+        wait_for(&c, "till-no")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("7")
+    );
+
+    // A member with health consent and a penicillin allergy.
+    click(&c, "tab-sale").await;
+    let input = wait_for(&c, "scan-input").await;
+    press(&input, Key::F3).await;
+    register_in_form(&c, Some("13812345678"), "李娜").await;
+    click(&c, "member-reg-health-consent").await;
+    press(&wait_for(&c, "member-reg-name").await, Key::Enter).await;
+    wait_for(&c, "member-reg-created").await;
+    press(&wait_for(&c, "member-reg-done").await, Key::Enter).await;
+    wait_attr(&c, "member-panel", "data-state", "attached").await;
+    press(&input, Key::F6).await;
+    click(&c, "member-profile-tab-health").await;
+    wait_for(&c, "health-add-code").await;
+    click(&c, "health-add-submit").await;
+    assert_eq!(
+        wait_attr(&c, "health-item", "data-code", "青霉素类")
+            .await
+            .as_deref(),
+        Some("青霉素类")
+    );
+    press(
+        &wait_for(&c, "member-profile-tab-health").await,
+        Key::Escape,
+    )
+    .await;
+    wait_count(&c, "member-profile", 0).await;
+
+    // Amoxicillin matches: the line is marked and payment waits for the pharmacist.
+    scan(&input, AMOXICILLIN).await;
+    assert_eq!(
+        wait_attr(&c, "cart-line-allergy", "data-acknowledged", "false")
+            .await
+            .as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        wait_attr(
+            &c,
+            "gates",
+            "data-blocked",
+            "ALLERGY_ACK_REQUIRED,PRESCRIPTION_REQUIRED"
+        )
+        .await
+        .as_deref(),
+        Some("ALLERGY_ACK_REQUIRED,PRESCRIPTION_REQUIRED")
+    );
+    assert_eq!(
+        attr(&c, "gate-resolve", "data-gate").await.as_deref(),
+        Some("allergy"),
+        "the allergy comes first"
+    );
+    press(&input, Key::F5).await;
+    assert_eq!(
+        wait_attr(&c, "allergy-line", "data-classes", "青霉素类")
+            .await
+            .as_deref(),
+        Some("青霉素类")
+    );
+    fill_digits(&c, "allergy-approver-staff-no", "2001").await;
+    fill_digits(&c, "allergy-approver-pin", "2222").await;
+    screenshot(&c, "checkout-allergy.png").await;
+    publish_screenshot("checkout-allergy.png");
+    press(&wait_for(&c, "allergy-approver-pin").await, Key::Enter).await;
+    wait_count(&c, "allergy-dialog", 0).await;
+    assert_eq!(
+        wait_attr(&c, "cart-line-allergy", "data-acknowledged", "true")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        wait_attr(&c, "gate-resolve", "data-gate", "prescription")
+            .await
+            .as_deref(),
+        Some("prescription"),
+        "next: the prescription"
+    );
+
+    // Without the Rx line the sale pays; the receipt number carries till 07.
+    press(&input, Key::Delete).await;
+    press(&input, Key::Delete).await;
+    wait_for(&c, "cart-empty").await;
+    scan(&input, PARACETAMOL).await;
+    wait_count(&c, "cart-line", 1).await;
+    press(&input, Key::F9).await;
+    press(&wait_for(&c, "pay-amount").await, Key::Enter).await;
+    let receipt_no = attr(&c, "sale-done-receipt", "data-receipt-no")
+        .await
+        .unwrap_or_default();
+    assert_eq!(&receipt_no[8..10], "07", "{receipt_no}");
+    let path = print_on_done_screen(&c).await;
+    assert_receipt_pdf(&path, &receipt_no);
     c.close().await.unwrap();
 }

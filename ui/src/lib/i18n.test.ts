@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { format, messages, t, setLocale, getLocale, type MessageKey } from './i18n';
-import { SHORTCUTS } from './shortcuts';
+import { SHORTCUT_SECTIONS } from './shortcuts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -28,6 +28,9 @@ describe('i18n', () => {
   });
 
   it('describes every shortcut', () => {
-    for (const shortcut of SHORTCUTS) expect(messages('zh-CN')[shortcut.action]).toBeTruthy();
+    for (const section of SHORTCUT_SECTIONS) {
+      expect(messages('zh-CN')[section.title]).toBeTruthy();
+      for (const shortcut of section.shortcuts) expect(messages('zh-CN')[shortcut.action]).toBeTruthy();
+    }
   });
 });

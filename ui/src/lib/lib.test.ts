@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bytesToBase64 } from './base64';
 import { isApiError, toApiError } from './errors';
-import { yuan } from './money';
+import { fromFen, parseAmountInput, toFen, yuan } from './money';
 import { isManager, seesHealth, tabsForRoles } from './roles';
 import { serial } from './serial';
 import { isValidPin, looksLikeBarcode } from './validate';
@@ -31,10 +31,10 @@ describe('toApiError', () => {
 
 describe('tabsForRoles', () => {
   it('gives each role its screens, managers also selling', () => {
-    expect(tabsForRoles(['cashier'])).toEqual(['sale', 'members']);
-    expect(tabsForRoles(['pharmacist'])).toEqual(['pharmacist', 'members']);
-    expect(tabsForRoles(['manager'])).toEqual(['sale', 'members', 'settings', 'staff', 'catalog']);
-    expect(tabsForRoles(['pharmacist', 'cashier'])).toEqual(['sale', 'pharmacist', 'members']);
+    expect(tabsForRoles(['cashier'])).toEqual(['sale', 'returns', 'members']);
+    expect(tabsForRoles(['pharmacist'])).toEqual(['pharmacist', 'returns', 'members']);
+    expect(tabsForRoles(['manager'])).toEqual(['sale', 'returns', 'members', 'settings', 'staff', 'catalog']);
+    expect(tabsForRoles(['pharmacist', 'cashier'])).toEqual(['sale', 'pharmacist', 'returns', 'members']);
     expect(tabsForRoles([])).toEqual([]);
   });
 
@@ -62,9 +62,38 @@ describe('validation', () => {
   });
 });
 
-describe('yuan', () => {
+describe('money', () => {
   it('shows the core amount as it is', () => {
     expect(yuan('25.60')).toBe('¥25.60');
+  });
+
+  it('turns core amounts into fen and back without floats', () => {
+    expect(toFen('12.80')).toBe(1280);
+    expect(toFen('0.07')).toBe(7);
+    expect(toFen('3')).toBe(300);
+    expect(toFen('-1.5')).toBe(-150);
+    expect(toFen('99999999.99')).toBe(9999999999);
+    expect(toFen('1.234')).toBeNull();
+    expect(toFen('abc')).toBeNull();
+    expect(fromFen(1280)).toBe('12.80');
+    expect(fromFen(7)).toBe('0.07');
+    expect(fromFen(0)).toBe('0.00');
+    expect(fromFen(-5)).toBe('-0.05');
+    // 0.1 + 0.2 in fen is exactly 0.30.
+    expect(fromFen((toFen('0.10') ?? 0) + (toFen('0.20') ?? 0))).toBe('0.30');
+  });
+
+  it('reads amounts typed by staff', () => {
+    expect(parseAmountInput('100')).toBe(10000);
+    expect(parseAmountInput(' 12.5 ')).toBe(1250);
+    expect(parseAmountInput('¥12.50')).toBe(1250);
+    expect(parseAmountInput('１２。５')).toBe(1250);
+    expect(parseAmountInput('.5')).toBe(50);
+    expect(parseAmountInput('12.')).toBe(1200);
+    expect(parseAmountInput('1.234')).toBeNull();
+    expect(parseAmountInput('-1')).toBeNull();
+    expect(parseAmountInput('')).toBeNull();
+    expect(parseAmountInput('123456789')).toBeNull();
   });
 });
 

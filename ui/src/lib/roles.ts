@@ -2,16 +2,17 @@
 
 import type { Role } from './bindings';
 
-export type TabId = 'sale' | 'members' | 'pharmacist' | 'settings' | 'staff' | 'catalog';
+export type TabId = 'sale' | 'returns' | 'members' | 'pharmacist' | 'settings' | 'staff' | 'catalog';
 
-const TAB_ORDER: readonly TabId[] = ['sale', 'pharmacist', 'members', 'settings', 'staff', 'catalog'];
+const TAB_ORDER: readonly TabId[] = ['sale', 'pharmacist', 'returns', 'members', 'settings', 'staff', 'catalog'];
 
 const TABS_BY_ROLE: Record<Role, readonly TabId[]> = {
   // Everyone looks members up; what each role sees of a member is decided by the core.
-  cashier: ['sale', 'members'],
-  pharmacist: ['pharmacist', 'members'],
+  // Every selling role takes returns (退货); the manager's approval is typed at the till.
+  cashier: ['sale', 'returns', 'members'],
+  pharmacist: ['pharmacist', 'returns', 'members'],
   // Managers can also sell.
-  manager: ['sale', 'members', 'settings', 'staff', 'catalog'],
+  manager: ['sale', 'returns', 'members', 'settings', 'staff', 'catalog'],
 };
 
 /** Pharmacists and managers keep and read the health part of the member file (the core enforces it). */

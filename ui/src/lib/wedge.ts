@@ -222,6 +222,7 @@ export function attachWedge(
   let field: TextField | null = null;
   let snapshot: FieldSnapshot | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let settle: ReturnType<typeof setTimeout> | undefined;
 
   const putBack = (digits: string | null): void => {
     if (!field || !snapshot) return;
@@ -230,7 +231,8 @@ export function attachWedge(
     setField(el, state);
     // An IME may commit its composition after this keydown; put the field
     // back once more after the current event has been fully processed.
-    setTimeout(() => {
+    clearTimeout(settle);
+    settle = setTimeout(() => {
       if (el.value !== state.value && document.activeElement === el) setField(el, state);
     }, 0);
     field = null;
@@ -270,6 +272,9 @@ export function attachWedge(
   };
 
   const onKeydown = (event: KeyboardEvent): void => {
+    // A new key means any IME commit of the last burst is over: from here on the field holds
+    // what is being typed, and a late put-back would wipe this key (a lost digit under load).
+    clearTimeout(settle);
     const modified = event.ctrlKey || event.altKey || event.metaKey;
     const result = detector.feed({
       code: modified ? '' : event.code,
@@ -282,6 +287,12 @@ export function attachWedge(
       event.stopImmediatePropagation();
     }
     apply(result.actions);
+    // A person's burst ended by a character key (the X of an ID number typed right after its
+    // digits): that character is typed into the field next, so the field must not be put
+    // back over it. Under an IME the key is "Process" and the put-back stays.
+    if (!result.consume && event.key.length === 1 && result.actions.some((a) => a.type === 'release')) {
+      clearTimeout(settle);
+    }
     schedule();
   };
 
@@ -295,6 +306,7 @@ export function attachWedge(
   target.addEventListener('beforeinput', onBeforeInput, true);
   return () => {
     clearTimeout(timer);
+    clearTimeout(settle);
     target.removeEventListener('keydown', onKeydown, true);
     target.removeEventListener('beforeinput', onBeforeInput, true);
   };

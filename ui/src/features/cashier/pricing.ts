@@ -1,0 +1,60 @@
+//! How the cart's pricing (`Cart.pricing`, computed by the core) is shown: the rule behind a
+//! line's price with its rate (会员价 9.5折), the discounts worth a row in the total panel, and
+//! whether a coupon's minimum is met. Display only: no amount is computed here.
+
+import type { Cart, Coupon, Discounts, LineRule, PricedLine } from '../../lib/bindings';
+import type { Locale, MessageKey } from '../../lib/i18n';
+import { fen } from '../../lib/money';
+
+/** A rate string ("0.95", "0.9", "1") in ten-thousandths, exactly; null if malformed. */
+export function rateBasisPoints(rate: string): number | null {
+  const match = /^(\d+)(?:\.(\d{1,4}))?$/.exec(rate.trim());
+  if (!match) return null;
+  return Number(match[1]) * 10000 + Number((match[2] ?? '').padEnd(4, '0'));
+}
+
+/** How a rate is said at a Chinese counter (0.95 → 9.5折) or in English (5% off); '' for none. */
+export function rateLabel(rate: string, locale: Locale): string {
+  const bp = rateBasisPoints(rate);
+  if (bp === null || bp >= 10000) return '';
+  const trim = (whole: number, rest: number, width: number) =>
+    rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(width, '0').replace(/0+$/, '')}`;
+  if (locale === 'zh-CN') return `${trim(Math.floor(bp / 1000), bp % 1000, 3)}折`;
+  const off = 10000 - bp;
+  return `${trim(Math.floor(off / 100), off % 100, 2)}% off`;
+}
+
+/** The label of a line's pricing rule. */
+export function ruleKey(rule: LineRule): MessageKey {
+  return `rule.${rule}`;
+}
+
+/** The pricing of one cart line (the core prices every line). */
+export function pricedLine(cart: Cart, lineId: string): PricedLine | null {
+  return cart.pricing.lines.find((l) => l.line_id === lineId) ?? null;
+}
+
+export type DiscountKind = keyof Discounts;
+
+/** The discount rows of the total panel, in a fixed order. */
+export const DISCOUNT_KINDS: readonly DiscountKind[] = ['tier', 'member_day', 'manual', 'coupon', 'points', 'small_change'];
+
+/** The discounts that are not zero, in `DISCOUNT_KINDS` order. */
+export function discountRows(discounts: Discounts): { kind: DiscountKind; amount: string }[] {
+  return DISCOUNT_KINDS.filter((kind) => fen(discounts[kind]) !== 0).map((kind) => ({ kind, amount: discounts[kind] }));
+}
+
+/**
+ * The net of the discount-eligible lines (member pricing, not overridden), in fen: what a
+ * coupon's minimum spend is compared with (PRODUCT.md §4 rule 4).
+ */
+export function eligibleNetFen(cart: Cart): number {
+  return cart.pricing.lines
+    .filter((l) => l.rule === 'tier' || l.rule === 'member_day')
+    .reduce((sum, l) => sum + fen(l.net), 0);
+}
+
+/** Whether the coupon's minimum spend is met by this cart (a hint; the core decides). */
+export function couponMinimumMet(coupon: Coupon, cart: Cart): boolean {
+  return eligibleNetFen(cart) >= fen(coupon.min_spend);
+}

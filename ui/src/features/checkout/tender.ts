@@ -1,0 +1,155 @@
+//! The arithmetic of the payment dialog, in integer fen (never floats): what is still due, the
+//! change, which amount to suggest for a tender, and the checks of PRODUCT.md §4 rule 8 made
+//! before `sale_pay` so the cashier sees a problem at once. The core checks everything again
+//! (`pricing::settle`) and stays the authority.
+
+import type { Tender, TenderKind } from '../../lib/bindings';
+import type { MessageKey, MessageParams } from '../../lib/i18n';
+import { fromFen, parseAmountInput } from '../../lib/money';
+
+/** The tenders in the order the dialog offers them; F1…F5 pick them in this order. */
+export const TENDER_KINDS: readonly TenderKind[] = ['cash', 'wechat', 'alipay', 'card', 'insurance'];
+
+/** At most 8 tenders per sale (the core's limit). */
+export const MAX_TENDERS = 8;
+
+/** A tender the cashier entered, before it is sent: the amount in fen. */
+export type DraftTender = { kind: TenderKind; fen: number; settlementNo?: string };
+
+export type TenderTotals = {
+  /** Σ of every tender. */
+  tendered: number;
+  cash: number;
+  /** Σ of every non-cash tender (医保 included). */
+  nonCash: number;
+  insurance: number;
+  /** Still to pay; 0 once the tenders cover the amount due. */
+  remaining: number;
+  /** Cash given back: only cash may exceed what is due. */
+  change: number;
+};
+
+export function tenderTotals(payable: number, tenders: readonly DraftTender[]): TenderTotals {
+  let cash = 0;
+  let nonCash = 0;
+  let insurance = 0;
+  for (const t of tenders) {
+    if (t.kind === 'cash') cash += t.fen;
+    else nonCash += t.fen;
+    if (t.kind === 'insurance') insurance += t.fen;
+  }
+  const tendered = cash + nonCash;
+  return {
+    tendered,
+    cash,
+    nonCash,
+    insurance,
+    remaining: Math.max(0, payable - tendered),
+    change: Math.max(0, tendered - payable),
+  };
+}
+
+/**
+ * The amount a tender starts with: what is still due; for 医保 no more than what the insurance
+ * cap leaves (PRODUCT.md §4 rule 8), which may be 0 when nothing is insurance-listed.
+ */
+export function suggestedFen(
+  kind: TenderKind,
+  payable: number,
+  insuranceCap: number,
+  tenders: readonly DraftTender[],
+): number {
+  const totals = tenderTotals(payable, tenders);
+  if (kind !== 'insurance') return totals.remaining;
+  return Math.max(0, Math.min(totals.remaining, insuranceCap - totals.insurance));
+}
+
+/** 医保结算单号 as the core accepts it: letters, digits and '-', 1–40 characters. */
+export function validSettlementNo(text: string): boolean {
+  return /^[A-Za-z0-9-]{1,40}$/.test(text.trim());
+}
+
+export type TenderProblem = { key: MessageKey; params?: MessageParams; field: 'amount' | 'settlement' };
+
+/** What is wrong with adding this tender to `tenders`, or null. */
+export function tenderProblem(
+  tender: DraftTender,
+  payable: number,
+  insuranceCap: number,
+  tenders: readonly DraftTender[],
+): TenderProblem | null {
+  if (tenders.length >= MAX_TENDERS) return { key: 'pay.v.tooMany', params: { max: MAX_TENDERS }, field: 'amount' };
+  if (tender.fen <= 0) return { key: 'pay.v.amount', field: 'amount' };
+  const totals = tenderTotals(payable, tenders);
+  if (tender.kind === 'insurance') {
+    if (totals.insurance + tender.fen > insuranceCap) {
+      return { key: 'pay.v.overCap', params: { cap: fromFen(insuranceCap) }, field: 'amount' };
+    }
+    if (!validSettlementNo(tender.settlementNo ?? '')) return { key: 'pay.v.settlement', field: 'settlement' };
+  }
+  if (tender.kind !== 'cash' && totals.nonCash + tender.fen > payable) {
+    return {
+      key: 'pay.v.nonCashOver',
+      params: { max: fromFen(Math.max(0, payable - totals.nonCash)) },
+      field: 'amount',
+    };
+  }
+  return null;
+}
+
+/** The tenders as `sale_pay` takes them. */
+export function toTenders(tenders: readonly DraftTender[]): Tender[] {
+  return tenders.map((t) =>
+    t.kind === 'insurance'
+      ? { kind: t.kind, amount: fromFen(t.fen), settlement_no: (t.settlementNo ?? '').trim() }
+      : { kind: t.kind, amount: fromFen(t.fen) },
+  );
+}
+
+/** What Enter in the payment dialog does. */
+export type PayStep =
+  /** Add the tender; more is still due. */
+  | { action: 'add'; tenders: DraftTender[] }
+  /** Add the tender (if any) and pay: the tenders now cover the amount due. */
+  | { action: 'pay'; tenders: DraftTender[] }
+  /** 医保 needs its settlement number first: go to that field. */
+  | { action: 'settlement' }
+  | { action: 'problem'; problem: TenderProblem };
+
+export type PayInput = {
+  kind: TenderKind;
+  amountText: string;
+  settlementNo: string;
+  /** Where Enter was pressed. */
+  from: 'amount' | 'settlement';
+  payable: number;
+  insuranceCap: number;
+  tenders: readonly DraftTender[];
+};
+
+/**
+ * Enter in the payment dialog. An empty amount pays when nothing is due any more; otherwise
+ * the typed amount becomes a tender, and the sale is paid as soon as the tenders cover it —
+ * cash 100 ⏎ on a 29.10 sale pays and gives 70.90 change in one key.
+ */
+export function paymentEnter(input: PayInput): PayStep {
+  const { payable, insuranceCap, tenders } = input;
+  const totals = tenderTotals(payable, tenders);
+  if (input.amountText.trim() === '') {
+    if (totals.remaining === 0) return { action: 'pay', tenders: [...tenders] };
+    return { action: 'problem', problem: { key: 'pay.v.remaining', params: { amount: fromFen(totals.remaining) }, field: 'amount' } };
+  }
+  const amount = parseAmountInput(input.amountText);
+  if (amount === null) return { action: 'problem', problem: { key: 'pay.v.amount', field: 'amount' } };
+  if (input.kind === 'insurance' && input.from === 'amount' && !validSettlementNo(input.settlementNo)) {
+    return { action: 'settlement' };
+  }
+  const tender: DraftTender =
+    input.kind === 'insurance'
+      ? { kind: 'insurance', fen: amount, settlementNo: input.settlementNo.trim() }
+      : { kind: input.kind, fen: amount };
+  const problem = tenderProblem(tender, payable, insuranceCap, tenders);
+  if (problem) return { action: 'problem', problem };
+  const next = [...tenders, tender];
+  return tenderTotals(payable, next).remaining === 0 ? { action: 'pay', tenders: next } : { action: 'add', tenders: next };
+}
