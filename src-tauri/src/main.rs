@@ -62,6 +62,16 @@ fn main() {
     };
     eprintln!("PharmaPOS: 数据库 {}", core.store().path().display());
     start_housekeeping(core.store().clone());
+    if let Err(e) = core
+        .store()
+        .spawn_checkpointer(std::time::Duration::from_millis(500))
+    {
+        eprintln!(
+            "PharmaPOS 后台检查点未启动：{}（{}）",
+            e.message,
+            e.code.as_str()
+        );
+    }
     tauri::Builder::default()
         .manage(core)
         .invoke_handler(tauri::generate_handler![api])

@@ -85,6 +85,13 @@ fn run_api(db: Option<PathBuf>, seed_demo: bool) -> i32 {
             return 2;
         }
     };
+    // As in the desktop app: checkpoints in the background, never inside a request.
+    if let Err(e) = api
+        .store()
+        .spawn_checkpointer(std::time::Duration::from_millis(500))
+    {
+        eprintln!("{}: {}", e.code.as_str(), e.message);
+    }
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {

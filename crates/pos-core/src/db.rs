@@ -31,6 +31,9 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ),
 ];
 
+/// WAL size (pages) at which a commit checkpoints by itself when no checkpointer runs (≈ 80 MB).
+const WAL_BACKSTOP_PAGES: i64 = 20_000;
+
 fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect())
 }
@@ -41,6 +44,8 @@ pub struct Store {
     conn: Arc<Mutex<Connection>>,
     clock: Arc<dyn Clock>,
     path: PathBuf,
+    /// Commits so far; the checkpointer waits for a pause in them.
+    commits: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// What a write sees: the transaction plus the clock and this till's identity.
@@ -72,6 +77,11 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Checkpoints run on a connection of their own (`spawn_checkpointer`), so a sale never
+        // pays for copying the WAL into the database file. This threshold is only the backstop
+        // for a process that runs no checkpointer: far above what a busy till writes between
+        // two background checkpoints.
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_BACKSTOP_PAGES)?;
         migrations()
             .to_latest(&mut conn)
             .map_err(|e| PosError::storage(format!("数据库升级失败：{e}")))?;
@@ -79,6 +89,7 @@ impl Store {
             conn: Arc::new(Mutex::new(conn)),
             clock,
             path: path.to_owned(),
+            commits: Arc::default(),
         };
         store.ensure_till_identity()?;
         Ok(store)
@@ -108,6 +119,8 @@ impl Store {
         };
         let out = f(&t)?;
         t.tx.commit()?;
+        self.commits
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(out)
     }
 
@@ -133,6 +146,39 @@ impl Store {
 
     pub fn till(&self) -> Result<TillIdentity> {
         self.read(till_identity)
+    }
+
+    /// Copies committed WAL frames into the database file (`PRAGMA wal_checkpoint(PASSIVE)`) on
+    /// a connection of its own, in the pauses between sales: it runs once `quiet` has passed
+    /// with no commit, so a sale neither waits for it nor shares the disk with it. (A till that
+    /// never pauses still checkpoints at the backstop size.)
+    pub fn spawn_checkpointer(
+        &self,
+        quiet: std::time::Duration,
+    ) -> Result<std::thread::JoinHandle<()>> {
+        use std::sync::atomic::Ordering;
+        let conn = Connection::open(&self.path)
+            .map_err(|e| PosError::storage(format!("无法打开 {}：{e}", self.path.display())))?;
+        conn.busy_timeout(std::time::Duration::from_secs(1))?;
+        let commits = self.commits.clone();
+        Ok(std::thread::spawn(move || {
+            let (mut seen, mut done) = (commits.load(Ordering::Relaxed), u64::MAX);
+            loop {
+                std::thread::sleep(quiet);
+                let now = commits.load(Ordering::Relaxed);
+                if now == seen && now != done {
+                    // A busy or failed checkpoint is retried after the next pause; the WAL keeps
+                    // every committed frame meanwhile, so nothing is lost.
+                    if conn
+                        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                        .is_ok()
+                    {
+                        done = now;
+                    }
+                }
+                seen = now;
+            }
+        }))
     }
 
     /// `PRAGMA integrity_check` says "ok".
@@ -196,6 +242,42 @@ mod tests {
         let b = Store::open(&path, clock()).unwrap().till().unwrap();
         assert_eq!(a.device_id, b.device_id);
         assert_eq!(a.store_id, b.store_id);
+    }
+
+    #[test]
+    fn the_checkpointer_copies_the_wal_into_the_file_in_a_pause() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("till.sqlite");
+        let store = Store::open(&path, clock()).unwrap();
+        let file_size = || std::fs::metadata(&path).unwrap().len();
+        let before = file_size();
+        store
+            .write(|tx| {
+                for i in 0..2_000 {
+                    tx.execute(
+                        "INSERT INTO login_log VALUES ('2026-11-23', ?1, 'padding padding padding')",
+                        [i],
+                    )?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(file_size(), before, "committed into the WAL only");
+        store
+            .spawn_checkpointer(std::time::Duration::from_millis(20))
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while file_size() == before {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no checkpoint happened"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let n: i64 = store
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM login_log", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(n, 2_000);
     }
 
     #[test]
