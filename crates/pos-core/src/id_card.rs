@@ -26,15 +26,10 @@ pub fn check_char(first17: &str) -> Option<char> {
 /// Normalises (trims, full-width → half-width, x → X) and checks an ID number; `today` bounds the
 /// birth date.
 pub fn parse(input: &str, today: NaiveDate) -> Result<String> {
-    let id: String = input
-        .trim()
+    let id: String = crate::text::half_width(input)
         .chars()
         .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            'x' | 'ｘ' | 'Ｘ' => 'X',
-            _ => c,
-        })
+        .map(|c| if c == 'x' { 'X' } else { c })
         .collect();
     let bad = |why: &str| {
         PosError::new(

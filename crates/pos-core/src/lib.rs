@@ -23,6 +23,7 @@ pub mod rules;
 pub mod sale;
 pub mod settings;
 pub mod staff;
+pub mod text;
 
 pub use api::Api;
 pub use error::{ErrorCode, PosError, Result};

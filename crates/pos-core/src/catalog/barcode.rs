@@ -6,14 +6,7 @@ use crate::error::{ErrorCode, PosError, Result};
 
 /// Normalizes (trims, full-width digits → half-width) and validates a barcode.
 pub fn parse(input: &str) -> Result<String> {
-    let code: String = input
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            _ => c,
-        })
-        .collect();
+    let code = crate::text::half_width(input);
     if code.is_empty() {
         return Err(PosError::new(
             ErrorCode::InvalidBarcode,

@@ -22,14 +22,9 @@ pub fn from_random(random: u64) -> String {
 
 /// Normalises (trims, full-width digits → half-width) and checks a card number.
 pub fn parse(input: &str) -> Result<String> {
-    let code: String = input
-        .trim()
+    let code: String = crate::text::half_width(input)
         .chars()
         .filter(|c| !matches!(c, ' ' | '-'))
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            _ => c,
-        })
         .collect();
     if code.len() != 13 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(PosError::new(

@@ -212,11 +212,9 @@ pub fn check_name(input: &str) -> Result<String> {
 /// A birthday: YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD, full-width digits), a real
 /// date, not in the future and not before 1900.
 pub fn check_birthday(input: &str, today: NaiveDate) -> Result<NaiveDate> {
-    let t: String = input
-        .trim()
+    let t: String = crate::text::half_width(input)
         .chars()
         .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
             '/' | '.' | '年' | '月' => '-',
             '日' => ' ',
             _ => c,
@@ -411,17 +409,7 @@ pub fn require_active(c: &Connection, id: MemberId) -> Result<()> {
 /// - letters: pinyin initials of the name (`zw` finds 张伟), as a prefix;
 /// - anything else: the name, as a prefix.
 pub fn find(c: &Connection, query: &str, today: NaiveDate) -> Result<Vec<MemberSummary>> {
-    let q: String = query
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
-                char::from_u32(c as u32 - 'Ａ' as u32 + 'A' as u32).unwrap_or(c)
-            }
-            _ => c,
-        })
-        .collect();
+    let q = crate::text::half_width(query);
     let compact: String = q.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
     let limit = SEARCH_LIMIT;
     if compact.is_empty() {

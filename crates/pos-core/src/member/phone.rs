@@ -7,12 +7,11 @@ use crate::error::{ErrorCode, PosError, Result};
 /// Normalises and checks a mobile number; returns the 11 half-width digits.
 pub fn parse(input: &str) -> Result<String> {
     let mut digits = String::with_capacity(11);
-    for c in input.trim().chars() {
+    for c in crate::text::half_width(input).chars() {
         match c {
             '0'..='9' => digits.push(c),
-            '０'..='９' => digits.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
-            ' ' | '-' | '\u{3000}' | '－' => {}
-            '+' | '＋' if digits.is_empty() => {}
+            ' ' | '-' => {}
+            '+' if digits.is_empty() => {}
             _ => {
                 return Err(PosError::new(
                     ErrorCode::InvalidPhone,
