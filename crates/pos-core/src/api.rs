@@ -20,7 +20,7 @@ use crate::error::{ErrorCode, PosError, Result};
 use crate::housekeeping::{self, HousekeepingReport};
 use crate::ids::{CouponId, HealthItemId, LineId, MemberId, ProductId, SaleId, StaffId};
 use crate::member::consent::{self, ConsentScope};
-use crate::member::coupon::{self, Coupon, CouponKind, NewCoupon};
+use crate::member::coupon::{self, Coupon};
 use crate::member::health::{self, HealthChoices, HealthKind, HealthRecord};
 use crate::member::{
     self, points, tier, FieldEdit, MemberChanges, MemberProfile, MemberSummary, NewMember,
@@ -29,9 +29,11 @@ use crate::member::{
 use crate::money::Money;
 use crate::pricing::Tender;
 use crate::rules::{self, BusinessRules};
+use crate::sale::receipt::ReceiptKind;
 use crate::sale::{self, returns, Sale};
 use crate::settings::{self, PharmacySettings};
 use crate::staff::{self, NewStaff, Role, Session, StaffInfo};
+use crate::till::{self, TillSettings};
 
 /// Progress of a long operation, reported to the UI (event `catalog-import-progress`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -848,13 +850,8 @@ impl Command for NewMember {
     }
 }
 
-/// Only pharmacists and managers see a member's whole phone number.
-fn sees_whole_phone(session: &Session) -> bool {
-    session.staff.has(Role::Pharmacist) || session.staff.has(Role::Manager)
-}
-
 fn profile_for(ctx: &Ctx<'_>, c: &rusqlite::Connection, id: MemberId) -> Result<MemberProfile> {
-    let show = sees_whole_phone(ctx.me()?);
+    let show = ctx.me()?.staff.sees_member_details();
     member::profile(c, id, ctx.store.clock().today(), show)
 }
 
@@ -927,18 +924,9 @@ impl Command for MemberEdits {
     const ROLES: &'static [Role] = SELLERS;
     type Output = Vec<FieldEdit>;
     fn run(self, ctx: &Ctx<'_>) -> Result<Vec<FieldEdit>> {
-        let mut edits = ctx
-            .store
-            .read(|c| member::field_history(c, self.member_id))?;
-        // Old and new phone numbers are masked for cashiers, like the phone itself.
-        if !sees_whole_phone(ctx.me()?) {
-            for e in edits.iter_mut().filter(|e| e.field == "phone") {
-                for v in [&mut e.old_value, &mut e.new_value].into_iter().flatten() {
-                    *v = member::phone::mask(v);
-                }
-            }
-        }
-        Ok(edits)
+        let show = ctx.me()?.staff.sees_member_details();
+        ctx.store
+            .read(|c| member::field_history(c, self.member_id, show))
     }
 }
 
@@ -1002,7 +990,7 @@ impl Command for MemberPurchases {
 /// The health part is for pharmacists and managers; a refused attempt is logged, then refused.
 fn health_access(ctx: &Ctx<'_>, member: MemberId) -> Result<StaffId> {
     let me = ctx.me()?;
-    if !health::may_access(me) {
+    if !me.staff.sees_member_details() {
         let id = me.staff.id;
         ctx.store
             .write(|tx| health::log_access(tx, id, member, "denied", None))?;
@@ -1295,38 +1283,16 @@ impl Command for CouponIssue {
     type Output = Coupon;
     fn run(self, ctx: &Ctx<'_>) -> Result<Coupon> {
         let me = ctx.my_id()?;
-        let reason = self.reason.trim();
-        if reason.is_empty() || reason.chars().count() > 100 {
-            return Err(PosError::new(
-                ErrorCode::ReasonRequired,
-                "发券须写明原因（最多 100 字）",
-            ));
-        }
-        if !(1..=366).contains(&self.valid_days) {
-            return Err(PosError::invalid_field(
-                "valid_days",
-                "有效天数须为 1–366 天",
-            ));
-        }
         ctx.store.write(|tx| {
-            member::require_active(tx, self.member_id)?;
-            let today = tx.clock.today();
-            let id = coupon::issue(
+            coupon::issue_manual(
                 tx,
-                NewCoupon {
-                    member: self.member_id,
-                    kind: CouponKind::Manual,
-                    face: self.face,
-                    min_spend: self.min_spend,
-                    valid_from: today,
-                    valid_until: coupon::last_day_of_validity(today, self.valid_days),
-                    issue_key: None,
-                    reason,
-                    by: Some(me),
-                },
-            )?
-            .ok_or_else(|| PosError::storage("coupon not written"))?;
-            coupon::get(tx, id, today)
+                self.member_id,
+                self.face,
+                self.min_spend,
+                self.valid_days,
+                &self.reason,
+                me,
+            )
         })
     }
 }
@@ -1756,13 +1722,6 @@ impl Command for ReturnGet {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum DocKind {
-    Sale,
-    Return,
-}
-
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct PrintedReceipt {
     /// The PDF, saved under `receipts/` beside the store file (always, printed or not).
@@ -1781,7 +1740,7 @@ pub struct PrintedReceipt {
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiptPrint {
-    pub kind: DocKind,
+    pub kind: ReceiptKind,
     pub id: SaleId,
     /// Paper width; the till's setting when omitted.
     #[serde(default)]
@@ -1797,31 +1756,11 @@ impl Command for ReceiptPrint {
     type Output = PrintedReceipt;
     fn run(self, ctx: &Ctx<'_>) -> Result<PrintedReceipt> {
         let me = ctx.my_id()?;
-        let till = ctx.store.read(till_settings)?;
-        let paper = self.paper_mm.unwrap_or(till.paper_mm);
-        if paper != 80 && paper != 58 {
-            return Err(PosError::invalid_field(
-                "paper_mm",
-                "小票宽度只能是 80 或 58 毫米",
-            ));
-        }
-        let (receipt, copies) = ctx.store.read(|c| {
-            let copies: i64 = c.query_row(
-                "SELECT count(*) FROM receipt_print WHERE doc_id = ?1",
-                [self.id],
-                |r| r.get(0),
-            )?;
-            let pharmacy = settings::get(c)?;
-            let receipt = match self.kind {
-                DocKind::Sale => {
-                    sale::receipt::for_sale(pharmacy, &sale::get(c, self.id)?, copies > 0)
-                }
-                DocKind::Return => {
-                    sale::receipt::for_return(pharmacy, &returns::get(c, self.id)?, copies > 0)
-                }
-            };
-            Ok((receipt, copies))
-        })?;
+        let till = ctx.store.read(till::get)?;
+        let paper = till::check_paper(self.paper_mm.unwrap_or(till.paper_mm))?;
+        let (receipt, copies) = ctx
+            .store
+            .read(|c| sale::receipt::prepare(c, self.kind, self.id))?;
         let pdf = ctx.api.renderer.receipt_pdf(&receipt, paper)?;
         let dir = ctx
             .api
@@ -1852,20 +1791,11 @@ impl Command for ReceiptPrint {
                     }))
                 })?;
         }
-        ctx.store.write(|tx| {
-            tx.execute(
-                "INSERT INTO receipt_print (doc_id, at, by_staff, copy, width_mm, target) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                rusqlite::params![
-                    self.id,
-                    crate::clock::stamp(tx.clock.now()),
-                    me,
-                    copies,
-                    paper,
-                    target.clone().unwrap_or_else(|| path.to_string_lossy().into_owned()),
-                ],
-            )?;
-            Ok(())
-        })?;
+        let printed_to = target
+            .clone()
+            .unwrap_or_else(|| path.to_string_lossy().into_owned());
+        ctx.store
+            .write(|tx| sale::receipt::record_print(tx, self.id, me, copies, paper, &printed_to))?;
         Ok(PrintedReceipt {
             path: path.to_string_lossy().into_owned(),
             printer: target,
@@ -1874,27 +1804,6 @@ impl Command for ReceiptPrint {
             bytes: pdf.len() as u64,
         })
     }
-}
-
-/// This till's own settings: its number in the store, its receipt printer and paper.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct TillSettings {
-    pub till_no: u32,
-    /// A CUPS queue name (`lpstat -p`); `null`: receipts are saved as PDF only.
-    pub printer: Option<String>,
-    pub paper_mm: u32,
-}
-
-fn till_settings(c: &rusqlite::Connection) -> Result<TillSettings> {
-    Ok(
-        c.query_row("SELECT till_no, printer, paper_mm FROM till", [], |r| {
-            Ok(TillSettings {
-                till_no: r.get(0)?,
-                printer: r.get(1)?,
-                paper_mm: r.get(2)?,
-            })
-        })?,
-    )
 }
 
 /// `till_settings_get`.
@@ -1907,7 +1816,7 @@ impl Command for TillSettingsGet {
     const ROLES: &'static [Role] = &[];
     type Output = TillSettings;
     fn run(self, ctx: &Ctx<'_>) -> Result<TillSettings> {
-        ctx.store.read(till_settings)
+        ctx.store.read(till::get)
     }
 }
 
@@ -1923,39 +1832,6 @@ impl Command for TillSettingsUpdate {
     const ROLES: &'static [Role] = &[Role::Manager];
     type Output = TillSettings;
     fn run(self, ctx: &Ctx<'_>) -> Result<TillSettings> {
-        let s = self.settings;
-        if !(1..=99).contains(&s.till_no) {
-            return Err(PosError::invalid_field("till_no", "收银台号须为 1–99"));
-        }
-        if s.paper_mm != 80 && s.paper_mm != 58 {
-            return Err(PosError::invalid_field(
-                "paper_mm",
-                "小票宽度只能是 80 或 58 毫米",
-            ));
-        }
-        let printer = s
-            .printer
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty());
-        if let Some(p) = printer {
-            if p.len() > 64
-                || !p
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.@".contains(c))
-            {
-                return Err(PosError::invalid_field(
-                    "printer",
-                    "打印机名称只能包含字母、数字和 - _ . @（与 lpstat -p 显示的一致）",
-                ));
-            }
-        }
-        ctx.store.write(|tx| {
-            tx.execute(
-                "UPDATE till SET till_no = ?1, printer = ?2, paper_mm = ?3",
-                (s.till_no, printer, s.paper_mm),
-            )?;
-            till_settings(tx)
-        })
+        ctx.store.write(|tx| till::update(tx, self.settings))
     }
 }

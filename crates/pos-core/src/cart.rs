@@ -647,34 +647,13 @@ pub fn set_coupon(tx: &Tx<'_>, id: SaleId, coupon_id: Option<CouponId>) -> Resul
                 "优惠券仅限会员使用，请先查找或登记会员",
             ));
         };
-        let c = coupon::get(tx, cid, today)?;
-        if c.member_id != member {
-            return Err(PosError::new(
-                ErrorCode::CouponNotAvailable,
-                "这张券不属于当前会员",
-            ));
-        }
-        if c.status != coupon::CouponStatus::Available {
-            return Err(PosError::new(
-                ErrorCode::CouponNotAvailable,
-                format!("这张券不可用（{}），请另选", coupon_status_label(c.status)),
-            ));
-        }
+        coupon::check_usable(&coupon::get(tx, cid, today)?, member)?;
     }
     tx.execute(
         "UPDATE cart SET coupon_id = ?2 WHERE id = ?1",
         (id, coupon_id),
     )?;
     get(tx, id, today)
-}
-
-fn coupon_status_label(s: coupon::CouponStatus) -> &'static str {
-    match s {
-        coupon::CouponStatus::Available => "可用",
-        coupon::CouponStatus::NotYetValid => "尚未生效",
-        coupon::CouponStatus::Used => "已使用",
-        coupon::CouponStatus::Expired => "已过期",
-    }
 }
 
 /// How many points the cashier wants to redeem; pricing caps it (rule 5) and shows the cap.
@@ -716,13 +695,10 @@ pub fn override_price(
     manager: StaffId,
 ) -> Result<Cart> {
     require_open(tx, id)?;
-    let reason = reason.trim();
-    if price.is_some() && (reason.is_empty() || reason.chars().count() > 100) {
-        return Err(PosError::new(
-            ErrorCode::ReasonRequired,
-            "改价须写明原因（最多 100 字）",
-        ));
-    }
+    let reason = match price {
+        Some(_) => crate::text::reason(reason, "改价须写明原因")?,
+        None => "",
+    };
     let n = tx.execute(
         "UPDATE cart_line SET override_price_fen = ?3, override_by = ?4, override_reason = ?5, override_at = ?6
          WHERE id = ?1 AND cart_id = ?2 AND removed_at IS NULL",

@@ -24,6 +24,7 @@ pub mod sale;
 pub mod settings;
 pub mod staff;
 pub mod text;
+pub mod till;
 
 pub use api::Api;
 pub use error::{ErrorCode, PosError, Result};

@@ -54,6 +54,12 @@ impl StaffInfo {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
+
+    /// Pharmacists and managers see what cashiers must not (PIPL): a member's whole phone
+    /// number and the health part.
+    pub fn sees_member_details(&self) -> bool {
+        self.has(Role::Pharmacist) || self.has(Role::Manager)
+    }
 }
 
 /// Who is logged in at this till.

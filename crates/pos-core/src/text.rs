@@ -18,6 +18,19 @@ pub fn half_width(input: &str) -> String {
         .to_owned()
 }
 
+/// The written reason an adjustment, override, coupon or anonymization needs: trimmed, 1–100
+/// characters; otherwise `REASON_REQUIRED` with `what`, e.g. "调整积分须写明原因".
+pub fn reason<'a>(text: &'a str, what: &str) -> crate::Result<&'a str> {
+    let t = text.trim();
+    if t.is_empty() || t.chars().count() > 100 {
+        return Err(crate::PosError::new(
+            crate::ErrorCode::ReasonRequired,
+            format!("{what}（最多 100 字）"),
+        ));
+    }
+    Ok(t)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -22,9 +22,10 @@ use pos_core::documents::Printer;
 use pos_core::ids::MemberId;
 use pos_core::member::NewMember;
 use pos_core::pricing::{Tender, TenderKind};
-use pos_core::sale::receipt::RETURN_POLICY;
+use pos_core::sale::receipt::{ReceiptKind, RETURN_POLICY};
 use pos_core::sale::returns::{ReturnLineInput, ReturnReason, SaleReturn};
 use pos_core::sale::Sale;
+use pos_core::till::TillSettings;
 use pos_core::{ErrorCode, Money};
 use pos_receipt::{codes, CupsPrinter, PdfRenderer};
 
@@ -219,7 +220,7 @@ impl Shop {
         self.pay(c, TenderKind::Alipay, 2000)
     }
 
-    fn print(&self, kind: DocKind, id: pos_core::ids::SaleId, paper: u32) -> PrintedReceipt {
+    fn print(&self, kind: ReceiptKind, id: pos_core::ids::SaleId, paper: u32) -> PrintedReceipt {
         self.api
             .call(ReceiptPrint {
                 kind,
@@ -426,7 +427,7 @@ fn sale_and_return_receipts_say_everything_at_80_and_58_mm() {
     assert_eq!(s1.payments.len(), 2);
 
     // Sale 1 at 80 mm, first print, at the counter right after payment.
-    let p80 = shop.print(DocKind::Sale, s1.id, 80);
+    let p80 = shop.print(ReceiptKind::Sale, s1.id, 80);
     assert!(!p80.reprint);
     assert!(p80
         .path
@@ -451,7 +452,7 @@ fn sale_and_return_receipts_say_everything_at_80_and_58_mm() {
     // Sale 2 at 58 mm, first print.
     let s2 = shop.small_sale(member);
     assert!(s2.change.fen() > 0);
-    let p58 = shop.print(DocKind::Sale, s2.id, 58);
+    let p58 = shop.print(ReceiptKind::Sale, s2.id, 58);
     assert!(!p58.reprint);
     let pdf58 = keep("receipt-58mm.pdf", Path::new(&p58.path));
     let t58 = common::pdftotext(&pdf58);
@@ -460,7 +461,7 @@ fn sale_and_return_receipts_say_everything_at_80_and_58_mm() {
 
     // Sale 1 again: a reprint, marked, with the balance as it was after sale 1 — not the balance
     // now, after sale 2.
-    let again = shop.print(DocKind::Sale, s1.id, 80);
+    let again = shop.print(ReceiptKind::Sale, s1.id, 80);
     assert!(again.reprint);
     assert!(again
         .path
@@ -472,7 +473,7 @@ fn sale_and_return_receipts_say_everything_at_80_and_58_mm() {
         "sale 2 changed the balance"
     );
     check_sale_text(&copy, &s1, false, s1.points_balance.unwrap());
-    let again58 = shop.print(DocKind::Sale, s1.id, 58);
+    let again58 = shop.print(ReceiptKind::Sale, s1.id, 58);
     let copy58 = keep("receipt-reprint-58mm.pdf", Path::new(&again58.path));
     let copy58 = common::pdftotext(&copy58);
     assert!(copy58.contains("【重印】"), "{copy58}");
@@ -499,7 +500,7 @@ fn sale_and_return_receipts_say_everything_at_80_and_58_mm() {
             manager: approver("3001", "3333"),
         })
         .unwrap();
-    let pr = shop.print(DocKind::Return, ret.id, 80);
+    let pr = shop.print(ReceiptKind::Return, ret.id, 80);
     assert!(!pr.reprint);
     let pdfr = keep("receipt-return-80mm.pdf", Path::new(&pr.path));
     let tr = common::pdftotext(&pdfr);
@@ -653,7 +654,7 @@ fn printing_runs_lp_with_the_queue_title_and_saved_pdf() {
     let printed = shop
         .api
         .call(ReceiptPrint {
-            kind: DocKind::Sale,
+            kind: ReceiptKind::Sale,
             id: s.id,
             paper_mm: None,
             save_only: false,
@@ -738,7 +739,7 @@ fn a_failing_lp_is_a_print_failure_with_its_message() {
     let e = shop
         .api
         .call(ReceiptPrint {
-            kind: DocKind::Sale,
+            kind: ReceiptKind::Sale,
             id: s.id,
             paper_mm: None,
             save_only: false,

@@ -176,8 +176,6 @@ export type Discounts = { tier: Money, member_day: Money,
  */
 manual: Money, coupon: Money, points: Money, small_change: Money, };
 
-export type DocKind = "sale" | "return";
-
 export type EphedrineBuyer = { buyer_name: string, 
 /**
  * 110105********002X
@@ -544,7 +542,9 @@ export type ProductId = string;
 
 export type ProductSearch = { query: string, limit?: number, };
 
-export type ReceiptPrint = { kind: DocKind, id: SaleId, 
+export type ReceiptKind = "sale" | "return";
+
+export type ReceiptPrint = { kind: ReceiptKind, id: SaleId, 
 /**
  * Paper width; the till's setting when omitted.
  */

@@ -227,6 +227,63 @@ pub fn issue_birthday(
     )
 }
 
+/// A manager's coupon for a member: any face value and minimum, 1–366 days from today, with a
+/// written reason.
+pub fn issue_manual(
+    tx: &Tx<'_>,
+    member: MemberId,
+    face: Money,
+    min_spend: Money,
+    valid_days: u32,
+    reason: &str,
+    by: StaffId,
+) -> Result<Coupon> {
+    let reason = crate::text::reason(reason, "发券须写明原因")?;
+    if !(1..=366).contains(&valid_days) {
+        return Err(PosError::invalid_field(
+            "valid_days",
+            "有效天数须为 1–366 天",
+        ));
+    }
+    crate::member::require_active(tx, member)?;
+    let today = tx.clock.today();
+    let id = issue(
+        tx,
+        NewCoupon {
+            member,
+            kind: CouponKind::Manual,
+            face,
+            min_spend,
+            valid_from: today,
+            valid_until: last_day_of_validity(today, valid_days),
+            issue_key: None,
+            reason,
+            by: Some(by),
+        },
+    )?
+    .ok_or_else(|| PosError::storage("coupon not written"))?;
+    get(tx, id, today)
+}
+
+/// Why a coupon cannot be used by `member` today, as the error to show; Ok when it can.
+pub fn check_usable(coupon: &Coupon, member: MemberId) -> Result<()> {
+    let refuse = |msg: String| {
+        Err(PosError::new(ErrorCode::CouponNotAvailable, msg)
+            .with_details(serde_json::json!({ "coupon_id": coupon.id, "status": coupon.status })))
+    };
+    if coupon.member_id != member {
+        return refuse("这张券不属于当前会员".into());
+    }
+    match coupon.status {
+        CouponStatus::Available => Ok(()),
+        CouponStatus::Used => refuse("这张券已经用过了，请另选".into()),
+        CouponStatus::Expired => refuse(format!("这张券已于 {} 过期，请另选", coupon.valid_until)),
+        CouponStatus::NotYetValid => {
+            refuse(format!("这张券 {} 起才能使用，请另选", coupon.valid_from))
+        }
+    }
+}
+
 /// Valid for `days` days including the day of issue.
 pub fn last_day_of_validity(from: NaiveDate, days: u32) -> NaiveDate {
     from + Duration::days(i64::from(days.max(1)) - 1)
@@ -322,22 +379,7 @@ pub fn redeem(
     sale: SaleId,
     by: StaffId,
 ) -> Result<Coupon> {
-    let coupon = get(tx, id, tx.clock.today())?;
-    let refuse = |msg: String| {
-        Err(PosError::new(ErrorCode::CouponNotAvailable, msg)
-            .with_details(serde_json::json!({ "coupon_id": id, "status": coupon.status })))
-    };
-    if coupon.member_id != member {
-        return refuse("这张券不属于当前会员".into());
-    }
-    match coupon.status {
-        CouponStatus::Available => {}
-        CouponStatus::Used => return refuse("这张券已经用过了".into()),
-        CouponStatus::Expired => return refuse(format!("这张券已于 {} 过期", coupon.valid_until)),
-        CouponStatus::NotYetValid => {
-            return refuse(format!("这张券 {} 起才能使用", coupon.valid_from))
-        }
-    }
+    check_usable(&get(tx, id, tx.clock.today())?, member)?;
     let at = stamp(tx.clock.now());
     tx.execute(
         "INSERT INTO coupon_use (coupon_id, sale_id, at, by_staff) VALUES (?1, ?2, ?3, ?4)",

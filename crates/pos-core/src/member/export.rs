@@ -42,7 +42,7 @@ pub fn gather(tx: &Tx<'_>, by: StaffId, id: MemberId, today: NaiveDate) -> Resul
         points: points::history(tx, id, u32::MAX)?,
         coupons: coupon::all_of(tx, id, today)?,
         purchases: tier::purchases(tx, id, u32::MAX)?,
-        edits: member::field_history(tx, id)?,
+        edits: member::field_history(tx, id, true)?,
         profile,
     })
 }

@@ -17,7 +17,6 @@ use crate::error::{ErrorCode, PosError, Result};
 use crate::ids::{HealthItemId, MemberId, StaffId};
 use crate::member::consent::{self, ConsentScope};
 use crate::outbox;
-use crate::staff::{Role, Session};
 
 /// The controlled list of allergen classes; products name the same classes in `allergen_classes`.
 pub const ALLERGEN_CLASSES: &[&str] = &[
@@ -151,12 +150,6 @@ pub fn log_access(
     )?
     .execute((stamp(tx.clock.now()), staff, member, action, item))?;
     Ok(())
-}
-
-/// Checks the caller may see health data; a refusal is logged (in its own transaction by the
-/// caller, since the refusal must be kept even though the operation fails).
-pub fn may_access(session: &Session) -> bool {
-    session.staff.has(Role::Pharmacist) || session.staff.has(Role::Manager)
 }
 
 pub fn refused() -> PosError {

@@ -515,7 +515,9 @@ pub fn profile(
     })
 }
 
-pub fn field_history(c: &Connection, id: MemberId) -> Result<Vec<FieldEdit>> {
+/// The edit history, newest first. Old and new phone numbers are masked unless `show_phone`
+/// (pharmacists, managers, the member's own export), like the phone itself.
+pub fn field_history(c: &Connection, id: MemberId, show_phone: bool) -> Result<Vec<FieldEdit>> {
     let mut st = c.prepare(
         "SELECT e.field, e.old_value, e.new_value, e.at, e.by_staff, s.name
          FROM member_field_edit e LEFT JOIN staff s ON s.id = e.by_staff
@@ -523,10 +525,15 @@ pub fn field_history(c: &Connection, id: MemberId) -> Result<Vec<FieldEdit>> {
     )?;
     let rows = st
         .query_map([id], |r| {
+            let field: String = r.get(0)?;
+            let shown = |v: Option<String>| match v {
+                Some(p) if field == "phone" && !show_phone => Some(phone::mask(&p)),
+                v => v,
+            };
             Ok(FieldEdit {
-                field: r.get(0)?,
-                old_value: r.get(1)?,
-                new_value: r.get(2)?,
+                old_value: shown(r.get(1)?),
+                new_value: shown(r.get(2)?),
+                field,
                 at: r.get(3)?,
                 by_staff: r.get(4)?,
                 by_name: r.get(5)?,
@@ -908,13 +915,7 @@ pub fn transfer_owner(tx: &Tx<'_>, by: StaffId, from: StaffId, to: StaffId) -> R
 /// Sales, points entries and coupons stay as facts tied to the id, now without a person.
 pub fn anonymize(tx: &Tx<'_>, by: StaffId, id: MemberId, reason: &str) -> Result<()> {
     require_active(tx, id)?;
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 100 {
-        return Err(PosError::new(
-            ErrorCode::ReasonRequired,
-            "注销会员须写明原因（如“会员本人申请”），最多 100 字",
-        ));
-    }
+    let reason = crate::text::reason(reason, "注销会员须写明原因，如“会员本人申请”")?;
     let at = stamp(tx.clock.now());
     tx.execute(
         "UPDATE member SET phone = '', phone_last4 = '', name = ?2, name_initials = '',

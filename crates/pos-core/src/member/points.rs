@@ -338,13 +338,7 @@ pub fn adjust(
     reason: &str,
     by: StaffId,
 ) -> Result<PointsEntryId> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 100 {
-        return Err(PosError::new(
-            ErrorCode::ReasonRequired,
-            "调整积分须写明原因（最多 100 字）",
-        ));
-    }
+    let reason = crate::text::reason(reason, "调整积分须写明原因")?;
     check_points(delta.abs())?;
     let info = EntryInfo {
         member,

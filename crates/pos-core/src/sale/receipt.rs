@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::clock::china;
+use crate::db::Tx;
+use crate::error::Result;
+use crate::ids::{SaleId, StaffId};
 use crate::money::Money;
 use crate::pricing::TenderKind;
 use crate::sale::returns::SaleReturn;
@@ -87,6 +90,38 @@ pub struct Receipt {
     pub footer: Vec<String>,
 }
 
+/// The receipt of a sale or return as it would print now, and how many times it was printed
+/// before (a reprint is marked 重印).
+pub fn prepare(c: &rusqlite::Connection, kind: ReceiptKind, id: SaleId) -> Result<(Receipt, i64)> {
+    let copies: i64 = c.query_row(
+        "SELECT count(*) FROM receipt_print WHERE doc_id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    let pharmacy = crate::settings::get(c)?;
+    let receipt = match kind {
+        ReceiptKind::Sale => for_sale(pharmacy, &crate::sale::get(c, id)?, copies > 0),
+        ReceiptKind::Return => for_return(pharmacy, &crate::sale::returns::get(c, id)?, copies > 0),
+    };
+    Ok((receipt, copies))
+}
+
+/// Records a print (or a save as PDF) of a receipt: `target` is the printer queue or the file.
+pub fn record_print(
+    tx: &Tx<'_>,
+    id: SaleId,
+    by: StaffId,
+    copy: i64,
+    paper_mm: u32,
+    target: &str,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO receipt_print (doc_id, at, by_staff, copy, width_mm, target) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        rusqlite::params![id, crate::clock::stamp(tx.clock.now()), by, copy, paper_mm, target],
+    )?;
+    Ok(())
+}
+
 fn local_time(rfc3339: &str) -> String {
     DateTime::parse_from_rfc3339(rfc3339)
         .map(|t| {
@@ -120,7 +155,7 @@ pub fn for_sale(pharmacy: PharmacySettings, s: &Sale, reprint: bool) -> Receipt 
     })
     .collect();
     Receipt {
-        kind: crate::sale::receipt::ReceiptKind::Sale,
+        kind: ReceiptKind::Sale,
         pharmacy,
         title: "销售小票".to_owned(),
         receipt_no: s.receipt_no.clone(),

@@ -1,0 +1,70 @@
+//! This till's own settings (one row of `till`, beside its identity): its number in the store,
+//! which is part of every receipt number, its receipt printer and its paper width.
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::db::Tx;
+use crate::error::{PosError, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TillSettings {
+    pub till_no: u32,
+    /// A CUPS queue name (`lpstat -p`); `null`: receipts are saved as PDF only.
+    pub printer: Option<String>,
+    pub paper_mm: u32,
+}
+
+/// Receipt paper is 80 or 58 mm wide.
+pub fn check_paper(mm: u32) -> Result<u32> {
+    if mm != 80 && mm != 58 {
+        return Err(PosError::invalid_field(
+            "paper_mm",
+            "小票宽度只能是 80 或 58 毫米",
+        ));
+    }
+    Ok(mm)
+}
+
+pub fn get(c: &Connection) -> Result<TillSettings> {
+    Ok(
+        c.query_row("SELECT till_no, printer, paper_mm FROM till", [], |r| {
+            Ok(TillSettings {
+                till_no: r.get(0)?,
+                printer: r.get(1)?,
+                paper_mm: r.get(2)?,
+            })
+        })?,
+    )
+}
+
+/// Checks and stores new settings (manager only; checked by the API).
+pub fn update(tx: &Tx<'_>, s: TillSettings) -> Result<TillSettings> {
+    if !(1..=99).contains(&s.till_no) {
+        return Err(PosError::invalid_field("till_no", "收银台号须为 1–99"));
+    }
+    check_paper(s.paper_mm)?;
+    let printer = s
+        .printer
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    if let Some(p) = printer {
+        if p.len() > 64
+            || !p
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.@".contains(c))
+        {
+            return Err(PosError::invalid_field(
+                "printer",
+                "打印机名称只能包含字母、数字和 - _ . @（与 lpstat -p 显示的一致）",
+            ));
+        }
+    }
+    tx.execute(
+        "UPDATE till SET till_no = ?1, printer = ?2, paper_mm = ?3",
+        (s.till_no, printer, s.paper_mm),
+    )?;
+    get(tx)
+}
