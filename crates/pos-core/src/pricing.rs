@@ -135,6 +135,9 @@ pub struct Pricing {
     pub subtotal: Money,
     pub discounts: Discounts,
     pub member_day: bool,
+    /// Net of the discount-eligible lines (member pricing, no override): what any coupon's
+    /// minimum spend is compared with (rule 4), whether or not a coupon is picked.
+    pub coupon_eligible_net: Money,
     pub coupon: Option<CouponApplied>,
     /// Points the cashier asked to redeem.
     #[ts(type = "number")]
@@ -333,6 +336,7 @@ pub fn price(input: &PricingInput<'_>) -> Pricing {
         subtotal,
         discounts,
         member_day,
+        coupon_eligible_net: Money::from_fen(eligible_net),
         coupon,
         points_asked: input.points_asked,
         points_max,

@@ -392,6 +392,8 @@ fn each_line_says_which_rule_priced_it() {
     assert_eq!(p.discounts.member_day.to_string(), "1.00");
     assert_eq!(p.discounts.manual.to_string(), "2.00");
     assert_eq!(p.discounts.tier, Money::ZERO);
+    // Only the member-priced line counts towards a coupon's minimum.
+    assert_eq!(p.coupon_eligible_net.to_string(), "9.00");
     let on_tier = case(vec![l("10.00", 1)], Some(Silver)).run();
     assert_eq!(on_tier.lines[0].rule, LineRule::Tier);
     assert_eq!(on_tier.discounts.tier.to_string(), "0.20");

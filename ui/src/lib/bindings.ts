@@ -442,7 +442,12 @@ export type Pricing = { lines: Array<PricedLine>,
 /**
  * Σ list amounts.
  */
-subtotal: Money, discounts: Discounts, member_day: boolean, coupon: CouponApplied | null, 
+subtotal: Money, discounts: Discounts, member_day: boolean, 
+/**
+ * Net of the discount-eligible lines (member pricing, no override): what any coupon's
+ * minimum spend is compared with (rule 4), whether or not a coupon is picked.
+ */
+coupon_eligible_net: Money, coupon: CouponApplied | null, 
 /**
  * Points the cashier asked to redeem.
  */

@@ -44,17 +44,8 @@ export function discountRows(discounts: Discounts): { kind: DiscountKind; amount
   return DISCOUNT_KINDS.filter((kind) => fen(discounts[kind]) !== 0).map((kind) => ({ kind, amount: discounts[kind] }));
 }
 
-/**
- * The net of the discount-eligible lines (member pricing, not overridden), in fen: what a
- * coupon's minimum spend is compared with (PRODUCT.md §4 rule 4).
- */
-export function eligibleNetFen(cart: Cart): number {
-  return cart.pricing.lines
-    .filter((l) => l.rule === 'tier' || l.rule === 'member_day')
-    .reduce((sum, l) => sum + fen(l.net), 0);
-}
-
-/** Whether the coupon's minimum spend is met by this cart (a hint; the core decides). */
+/** Whether the coupon's minimum spend is met by this cart's discount-eligible net, as the core
+ *  priced it (`pricing.coupon_eligible_net`, PRODUCT.md §4 rule 4). */
 export function couponMinimumMet(coupon: Coupon, cart: Cart): boolean {
-  return eligibleNetFen(cart) >= fen(coupon.min_spend);
+  return fen(cart.pricing.coupon_eligible_net) >= fen(coupon.min_spend);
 }
