@@ -22,12 +22,14 @@ CREATE TABLE member (
     id              TEXT PRIMARY KEY,
     card_no         TEXT NOT NULL UNIQUE,       -- 13 digits, prefix 29, GS1 check digit
     phone           TEXT NOT NULL,              -- 11 digits; '' once anonymized
-    phone_last4     TEXT NOT NULL,
+    -- derived, for the last-4 lookup; '' once anonymized
+    phone_last4     TEXT NOT NULL GENERATED ALWAYS AS (substr(phone, 8, 4)) VIRTUAL,
     name            TEXT NOT NULL,
     name_initials   TEXT NOT NULL,              -- pinyin initials, lower case: 张伟 → zw
     gender          TEXT NOT NULL CHECK (gender IN ('unknown', 'female', 'male')),
     birthday        TEXT,                       -- YYYY-MM-DD
-    birth_month     INTEGER,                    -- 1..12, for birthday coupons and lists
+    -- derived 1..12, for birthday coupons and lists
+    birth_month     INTEGER GENERATED ALWAYS AS (CAST(substr(birthday, 6, 2) AS INTEGER)) VIRTUAL,
     address         TEXT NOT NULL,
     occupation      TEXT NOT NULL,
     tags            TEXT NOT NULL,              -- '|'-separated

@@ -70,11 +70,11 @@ pub fn populate(
         let end = (done + BATCH).min(count);
         store.write(|tx| {
             let mut member = tx.prepare_cached(
-                "INSERT INTO member (id, card_no, phone, phone_last4, name, name_initials, gender,
-                     birthday, birth_month, address, occupation, tags, store_id, registered_by,
-                     owner_staff_id, status, tier, created_at, confirmed_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '', '', '', ?10, ?11, ?11, 'active',
-                         ?12, ?13, ?13, ?13)",
+                "INSERT INTO member (id, card_no, phone, name, name_initials, gender, birthday,
+                     address, occupation, tags, store_id, registered_by, owner_staff_id, status,
+                     tier, created_at, confirmed_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', '', '', ?8, ?9, ?9, 'active',
+                         ?10, ?11, ?11, ?11)",
             )?;
             let mut consent = tx.prepare_cached(
                 "INSERT INTO consent_event (id, member_id, scope, action, notice_version, at, by_staff)
@@ -133,12 +133,10 @@ pub fn populate(
                     id,
                     card_of(i),
                     phone,
-                    &phone[7..],
                     name,
                     initials(&name),
                     ["female", "male", "unknown"][(rng.next() % 3) as usize],
                     birthday.to_string(),
-                    birthday.month(),
                     store_id,
                     staff,
                     tier,

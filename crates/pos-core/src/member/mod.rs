@@ -626,21 +626,19 @@ pub fn register(tx: &Tx<'_>, by: StaffId, new: NewMember) -> Result<Registration
     let birthday_text = birthday.map(|d| d.to_string());
     let store_id = till_identity(tx)?.store_id;
     tx.execute(
-        "INSERT INTO member (id, card_no, phone, phone_last4, name, name_initials, gender, birthday,
-                             birth_month, address, occupation, tags, store_id, registered_by,
-                             owner_staff_id, status, tier, created_at, confirmed_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, 'active', 'normal',
-                 ?15, ?15, ?15)",
+        "INSERT INTO member (id, card_no, phone, name, name_initials, gender, birthday, address,
+                             occupation, tags, store_id, registered_by, owner_staff_id, status, tier,
+                             created_at, confirmed_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, 'active', 'normal',
+                 ?13, ?13, ?13)",
         rusqlite::params![
             id,
             card_no,
             phone,
-            &phone[7..],
             name,
             initials(&name),
             gender.as_str(),
             birthday_text,
-            birthday.map(|d| d.month()),
             address,
             occupation,
             tags,
@@ -816,10 +814,9 @@ pub fn update(
         let v = new.as_deref();
         match *field {
             "phone" => {
-                let p = v.unwrap_or_default();
                 tx.execute(
-                    "UPDATE member SET phone = ?2, phone_last4 = ?3, confirmed_at = ?4 WHERE id = ?1",
-                    (id, p, &p[7..], &at),
+                    "UPDATE member SET phone = ?2, confirmed_at = ?3 WHERE id = ?1",
+                    (id, v, &at),
                 )?;
             }
             "name" => {
@@ -828,17 +825,9 @@ pub fn update(
                     (id, v, initials(v.unwrap_or_default())),
                 )?;
             }
-            "birthday" => {
-                let month = v
-                    .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
-                    .map(|d| d.month());
-                tx.execute(
-                    "UPDATE member SET birthday = ?2, birth_month = ?3 WHERE id = ?1",
-                    (id, v, month),
-                )?;
-            }
-            // The remaining fields are plain columns named like the field.
-            "gender" | "address" | "occupation" | "tags" => {
+            // The remaining fields are plain columns named like the field (the last four digits
+            // and the birth month follow phone and birthday by themselves: generated columns).
+            "gender" | "birthday" | "address" | "occupation" | "tags" => {
                 tx.execute(
                     &format!("UPDATE member SET {field} = ?2 WHERE id = ?1"),
                     (id, v),
@@ -918,8 +907,8 @@ pub fn anonymize(tx: &Tx<'_>, by: StaffId, id: MemberId, reason: &str) -> Result
     let reason = crate::text::reason(reason, "注销会员须写明原因，如“会员本人申请”")?;
     let at = stamp(tx.clock.now());
     tx.execute(
-        "UPDATE member SET phone = '', phone_last4 = '', name = ?2, name_initials = '',
-                gender = 'unknown', birthday = NULL, birth_month = NULL, address = '',
+        "UPDATE member SET phone = '', name = ?2, name_initials = '',
+                gender = 'unknown', birthday = NULL, address = '',
                 occupation = '', tags = '', status = 'anonymized', updated_at = ?3
          WHERE id = ?1",
         (id, ANONYMIZED_NAME, &at),
