@@ -360,6 +360,7 @@ commands!(
     ReturnCreate,
     ReturnGet,
     ReceiptPrint,
+    BusinessDate,
     TillSettingsGet,
     TillSettingsUpdate,
 );
@@ -1803,6 +1804,21 @@ impl Command for ReceiptPrint {
             paper_mm: paper,
             bytes: pdf.len() as u64,
         })
+    }
+}
+
+/// `business_date`: today at the store (China Standard Time) by the core's clock — the date the
+/// UI's forms prefill and check against, so screens and the core never disagree around midnight.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessDate {}
+
+impl Command for BusinessDate {
+    const NAME: &'static str = "business_date";
+    const ROLES: &'static [Role] = &[];
+    type Output = String;
+    fn run(self, ctx: &Ctx<'_>) -> Result<String> {
+        Ok(ctx.store.clock().today().to_string())
     }
 }
 

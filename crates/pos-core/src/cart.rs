@@ -58,6 +58,8 @@ pub struct CartLine {
     pub override_reason: Option<String>,
     /// 用药指导 recorded by the pharmacist for this sale (printed on the receipt).
     pub guidance: Option<String>,
+    /// The product's default guidance from the catalog, for the pharmacist to start from.
+    pub default_guidance: String,
     /// Allergen classes of this product that match the member's recorded allergies.
     pub allergy_conflict: Vec<String>,
     pub allergy_acknowledged: bool,
@@ -227,7 +229,8 @@ pub fn get(c: &Connection, id: SaleId, today: NaiveDate) -> Result<Cart> {
     let mut st = c.prepare_cached(
         "SELECT l.id, l.product_id, p.barcode, p.name, p.spec, p.unit, l.unit_price_fen, l.quantity,
                 p.rx, p.ephedrine, p.insurance, p.member_discount, p.points, p.allergen_classes,
-                l.batch_no, l.batch_expires_on, l.override_price_fen, l.override_reason, l.guidance
+                l.batch_no, l.batch_expires_on, l.override_price_fen, l.override_reason, l.guidance,
+                p.guidance
          FROM cart_line l JOIN product p ON p.id = l.product_id
          WHERE l.cart_id = ?1 AND l.removed_at IS NULL ORDER BY l.position",
     )?;
@@ -263,6 +266,7 @@ pub fn get(c: &Connection, id: SaleId, today: NaiveDate) -> Result<Cart> {
                 override_price: r.get::<_, Option<i64>>(16)?.map(Money::from_fen),
                 override_reason: r.get(17)?,
                 guidance: r.get(18)?,
+                default_guidance: r.get(19)?,
                 allergy_acknowledged: !conflict.is_empty() && acked.contains(&line_id),
                 allergy_conflict: conflict,
             })

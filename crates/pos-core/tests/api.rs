@@ -92,3 +92,19 @@ fn every_command_and_error_code_is_documented() {
         );
     }
 }
+
+#[test]
+fn the_business_date_is_the_stores_date_by_the_core_clock() {
+    let t = Till::demo();
+    t.login("1001", "1111");
+    let ask = || t.api.dispatch("business_date", json!({}), &|_| {}).unwrap();
+    // 2026-11-23T02:00Z is 10:00 in China.
+    assert_eq!(ask(), "2026-11-23");
+    // 23:59 UTC on the 23rd is already 07:59 on the 24th at the store, whatever the machine's zone.
+    t.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2026-11-23T23:59:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc),
+    );
+    assert_eq!(ask(), "2026-11-24");
+}

@@ -342,6 +342,8 @@ fn an_rx_sale_needs_a_prescription_and_a_pharmacists_own_pin() {
     let c = t.cart();
     let c = t.scan(&c, AMOXICILLIN, 1).unwrap();
     assert!(c.gates.rx_required);
+    // The catalog's guidance is offered to the pharmacist with the line.
+    assert!(c.lines[0].default_guidance.contains("青霉素过敏者禁用"));
     let before = t.facts();
     assert_eq!(
         t.pay(&c, vec![cash("20")]).unwrap_err().code,

@@ -4,6 +4,8 @@ export type AccessLogLine = { at: string, staff_id: StaffId, staff_name: string 
 
 export type Approver = { staff_no: string, pin: string, };
 
+export type BusinessDate = Record<string, never>;
+
 export type BusinessRules = { 
 /**
  * Rule 1: the four tiers, lowest first.
@@ -97,6 +99,10 @@ override_price: Money | null, override_reason: string | null,
  * 用药指导 recorded by the pharmacist for this sale (printed on the receipt).
  */
 guidance: string | null, 
+/**
+ * The product's default guidance from the catalog, for the pharmacist to start from.
+ */
+default_guidance: string, 
 /**
  * Allergen classes of this product that match the member's recorded allergies.
  */
@@ -756,6 +762,7 @@ export interface Commands {
   return_create: { args: ReturnCreate, result: SaleReturn };
   return_get: { args: ReturnGet, result: SaleReturn };
   receipt_print: { args: ReceiptPrint, result: PrintedReceipt };
+  business_date: { args: BusinessDate, result: string };
   till_settings_get: { args: TillSettingsGet, result: TillSettings };
   till_settings_update: { args: TillSettingsUpdate, result: TillSettings };
 }

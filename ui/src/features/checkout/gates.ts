@@ -82,7 +82,7 @@ export function idNumberHint(text: string, today: string): { key: MessageKey; pa
   const probe = new Date(Date.UTC(y, m - 1, d));
   const real = probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
   const birth = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  if (!real || y < 1900 || birth > today || id.startsWith('0')) return { key: 'eph.hint.birth' };
+  if (!real || y < 1900 || (today && birth > today) || id.startsWith('0')) return { key: 'eph.hint.birth' };
   if (idCheckChar(id.slice(0, 17)) !== id[17]) return { key: 'eph.hint.check' };
   return null;
 }
@@ -115,7 +115,7 @@ export function prescriptionProblems(
     if (field === 'prescribed_on') {
       const date = normalizeDate(value);
       if (!date) problems.push({ field, key: 'rx.v.date' });
-      else if (date > today) problems.push({ field, key: 'rx.v.dateFuture' });
+      else if (today && date > today) problems.push({ field, key: 'rx.v.dateFuture' });
       continue;
     }
     const { max, required } = RX_LIMITS[field];

@@ -11,7 +11,6 @@ import {
   groupHealthItems,
   halfWidth,
   isMemberCard,
-  localToday,
   maskPhone,
   memberChanges,
   parseMobile,
@@ -171,10 +170,6 @@ describe('registration form', () => {
     expect(checkBirthday('2026-11-24', TODAY)).toEqual({ ok: false, key: 'member.v.birthdayFuture' });
     expect(checkBirthday('2026-11-23', TODAY)).toEqual({ ok: true, date: '2026-11-23' });
     expect(checkBirthday('1899-12-31', TODAY)).toEqual({ ok: false, key: 'member.v.birthdayTooEarly' });
-  });
-
-  it('formats today in local time', () => {
-    expect(localToday(new Date(2026, 0, 5, 23, 59))).toBe('2026-01-05');
   });
 });
 
