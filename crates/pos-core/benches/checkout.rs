@@ -35,14 +35,14 @@ fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-data");
-        let path = dir.join("checkout-1m-members-1y-sales-v2.sqlite");
-        let ready = dir.join("checkout-1m-members-1y-sales-v2.ready");
+        let path = dir.join("checkout-1m-members-1y-sales-v3.sqlite");
+        let ready = dir.join("checkout-1m-members-1y-sales-v3.ready");
         let clock = Arc::new(FixedClock::at("2026-11-23T02:00:00Z"));
         if !ready.exists() {
             std::fs::create_dir_all(&dir).unwrap();
             let _ = std::fs::remove_file(&path);
-            let members_file = dir.join(format!("members-{MEMBERS}-v4.sqlite"));
-            if dir.join(format!("members-{MEMBERS}-v4.ready")).exists() {
+            let members_file = dir.join(format!("members-{MEMBERS}-v5.sqlite"));
+            if dir.join(format!("members-{MEMBERS}-v5.ready")).exists() {
                 std::fs::copy(&members_file, &path).unwrap();
             }
             let store = Store::open(&path, clock.clone()).unwrap();

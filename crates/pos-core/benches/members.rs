@@ -22,8 +22,8 @@ fn store() -> &'static Store {
     static S: OnceLock<Store> = OnceLock::new();
     S.get_or_init(|| {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-data");
-        let path = dir.join(format!("members-{MEMBERS}-v4.sqlite"));
-        let ready = dir.join(format!("members-{MEMBERS}-v4.ready"));
+        let path = dir.join(format!("members-{MEMBERS}-v5.sqlite"));
+        let ready = dir.join(format!("members-{MEMBERS}-v5.ready"));
         if !ready.exists() {
             let _ = std::fs::remove_file(&path);
             let store = Store::open(&path, clock()).unwrap();

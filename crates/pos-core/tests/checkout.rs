@@ -50,18 +50,19 @@ fn tender(kind: TenderKind, amount: &str) -> Tender {
     }
 }
 
-fn pharmacist() -> Approver {
+fn approver(staff_no: &str, pin: &str) -> Approver {
     Approver {
-        staff_no: "2001".into(),
-        pin: "2222".into(),
+        staff_no: staff_no.into(),
+        pin: pin.into(),
     }
 }
 
+fn pharmacist() -> Approver {
+    approver("2001", "2222")
+}
+
 fn manager() -> Approver {
-    Approver {
-        staff_no: "3001".into(),
-        pin: "3333".into(),
-    }
+    approver("3001", "3333")
 }
 
 impl Till {
@@ -121,6 +122,30 @@ impl Till {
             })
             .unwrap();
         self.login("1001", "1111");
+    }
+
+    /// `return_create` of `(sale line, quantity)` pairs, approved by `manager`.
+    fn ret(
+        &self,
+        sale: SaleId,
+        lines: &[(pos_core::ids::LineId, u32)],
+        reason: ReturnReason,
+        note: &str,
+        manager: Approver,
+    ) -> Result<pos_core::sale::returns::SaleReturn, pos_core::PosError> {
+        self.api.call(ReturnCreate {
+            sale_id: sale,
+            lines: lines
+                .iter()
+                .map(|&(sale_line_id, quantity)| ReturnLineInput {
+                    sale_line_id,
+                    quantity,
+                })
+                .collect(),
+            reason,
+            note: note.into(),
+            manager,
+        })
     }
 
     fn facts(&self) -> [i64; 6] {
@@ -379,10 +404,7 @@ fn an_rx_sale_needs_a_prescription_and_a_pharmacists_own_pin() {
         .api
         .call(CartApproveRx {
             cart_id: c.id,
-            pharmacist: Approver {
-                staff_no: "1001".into(),
-                pin: "1111".into(),
-            },
+            pharmacist: approver("1001", "1111"),
         })
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ApproverNotAuthorized);
@@ -390,10 +412,7 @@ fn an_rx_sale_needs_a_prescription_and_a_pharmacists_own_pin() {
         .api
         .call(CartApproveRx {
             cart_id: c.id,
-            pharmacist: Approver {
-                staff_no: "2001".into(),
-                pin: "0000".into(),
-            },
+            pharmacist: approver("2001", "0000"),
         })
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::WrongPin);
@@ -568,10 +587,7 @@ fn a_manager_overrides_a_price_with_their_pin() {
             line_id: c.lines[0].id,
             unit_price: Some(m("12.00")),
             reason: "临期促销".into(),
-            manager: Approver {
-                staff_no: "2001".into(),
-                pin: "2222".into(),
-            },
+            manager: approver("2001", "2222"),
         })
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ApproverNotAuthorized);
@@ -626,51 +642,36 @@ fn a_full_return_restores_the_points_balance_exactly() {
     // A return of more than was sold, or without approval, records nothing.
     let before = t.facts();
     let e = t
-        .api
-        .call(ReturnCreate {
-            sale_id: s.id,
-            lines: vec![ReturnLineInput {
-                sale_line_id: s.lines[0].id,
-                quantity: 4,
-            }],
-            reason: ReturnReason::Damaged,
-            note: String::new(),
-            manager: manager(),
-        })
+        .ret(
+            s.id,
+            &[(s.lines[0].id, 4)],
+            ReturnReason::Damaged,
+            "",
+            manager(),
+        )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ReturnExceedsSale);
     let e = t
-        .api
-        .call(ReturnCreate {
-            sale_id: s.id,
-            lines: vec![ReturnLineInput {
-                sale_line_id: s.lines[0].id,
-                quantity: 1,
-            }],
-            reason: ReturnReason::Damaged,
-            note: String::new(),
-            manager: Approver {
-                staff_no: "1001".into(),
-                pin: "1111".into(),
-            },
-        })
+        .ret(
+            s.id,
+            &[(s.lines[0].id, 1)],
+            ReturnReason::Damaged,
+            "",
+            approver("1001", "1111"),
+        )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ApproverNotAuthorized);
     assert_eq!(t.facts(), before);
 
     // Partial: one of the three 感冒灵.
     let r1 = t
-        .api
-        .call(ReturnCreate {
-            sale_id: s.id,
-            lines: vec![ReturnLineInput {
-                sale_line_id: s.lines[0].id,
-                quantity: 1,
-            }],
-            reason: ReturnReason::Damaged,
-            note: String::new(),
-            manager: manager(),
-        })
+        .ret(
+            s.id,
+            &[(s.lines[0].id, 1)],
+            ReturnReason::Damaged,
+            "",
+            manager(),
+        )
         .unwrap();
     assert!(!r1.full);
     let one_third =
@@ -681,23 +682,13 @@ fn a_full_return_restores_the_points_balance_exactly() {
     );
     // The rest of everything.
     let r2 = t
-        .api
-        .call(ReturnCreate {
-            sale_id: s.id,
-            lines: vec![
-                ReturnLineInput {
-                    sale_line_id: s.lines[0].id,
-                    quantity: 2,
-                },
-                ReturnLineInput {
-                    sale_line_id: s.lines[1].id,
-                    quantity: 2,
-                },
-            ],
-            reason: ReturnReason::OtherQuality,
-            note: "药片受潮".into(),
-            manager: manager(),
-        })
+        .ret(
+            s.id,
+            &[(s.lines[0].id, 2), (s.lines[1].id, 2)],
+            ReturnReason::OtherQuality,
+            "药片受潮",
+            manager(),
+        )
         .unwrap();
     assert!(r2.full);
     assert_eq!(
@@ -739,17 +730,13 @@ fn a_full_return_restores_the_points_balance_exactly() {
     );
     // Nothing is left to return, and a return cannot be returned.
     let e = t
-        .api
-        .call(ReturnCreate {
-            sale_id: s.id,
-            lines: vec![ReturnLineInput {
-                sale_line_id: s.lines[1].id,
-                quantity: 1,
-            }],
-            reason: ReturnReason::Damaged,
-            note: String::new(),
-            manager: manager(),
-        })
+        .ret(
+            s.id,
+            &[(s.lines[1].id, 1)],
+            ReturnReason::Damaged,
+            "",
+            manager(),
+        )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ReturnExceedsSale);
     let e = t

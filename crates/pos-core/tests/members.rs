@@ -37,6 +37,18 @@ impl Till {
         r.member.id
     }
 
+    /// A member who also gave the separate health consent.
+    fn register_with_health_consent(&self, phone: &str, name: &str) -> MemberId {
+        self.api
+            .call(NewMember {
+                health_consent: true,
+                ..new_member(phone, name)
+            })
+            .unwrap()
+            .member
+            .id
+    }
+
     fn me(&self) -> StaffId {
         self.api.call(CurrentSession {}).unwrap().unwrap().staff.id
     }
@@ -795,15 +807,7 @@ fn top_spenders_get_the_class_coupon_once_a_month() {
 #[test]
 fn a_cashier_is_refused_health_data_and_the_attempt_is_logged() {
     let t = cashier();
-    let m = t
-        .api
-        .call(NewMember {
-            health_consent: true,
-            ..new_member("13912345678", "张伟")
-        })
-        .unwrap()
-        .member
-        .id;
+    let m = t.register_with_health_consent("13912345678", "张伟");
     let e = t.api.call(MemberHealthGet { member_id: m }).unwrap_err();
     assert_eq!(e.code, ErrorCode::Forbidden);
     let e = t
@@ -851,15 +855,7 @@ fn a_cashier_is_refused_health_data_and_the_attempt_is_logged() {
 #[test]
 fn withdrawing_health_consent_hides_the_health_part() {
     let t = cashier();
-    let m = t
-        .api
-        .call(NewMember {
-            health_consent: true,
-            ..new_member("13912345678", "张伟")
-        })
-        .unwrap()
-        .member
-        .id;
+    let m = t.register_with_health_consent("13912345678", "张伟");
     t.login("2001", "2222");
     for (kind, code, note) in [
         (HealthKind::Allergy, "头孢菌素类", ""),
@@ -956,15 +952,7 @@ fn withdrawing_health_consent_hides_the_health_part() {
 #[test]
 fn health_items_from_outside_the_controlled_list_need_a_note() {
     let t = cashier();
-    let m = t
-        .api
-        .call(NewMember {
-            health_consent: true,
-            ..new_member("13912345678", "张伟")
-        })
-        .unwrap()
-        .member
-        .id;
+    let m = t.register_with_health_consent("13912345678", "张伟");
     t.login("2001", "2222");
     let add = |code: &str, note: &str| {
         t.api.call(MemberHealthAdd {
@@ -1107,15 +1095,7 @@ fn anonymizing_removes_personal_fields_and_keeps_the_facts() {
 #[test]
 fn a_member_exports_as_json_with_everything_on_file() {
     let t = cashier();
-    let m = t
-        .api
-        .call(NewMember {
-            health_consent: true,
-            ..new_member("13912345678", "张伟")
-        })
-        .unwrap()
-        .member
-        .id;
+    let m = t.register_with_health_consent("13912345678", "张伟");
     t.earn(m, 50);
     let e = t
         .api

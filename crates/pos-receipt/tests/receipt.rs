@@ -51,6 +51,26 @@ fn approver(no: &str, pin: &str) -> Approver {
 }
 
 impl Shop {
+    /// A shop whose till prints to queue `XP-80C` on `paper_mm` paper through the `lp` program
+    /// at `lp`, with a small member sale paid by the cashier, who is logged in.
+    fn with_printer_queue(lp: &Path, paper_mm: u32) -> (Shop, Sale) {
+        let shop = Shop::open(Some(Arc::new(CupsPrinter::with_program(lp))));
+        shop.login("3001", "3333");
+        shop.api
+            .call(TillSettingsUpdate {
+                settings: TillSettings {
+                    till_no: 1,
+                    printer: Some("XP-80C".into()),
+                    paper_mm,
+                },
+            })
+            .unwrap();
+        shop.login("1001", "1111");
+        let member = shop.member();
+        let s = shop.small_sale(member);
+        (shop, s)
+    }
+
     fn open(printer: Option<Arc<dyn Printer>>) -> Shop {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(
@@ -637,20 +657,7 @@ fn printing_runs_lp_with_the_queue_title_and_saved_pdf() {
             log.display()
         ),
     );
-    let shop = Shop::open(Some(Arc::new(CupsPrinter::with_program(&lp))));
-    shop.login("3001", "3333");
-    shop.api
-        .call(TillSettingsUpdate {
-            settings: TillSettings {
-                till_no: 1,
-                printer: Some("XP-80C".into()),
-                paper_mm: 80,
-            },
-        })
-        .unwrap();
-    shop.login("1001", "1111");
-    let member = shop.member();
-    let s = shop.small_sale(member);
+    let (shop, s) = Shop::with_printer_queue(&lp, 80);
     let printed = shop
         .api
         .call(ReceiptPrint {
@@ -722,20 +729,7 @@ fn a_failing_lp_is_a_print_failure_with_its_message() {
     assert!(started.elapsed() < std::time::Duration::from_secs(4));
 
     // Through the API: the PDF is saved, the error reaches the caller.
-    let shop = Shop::open(Some(Arc::new(CupsPrinter::with_program(&lp))));
-    shop.login("3001", "3333");
-    shop.api
-        .call(TillSettingsUpdate {
-            settings: TillSettings {
-                till_no: 1,
-                printer: Some("XP-80C".into()),
-                paper_mm: 58,
-            },
-        })
-        .unwrap();
-    shop.login("1001", "1111");
-    let member = shop.member();
-    let s = shop.small_sale(member);
+    let (shop, s) = Shop::with_printer_queue(&lp, 58);
     let e = shop
         .api
         .call(ReceiptPrint {
