@@ -1102,6 +1102,19 @@ async fn prescription_sale() {
         Some("prescription")
     );
     assert_eq!(count(&c, "pay-dialog").await, 0);
+    // The date is prefilled with the store's business date (China time, the core's clock), not
+    // the machine's own local date.
+    let today = pos_core::clock::Clock::today(&pos_core::clock::SystemClock).to_string();
+    assert_eq!(
+        wait_for(&c, "rx-date")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(today.as_str())
+    );
+    screenshot(&c, "checkout-prescription.png").await;
     fill(&c, "rx-hospital", "上海市第一人民医院").await;
     fill(&c, "rx-doctor", "王建华").await;
     fill(&c, "rx-diagnosis", "急性化脓性扁桃体炎").await;
@@ -1481,6 +1494,7 @@ async fn guidance_override_hold_recall() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    screenshot(&c, "checkout-guidance.png").await;
     text.send_keys(&format!("{}；饭后服用", char::from(Key::End)))
         .await
         .unwrap();
@@ -1564,6 +1578,7 @@ async fn allergy_and_till_settings() {
     click(&c, "till-paper-58").await;
     click(&c, "till-save").await;
     wait_for(&c, "till-saved").await;
+    screenshot(&c, "till-settings.png").await;
     assert_eq!(
         wait_for(&c, "till-no")
             .await

@@ -208,6 +208,7 @@ CREATE TABLE sale_return (
     refund_fen      INTEGER NOT NULL CHECK (refund_fen >= 0),
     points_taken_back   INTEGER NOT NULL,       -- earned points reversed
     points_given_back   INTEGER NOT NULL,       -- redeemed points returned
+    points_balance_after INTEGER,               -- the member's balance right after the return
     full            INTEGER NOT NULL            -- this return completes the sale
 ) STRICT;
 CREATE INDEX sale_return_sale ON sale_return (sale_id);

@@ -716,6 +716,7 @@ fn a_full_return_restores_the_points_balance_exactly() {
         .unwrap()
         .summary
         .points_balance;
+    assert_eq!(r2.points_balance, Some(balance_before));
     assert_eq!(
         balance_after, balance_before,
         "the balance is what it was before the sale"
@@ -746,6 +747,10 @@ fn a_full_return_restores_the_points_balance_exactly() {
         })
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ReturnOfReturn);
+    // Later points do not change what the return's receipt says the balance was.
+    t.give_points(member, 100);
+    let again = t.api.call(ReturnGet { return_id: r2.id }).unwrap();
+    assert_eq!(again.points_balance, Some(balance_before));
     // The returns took the spend back out of the member's window.
     assert_eq!(t.count("SELECT sum(net_fen) FROM member_spend"), 0);
 }

@@ -623,7 +623,12 @@ export type SaleReturn = { id: SaleId, receipt_no: string, sale_id: SaleId, sale
 /**
  * This return completes the sale: everything sold has now been returned.
  */
-full: boolean, member_card_no: string | null, member_phone_masked: string | null, points_balance: number | null, };
+full: boolean, member_card_no: string | null, member_phone_masked: string | null, 
+/**
+ * The member's points balance right after this return (what its receipt prints, on every
+ * reprint too).
+ */
+points_balance: number | null, };
 
 export type Session = { staff: StaffInfo, logged_in_at: string, };
 

@@ -116,6 +116,8 @@ pub struct SaleReturn {
     pub full: bool,
     pub member_card_no: Option<String>,
     pub member_phone_masked: Option<String>,
+    /// The member's points balance right after this return (what its receipt prints, on every
+    /// reprint too).
     #[ts(type = "number | null")]
     pub points_balance: Option<i64>,
 }
@@ -333,12 +335,17 @@ pub fn create(
         }
         tier::record_spend(tx, &return_id.to_string(), m.id, -refund, "return")?;
     }
+    // The balance the return receipt prints, now and on every reprint.
+    let balance_after = match &s.member {
+        Some(m) => Some(points::balance(tx, m.id)?),
+        None => None,
+    };
 
     tx.execute(
         "INSERT INTO sale_return (id, receipt_no, sale_id, store_id, device_id, business_date, at,
                                   cashier_id, approved_by, reason_code, reason_note, refund_fen,
-                                  points_taken_back, points_given_back, full)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                                  points_taken_back, points_given_back, points_balance_after, full)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         rusqlite::params![
             return_id,
             receipt_no,
@@ -354,6 +361,7 @@ pub fn create(
             refund,
             taken_back,
             given_back,
+            balance_after,
             full,
         ],
     )?;
@@ -377,19 +385,19 @@ pub fn create(
 /// A return with its lines and refunds.
 pub fn get(c: &Connection, id: SaleId) -> Result<SaleReturn> {
     use rusqlite::OptionalExtension;
-    let (mut ret, member) = c
+    let mut ret = c
         .query_row(
             "SELECT r.receipt_no, r.sale_id, s.receipt_no, r.at, r.business_date, r.cashier_id, cs.name,
                     r.approved_by, ap.name, r.reason_code, r.reason_note, r.refund_fen,
-                    r.points_taken_back, r.points_given_back, r.full, m.card_no, m.phone, s.member_id
+                    r.points_taken_back, r.points_given_back, r.full, m.card_no, m.phone,
+                    r.points_balance_after
              FROM sale_return r JOIN sale s ON s.id = r.sale_id
              LEFT JOIN staff cs ON cs.id = r.cashier_id LEFT JOIN staff ap ON ap.id = r.approved_by
              LEFT JOIN member m ON m.id = s.member_id
              WHERE r.id = ?1",
             [id],
             |row| {
-                let member: Option<crate::ids::MemberId> = row.get(17)?;
-                Ok((
+                Ok(
                     SaleReturn {
                         id,
                         receipt_no: row.get(0)?,
@@ -413,10 +421,9 @@ pub fn get(c: &Connection, id: SaleId) -> Result<SaleReturn> {
                         member_phone_masked: row
                             .get::<_, Option<String>>(16)?
                             .map(|p| crate::member::phone::mask(&p)),
-                        points_balance: None,
+                        points_balance: row.get(17)?,
                     },
-                    member,
-                ))
+                )
             },
         )
         .optional()?
@@ -449,8 +456,5 @@ pub fn get(c: &Connection, id: SaleId) -> Result<SaleReturn> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    if let Some(m) = member {
-        ret.points_balance = Some(points::balance(c, m)?);
-    }
     Ok(ret)
 }
