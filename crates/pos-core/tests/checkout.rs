@@ -21,6 +21,7 @@ const PARACETAMOL: &str = "6914624021096"; // 对乙酰氨基酚片 3.50
 const CONTAC: &str = "6906988033655"; // 新康泰克 19.80, ephedrine, 医保
 const BAIJIAHEI: &str = "6922249033479"; // 白加黑感冒片 15.80, ephedrine
 const GANMAOLING: &str = "6939668066407"; // 感冒灵颗粒 15.80, 医保
+const FENGYOUJING: &str = "6904511060918"; // 风油精 3.00, not 医保-listed
 const PIANZAIHUANG: &str = "6918557058457"; // 片仔癀 590.00, no member discount, no points
 const VALID_ID: &str = "11010519491231002X";
 
@@ -753,6 +754,82 @@ fn a_full_return_restores_the_points_balance_exactly() {
     assert_eq!(again.points_balance, Some(balance_before));
     // The returns took the spend back out of the member's window.
     assert_eq!(t.count("SELECT sum(net_fen) FROM member_spend"), 0);
+}
+
+/// What a return refunds per tender, as ("kind", "amount") pairs in tender order.
+fn refunds_of(r: &pos_core::sale::returns::SaleReturn) -> Vec<(&'static str, String)> {
+    r.refunds
+        .iter()
+        .map(|f| (f.kind.as_str(), f.amount.to_string()))
+        .collect()
+}
+
+#[test]
+fn insurance_gets_back_only_what_it_paid_for_insurance_lines() {
+    let t = cashier();
+    let c = t.cart();
+    t.scan(&c, GANMAOLING, 2).unwrap(); // 31.60, 医保-listed
+    let c = t.scan(&c, FENGYOUJING, 1).unwrap(); // 3.00, not listed
+    assert_eq!(c.pricing.payable.to_string(), "34.60");
+    let s = t
+        .pay(
+            &c,
+            vec![tender(TenderKind::Insurance, "20.00"), cash("20.00")],
+        )
+        .unwrap();
+    assert_eq!(s.change.to_string(), "5.40");
+    let (ganmaoling, fengyoujing) = (s.lines[0].id, s.lines[1].id);
+
+    // A line 医保 did not pay for goes back to cash alone.
+    let r1 = t
+        .ret(
+            s.id,
+            &[(fengyoujing, 1)],
+            ReturnReason::Damaged,
+            "",
+            manager(),
+        )
+        .unwrap();
+    assert_eq!(refunds_of(&r1), vec![("cash", "3.00".to_owned())]);
+    // One of two insurance-listed packages: 医保 gets its half (20.00 × 15.80 / 31.60), cash the rest.
+    let r2 = t
+        .ret(
+            s.id,
+            &[(ganmaoling, 1)],
+            ReturnReason::Damaged,
+            "",
+            manager(),
+        )
+        .unwrap();
+    assert_eq!(
+        refunds_of(&r2),
+        vec![
+            ("insurance", "10.00".to_owned()),
+            ("cash", "5.80".to_owned())
+        ]
+    );
+    // The last one: each tender exactly what it has left.
+    let r3 = t
+        .ret(
+            s.id,
+            &[(ganmaoling, 1)],
+            ReturnReason::Damaged,
+            "",
+            manager(),
+        )
+        .unwrap();
+    assert!(r3.full);
+    assert_eq!(
+        refunds_of(&r3),
+        vec![
+            ("insurance", "10.00".to_owned()),
+            ("cash", "5.80".to_owned())
+        ]
+    );
+    assert_eq!(
+        t.count("SELECT sum(amount_fen) FROM return_refund WHERE kind = 'insurance'"),
+        2000
+    );
 }
 
 #[test]

@@ -160,6 +160,68 @@ fn reversed(c: &Connection, entry: PointsEntryId) -> Result<i64> {
     )?)
 }
 
+/// What a return needs to know about the 医保 part of its sale (fen).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InsuranceReturn {
+    /// What 医保 paid for the sale.
+    pub paid: i64,
+    /// Σ final nets of the sale's insurance-listed lines.
+    pub lines_total: i64,
+    /// The part of this return's refund that is for insurance-listed lines.
+    pub returned_now: i64,
+    /// After this return, every insurance-listed line is wholly returned.
+    pub lines_done: bool,
+}
+
+/// Splits `refund` over the sale's tenders, given what each has left (`left`, cash already net
+/// of change and of earlier refunds). 医保 gets back its share of the insurance-listed lines
+/// returned (what it paid × their part of those lines, all it has left once they are all
+/// returned), never more than those lines' refunds; the rest goes to the other tenders in
+/// proportion to what they have left. On the return that completes the sale every tender gets
+/// exactly what it has left. No tender ever gets more than it has left.
+pub fn split_refund(
+    refund: i64,
+    full: bool,
+    left: &[(TenderKind, i64)],
+    insurance: &InsuranceReturn,
+) -> Vec<(TenderKind, i64)> {
+    let bases: Vec<i64> = left.iter().map(|(_, a)| (*a).max(0)).collect();
+    if full {
+        return left.iter().map(|(k, _)| *k).zip(bases).collect();
+    }
+    let refund = refund.min(bases.iter().sum());
+    let ins = left.iter().position(|(k, _)| *k == TenderKind::Insurance);
+    let mut shares = vec![0i64; left.len()];
+    if let Some(i) = ins {
+        let share = if insurance.lines_done {
+            bases[i]
+        } else if insurance.lines_total > 0 {
+            // round half up of paid × returned_now / lines_total
+            let num = 2 * i128::from(insurance.paid) * i128::from(insurance.returned_now)
+                + i128::from(insurance.lines_total);
+            (num / (2 * i128::from(insurance.lines_total))) as i64
+        } else {
+            0
+        };
+        shares[i] = share.min(bases[i]).min(insurance.returned_now).min(refund);
+    }
+    let others: Vec<i64> = bases
+        .iter()
+        .enumerate()
+        .map(|(j, b)| if Some(j) == ins { 0 } else { *b })
+        .collect();
+    let rest = refund - shares.iter().sum::<i64>();
+    let to_others = rest.min(others.iter().sum());
+    for (s, a) in shares.iter_mut().zip(allocate(to_others, &others)) {
+        *s += a;
+    }
+    // Only when the other tenders have nothing left does 医保 take more than its share.
+    if let Some(i) = ins {
+        shares[i] += (rest - to_others).min(bases[i] - shares[i]);
+    }
+    left.iter().map(|(k, _)| *k).zip(shares).collect()
+}
+
 /// Records a return of `lines` of `sale_id`, approved by `manager`, done by `by`.
 pub fn create(
     tx: &Tx<'_>,
@@ -239,8 +301,8 @@ pub fn create(
         l.returned_quantity + now == l.quantity
     });
 
-    // Refund to the sale's tenders: cash net of change; in proportion to what each has left,
-    // and on the return that completes the sale, exactly what each has left.
+    // Refund to the sale's tenders, each at most what it has left (cash net of change). 医保
+    // paid only for insurance-listed lines, so only those lines' refunds go back to it.
     let done = refunded_by_kind(tx, sale_id)?;
     let mut nets: Vec<(TenderKind, i64)> = Vec::new();
     for p in &s.payments {
@@ -253,6 +315,11 @@ pub fn create(
     if let Some((_, cash)) = nets.iter_mut().find(|(k, _)| *k == TenderKind::Cash) {
         *cash -= s.change.fen();
     }
+    let paid_insurance = nets
+        .iter()
+        .find(|(k, _)| *k == TenderKind::Insurance)
+        .map(|(_, a)| *a)
+        .unwrap_or(0);
     for (kind, amount) in &mut nets {
         *amount -= done
             .iter()
@@ -260,19 +327,34 @@ pub fn create(
             .map(|(_, a)| *a)
             .unwrap_or(0);
     }
-    let bases: Vec<i64> = nets.iter().map(|(_, a)| (*a).max(0)).collect();
-    let shares = if full {
-        bases.clone()
-    } else {
-        allocate(refund.min(bases.iter().sum()), &bases)
+    let insurance = InsuranceReturn {
+        paid: paid_insurance,
+        lines_total: s
+            .lines
+            .iter()
+            .filter(|l| l.insurance)
+            .map(|l| l.final_net.fen())
+            .sum(),
+        returned_now: plan
+            .iter()
+            .filter(|(l, _, _)| l.insurance)
+            .map(|(_, _, r)| r)
+            .sum(),
+        lines_done: s.lines.iter().filter(|l| l.insurance).all(|l| {
+            let now = plan
+                .iter()
+                .find(|(p, _, _)| p.id == l.id)
+                .map(|(_, q, _)| *q)
+                .unwrap_or(0);
+            l.returned_quantity + now == l.quantity
+        }),
     };
-    let refunds: Vec<Refund> = nets
-        .iter()
-        .zip(&shares)
-        .filter(|(_, s)| **s > 0)
-        .map(|((k, _), s)| Refund {
-            kind: *k,
-            amount: Money::from_fen(*s),
+    let refunds: Vec<Refund> = split_refund(refund, full, &nets, &insurance)
+        .into_iter()
+        .filter(|(_, a)| *a > 0)
+        .map(|(kind, a)| Refund {
+            kind,
+            amount: Money::from_fen(a),
         })
         .collect();
 
@@ -457,4 +539,139 @@ pub fn get(c: &Connection, id: SaleId) -> Result<SaleReturn> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(ret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use TenderKind::{Cash, Insurance, Wechat};
+
+    fn ins(paid: i64, lines_total: i64, returned_now: i64, lines_done: bool) -> InsuranceReturn {
+        InsuranceReturn {
+            paid,
+            lines_total,
+            returned_now,
+            lines_done,
+        }
+    }
+
+    #[test]
+    fn refunds_split_over_tenders() {
+        let none = InsuranceReturn::default();
+        // (case, refund, full, what each tender has left, 医保 facts, expected split)
+        #[allow(clippy::type_complexity)]
+        let cases: Vec<(
+            &str,
+            i64,
+            bool,
+            Vec<(TenderKind, i64)>,
+            InsuranceReturn,
+            Vec<i64>,
+        )> = vec![
+            (
+                "no 医保: in proportion",
+                300,
+                false,
+                vec![(Wechat, 1000), (Cash, 500)],
+                none,
+                vec![200, 100],
+            ),
+            (
+                "no 医保: remainder to the larger",
+                100,
+                false,
+                vec![(Wechat, 200), (Cash, 100)],
+                none,
+                vec![67, 33],
+            ),
+            (
+                "a line 医保 did not pay for",
+                350,
+                false,
+                vec![(Insurance, 2000), (Cash, 1510)],
+                ins(2000, 3160, 0, false),
+                vec![0, 350],
+            ),
+            (
+                "half the insurance lines",
+                1580,
+                false,
+                vec![(Insurance, 2000), (Cash, 1160)],
+                ins(2000, 3160, 1580, false),
+                vec![1000, 580],
+            ),
+            (
+                "the last insurance line, sale not complete",
+                1580,
+                false,
+                vec![(Insurance, 1000), (Cash, 930)],
+                ins(2000, 3160, 1580, true),
+                vec![1000, 580],
+            ),
+            (
+                "医保 no more than the insurance lines returned",
+                500,
+                false,
+                vec![(Insurance, 1000), (Cash, 900)],
+                ins(1000, 1000, 300, false),
+                vec![300, 200],
+            ),
+            (
+                "nothing left elsewhere: 医保 refunds the rest",
+                500,
+                false,
+                vec![(Insurance, 1000), (Cash, 0)],
+                ins(1000, 1000, 300, false),
+                vec![500, 0],
+            ),
+            (
+                "others empty: 医保 takes the rest it has",
+                500,
+                false,
+                vec![(Insurance, 1000), (Cash, 100)],
+                ins(1000, 1000, 300, false),
+                vec![400, 100],
+            ),
+            (
+                "rounding half up",
+                333,
+                false,
+                vec![(Insurance, 1000), (Cash, 2000)],
+                ins(1000, 3000, 333, false),
+                vec![111, 222],
+            ),
+            (
+                "complete: exactly what is left",
+                742,
+                true,
+                vec![(Insurance, 700), (Cash, 42)],
+                ins(2000, 3160, 0, true),
+                vec![700, 42],
+            ),
+            (
+                "never more than paid in all",
+                5000,
+                false,
+                vec![(Wechat, 100), (Cash, 50)],
+                none,
+                vec![100, 50],
+            ),
+        ];
+        for (case, refund, full, left, insurance, want) in cases {
+            let got: Vec<i64> = split_refund(refund, full, &left, &insurance)
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect();
+            assert_eq!(got, want, "{case}");
+            assert_eq!(
+                got.iter().sum::<i64>(),
+                refund.min(left.iter().map(|(_, l)| l).sum()),
+                "{case}: the tenders refund the whole refund"
+            );
+            assert!(
+                got.iter().zip(&left).all(|(g, (_, l))| *g >= 0 && g <= l),
+                "{case}: a tender got more than it had left"
+            );
+        }
+    }
 }
