@@ -624,6 +624,8 @@ async fn cashier_finds_by_initials() {
     );
     assert_eq!(count(&c, "member-profile-tab-health").await, 0);
     assert_eq!(count(&c, "member-profile-tab-manage").await, 0);
+    let store = "SH001 康宁大药房（演示店）";
+    assert_eq!(wait_text(&c, "member-store", store).await, store);
     screenshot(&c, "member-profile.png").await;
     press(&wait_for(&c, "member-profile-tab-basic").await, Key::Escape).await;
     wait_count(&c, "member-profile", 0).await;

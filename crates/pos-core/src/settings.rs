@@ -104,3 +104,17 @@ pub fn update(tx: &Tx<'_>, by: Option<StaffId>, s: PharmacySettings) -> Result<P
     outbox::append(tx, "pharmacy_settings.updated", &s)?;
     Ok(s)
 }
+
+/// What staff call a store: "code name" for this till's own store, from the pharmacy settings;
+/// `None` for another store of the chain (the till keeps no directory of the chain's stores).
+pub fn store_name(c: &Connection, store_id: &str) -> Result<Option<String>> {
+    if crate::db::till_identity(c)?.store_id.to_string() != store_id {
+        return Ok(None);
+    }
+    let s = get(c)?;
+    Ok(Some(if s.store_code.is_empty() {
+        s.name
+    } else {
+        format!("{} {}", s.store_code, s.name)
+    }))
+}

@@ -1186,3 +1186,44 @@ fn a_member_is_attached_to_the_sale_and_shows_in_the_cart() {
         .unwrap();
     assert!(cart.member.is_none());
 }
+
+#[test]
+fn the_profile_names_this_store_and_leaves_other_stores_as_ids() {
+    let t = cashier();
+    let m = t.register("13912345678", "张伟");
+    t.spend(m, 5_000);
+    let own = t.api.call(MemberGet { member_id: m }).unwrap();
+    assert_eq!(
+        own.store_name.as_deref(),
+        Some("SH001 康宁大药房（演示店）")
+    );
+    let bought = t
+        .api
+        .call(MemberPurchases {
+            member_id: m,
+            limit: None,
+        })
+        .unwrap();
+    assert_eq!(bought[0].store_name, own.store_name);
+
+    // A member and a purchase from another store of the chain (as the nightly sync brings them).
+    let other = "0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b";
+    t.api
+        .store()
+        .write(|tx| {
+            tx.execute("UPDATE member SET store_id = ?1", [other])?;
+            tx.execute("UPDATE member_spend SET store_id = ?1", [other])?;
+            Ok(())
+        })
+        .unwrap();
+    let p = t.api.call(MemberGet { member_id: m }).unwrap();
+    assert_eq!((p.store_id.as_str(), p.store_name), (other, None));
+    let bought = t
+        .api
+        .call(MemberPurchases {
+            member_id: m,
+            limit: None,
+        })
+        .unwrap();
+    assert_eq!(bought[0].store_name, None);
+}

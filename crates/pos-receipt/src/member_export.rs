@@ -218,7 +218,11 @@ fn basic(doc: &mut Document<'_>, e: &MemberExport, staff: &StaffNames) {
     };
     doc.row(&wide, &["地址", &or_unset(&p.address)], BODY);
     doc.row(&wide, &["标签", &tags], BODY);
-    doc.row(&wide, &["注册门店", &p.store_id], BODY);
+    doc.row(
+        &wide,
+        &["注册门店", p.store_name.as_deref().unwrap_or(&p.store_id)],
+        BODY,
+    );
 
     if !p.tier_history.is_empty() {
         doc.space(2.0);
@@ -435,7 +439,7 @@ fn purchases(doc: &mut Document<'_>, e: &MemberExport) {
             &[
                 local_time(&p.at),
                 p.id.clone(),
-                p.store_id.clone(),
+                p.store_name.clone().unwrap_or_else(|| p.store_id.clone()),
                 yuan(p.net),
             ],
             style,

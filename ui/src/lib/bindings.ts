@@ -316,7 +316,15 @@ export type MemberProfile = { summary: MemberSummary,
 /**
  * The whole number, only for pharmacists and managers; cashiers get `None`.
  */
-phone: string | null, birthday: string | null, address: string, occupation: string, tags: Array<string>, store_id: string, registered_by: StaffId, registered_by_name: string | null, owner_staff_id: StaffId, owner_name: string | null, created_at: string, confirmed_at: string, basic_consent: boolean, health_consent: boolean, 
+phone: string | null, birthday: string | null, address: string, occupation: string, tags: Array<string>, 
+/**
+ * The registering store.
+ */
+store_id: string, 
+/**
+ * Its name when it is this till's own store (`settings::store_name`).
+ */
+store_name: string | null, registered_by: StaffId, registered_by_name: string | null, owner_staff_id: StaffId, owner_name: string | null, created_at: string, confirmed_at: string, basic_consent: boolean, health_consent: boolean, 
 /**
  * Trailing-365-day net spend that decides the tier.
  */
@@ -648,7 +656,11 @@ demo: boolean, pharmacy: PharmacySettings, };
 
 export type SetupStatusArgs = Record<string, never>;
 
-export type SpendRecord = { id: string, store_id: string, business_date: string, net: Money, at: string, };
+export type SpendRecord = { id: string, store_id: string, 
+/**
+ * The store's name when it is this till's own store (`settings::store_name`).
+ */
+store_name: string | null, business_date: string, net: Money, at: string, };
 
 export type StaffCreate = { staff_no: string, name: string, roles: Array<Role>, pin: string, };
 

@@ -101,7 +101,10 @@ pub struct MemberProfile {
     pub address: String,
     pub occupation: String,
     pub tags: Vec<String>,
+    /// The registering store.
     pub store_id: String,
+    /// Its name when it is this till's own store (`settings::store_name`).
+    pub store_name: Option<String>,
     pub registered_by: StaffId,
     pub registered_by_name: Option<String>,
     pub owner_staff_id: StaffId,
@@ -491,6 +494,7 @@ pub fn profile(
                 occupation: r.get(3)?,
                 tags: split_tags(&r.get::<_, String>(4)?),
                 store_id: r.get(5)?,
+                store_name: None,
                 registered_by: r.get(6)?,
                 registered_by_name: r.get(7)?,
                 owner_staff_id: r.get(8)?,
@@ -511,6 +515,7 @@ pub fn profile(
         p.health_consent = consent::granted(c, id, ConsentScope::Health)?;
         p.spend_365 = tier::spend(c, id, today)?;
         p.tier_history = tier::history(c, id)?;
+        p.store_name = crate::settings::store_name(c, &p.store_id)?;
         Ok(p)
     })
 }

@@ -147,6 +147,8 @@ pub fn members_leaving_window(
 pub struct SpendRecord {
     pub id: String,
     pub store_id: String,
+    /// The store's name when it is this till's own store (`settings::store_name`).
+    pub store_name: Option<String>,
     pub business_date: String,
     pub net: Money,
     pub at: String,
@@ -158,17 +160,21 @@ pub fn purchases(c: &Connection, member: MemberId, limit: u32) -> Result<Vec<Spe
         "SELECT id, store_id, business_date, net_fen, at FROM member_spend
          WHERE member_id = ?1 ORDER BY at DESC LIMIT ?2",
     )?;
-    let rows = st
+    let mut rows = st
         .query_map((member, limit), |r| {
             Ok(SpendRecord {
                 id: r.get(0)?,
                 store_id: r.get(1)?,
+                store_name: None,
                 business_date: r.get(2)?,
                 net: Money::from_fen(r.get(3)?),
                 at: r.get(4)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    for row in &mut rows {
+        row.store_name = crate::settings::store_name(c, &row.store_id)?;
+    }
     Ok(rows)
 }
 

@@ -111,6 +111,7 @@ pub fn export(history: usize) -> MemberExport {
         purchases.push(SpendRecord {
             id: sale.to_string(),
             store_id: store.clone(),
+            store_name: Some("SH001 康宁大药房".into()),
             business_date: day(days_ago),
             net: Money::from_fen(if i % 9 == 8 { -fen } else { fen }),
             at: at(days_ago),
@@ -157,6 +158,7 @@ pub fn export(history: usize) -> MemberExport {
             occupation: "退休教师".to_owned(),
             tags: vec!["慢病会员".to_owned(), "送药上门".to_owned()],
             store_id: store.clone(),
+            store_name: Some("SH001 康宁大药房".into()),
             registered_by: cashier,
             registered_by_name: Some("王晓燕".to_owned()),
             owner_staff_id: pharmacist,

@@ -195,6 +195,7 @@ const profile: MemberProfile = {
   occupation: '',
   tags: ['高血压'],
   store_id: 'S1',
+  store_name: 'SH001 康宁大药房',
   registered_by: 's1',
   registered_by_name: '王晓燕',
   owner_staff_id: 's1',
