@@ -1574,13 +1574,25 @@ async fn allergy_and_till_settings() {
     let c = connect(&driver).await;
     login(&c, "3001", "3333").await;
 
-    // 门店设置: this till is number 7, receipts 58 mm wide, no printer.
+    // 门店设置: this till is number 7, receipts 58 mm wide, no printer, ESC/POS when it has one.
     click(&c, "tab-settings").await;
     fill_digits(&c, "till-no", "7").await;
     click(&c, "till-paper-58").await;
+    click(&c, "till-format-escpos").await;
+    wait_text(&c, "till-format-hint", "ESC/POS").await;
     click(&c, "till-save").await;
     wait_for(&c, "till-saved").await;
     screenshot(&c, "till-settings.png").await;
+    // What the form shows after saving is what the core stored.
+    assert_eq!(
+        wait_for(&c, "till-format-escpos")
+            .await
+            .prop("checked")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
     assert_eq!(
         wait_for(&c, "till-no")
             .await

@@ -15,7 +15,7 @@ use crate::cart::{self, Cart};
 use crate::catalog::import::{self, ImportReport, ImportSource};
 use crate::catalog::{self, Product};
 use crate::db::Store;
-use crate::documents::{NoPrinter, NoRenderer, Printer, Renderer};
+use crate::documents::{NoPrinter, NoRenderer, PrintData, Printer, Renderer};
 use crate::error::{ErrorCode, PosError, Result};
 use crate::housekeeping::{self, HousekeepingReport};
 use crate::ids::{CouponId, HealthItemId, LineId, MemberId, ProductId, SaleId, StaffId};
@@ -33,7 +33,7 @@ use crate::sale::receipt::ReceiptKind;
 use crate::sale::{self, returns, Sale};
 use crate::settings::{self, PharmacySettings};
 use crate::staff::{self, NewStaff, Role, Session, StaffInfo};
-use crate::till::{self, TillSettings};
+use crate::till::{self, PrinterFormat, TillSettings};
 
 /// Progress of a long operation, reported to the UI (event `catalog-import-progress`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -1729,6 +1729,9 @@ pub struct PrintedReceipt {
     pub path: String,
     /// The printer queue it was sent to; `null` when saved only.
     pub printer: Option<String>,
+    /// The till's printer format: what goes (or would go) to the printer; the PDF is saved
+    /// either way.
+    pub format: PrinterFormat,
     /// A copy: the receipt was printed or saved before (marked 重印).
     pub reprint: bool,
     pub paper_mm: u32,
@@ -1782,9 +1785,18 @@ impl Command for ReceiptPrint {
         };
         // A print that failed is not a print: the next attempt is still the original.
         if let Some(queue) = &target {
+            let (file, data) = match till.printer_format {
+                PrinterFormat::Pdf => (path.clone(), PrintData::Document),
+                PrinterFormat::Escpos => {
+                    let bytes = ctx.api.renderer.receipt_escpos(&receipt, paper)?;
+                    let file = path.with_extension("escpos");
+                    write_file(&file, &bytes)?;
+                    (file, PrintData::Raw)
+                }
+            };
             ctx.api
                 .printer
-                .print(queue, &path, &format!("小票 {}", receipt.receipt_no))
+                .print(queue, &file, &format!("小票 {}", receipt.receipt_no), data)
                 .map_err(|e| {
                     e.with_details(serde_json::json!({
                         "path": path.to_string_lossy(),
@@ -1800,6 +1812,7 @@ impl Command for ReceiptPrint {
         Ok(PrintedReceipt {
             path: path.to_string_lossy().into_owned(),
             printer: target,
+            format: till.printer_format,
             reprint: copies > 0,
             paper_mm: paper,
             bytes: pdf.len() as u64,

@@ -29,6 +29,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261123_0004_checkout",
         include_str!("../migrations/20261123_0004_checkout.sql"),
     ),
+    (
+        "20261123_0005_printer_format",
+        include_str!("../migrations/20261123_0005_printer_format.sql"),
+    ),
 ];
 
 /// WAL size (pages) at which a commit checkpoints by itself when no checkpointer runs (≈ 80 MB).

@@ -1,7 +1,8 @@
 //! Printed and exported documents. The core decides what a document says (its model); turning it
-//! into PDF bytes is the job of `pos-receipt`, which the desktop and the CLI plug in through
-//! [`Renderer`], and sending it to a printer is the job of a [`Printer`] (CUPS `lp` in
-//! `pos-receipt`), so that the core never depends on printpdf or runs other programs.
+//! into PDF (or, for receipt printers, ESC/POS) bytes is the job of `pos-receipt`, which the
+//! desktop and the CLI plug in through [`Renderer`], and sending it to a printer is the job of a
+//! [`Printer`] (CUPS `lp` in `pos-receipt`), so that the core never depends on printpdf or runs
+//! other programs.
 
 use std::path::Path;
 
@@ -9,18 +10,29 @@ use crate::error::{ErrorCode, PosError, Result};
 use crate::member::export::MemberExport;
 use crate::sale::receipt::Receipt;
 
-/// Renders document models to PDF.
+/// Renders document models.
 pub trait Renderer: Send + Sync {
     /// A member's data export as an A4 PDF.
     fn member_export_pdf(&self, export: &MemberExport) -> Result<Vec<u8>>;
     /// A sale or return receipt on thermal paper `paper_mm` (80 or 58) wide, one page per receipt.
     fn receipt_pdf(&self, receipt: &Receipt, paper_mm: u32) -> Result<Vec<u8>>;
+    /// The same receipt as ESC/POS bytes for a thermal printer's raw queue.
+    fn receipt_escpos(&self, receipt: &Receipt, paper_mm: u32) -> Result<Vec<u8>>;
 }
 
-/// Sends a rendered PDF to a printer queue.
+/// How a file is handed to the print service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintData {
+    /// A document the queue's driver renders (PDF).
+    Document,
+    /// Bytes the printer understands itself (ESC/POS), passed through unfiltered.
+    Raw,
+}
+
+/// Sends a saved file to a printer queue.
 pub trait Printer: Send + Sync {
-    /// Prints `pdf` on `queue`; `title` names the job in the queue.
-    fn print(&self, queue: &str, pdf: &Path, title: &str) -> Result<()>;
+    /// Prints `file` on `queue`; `title` names the job in the queue.
+    fn print(&self, queue: &str, file: &Path, title: &str, data: PrintData) -> Result<()>;
 }
 
 /// What the core uses when nothing was plugged in: every document is refused with a clear error.
@@ -33,13 +45,16 @@ impl Renderer for NoRenderer {
     fn receipt_pdf(&self, _: &Receipt, _: u32) -> Result<Vec<u8>> {
         Err(unavailable())
     }
+    fn receipt_escpos(&self, _: &Receipt, _: u32) -> Result<Vec<u8>> {
+        Err(unavailable())
+    }
 }
 
 /// No printer plugged in: printing is refused (the PDF is still saved).
 pub struct NoPrinter;
 
 impl Printer for NoPrinter {
-    fn print(&self, queue: &str, _: &Path, _: &str) -> Result<()> {
+    fn print(&self, queue: &str, _: &Path, _: &str, _: PrintData) -> Result<()> {
         Err(PosError::new(
             ErrorCode::PrintFailed,
             format!("此程序不能打印（打印机 {queue}）；小票已保存为 PDF"),

@@ -1,5 +1,6 @@
 //! This till's own settings (one row of `till`, beside its identity): its number in the store,
-//! which is part of every receipt number, its receipt printer and its paper width.
+//! which is part of every receipt number, its receipt printer, what it sends to that printer and
+//! its paper width.
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,42 @@ pub struct TillSettings {
     /// A CUPS queue name (`lpstat -p`); `null`: receipts are saved as PDF only.
     pub printer: Option<String>,
     pub paper_mm: u32,
+    /// What goes to the printer; the PDF is saved either way.
+    #[serde(default)]
+    pub printer_format: PrinterFormat,
+}
+
+/// What a till sends to its receipt printer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PrinterFormat {
+    /// The PDF, through the printer's CUPS driver (any printer CUPS can drive).
+    #[default]
+    Pdf,
+    /// ESC/POS bytes (GB18030 text, QR code, cut) to a raw CUPS queue: thermal receipt
+    /// printers print these natively, faster and sharper than a rasterised PDF.
+    Escpos,
+}
+
+impl PrinterFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrinterFormat::Pdf => "pdf",
+            PrinterFormat::Escpos => "escpos",
+        }
+    }
+}
+
+impl rusqlite::types::FromSql for PrinterFormat {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        match v.as_str()? {
+            "pdf" => Ok(PrinterFormat::Pdf),
+            "escpos" => Ok(PrinterFormat::Escpos),
+            other => Err(rusqlite::types::FromSqlError::Other(
+                format!("unknown printer format {other}").into(),
+            )),
+        }
+    }
 }
 
 /// Receipt paper is 80 or 58 mm wide.
@@ -28,15 +65,18 @@ pub fn check_paper(mm: u32) -> Result<u32> {
 }
 
 pub fn get(c: &Connection) -> Result<TillSettings> {
-    Ok(
-        c.query_row("SELECT till_no, printer, paper_mm FROM till", [], |r| {
+    Ok(c.query_row(
+        "SELECT till_no, printer, paper_mm, printer_format FROM till",
+        [],
+        |r| {
             Ok(TillSettings {
                 till_no: r.get(0)?,
                 printer: r.get(1)?,
                 paper_mm: r.get(2)?,
+                printer_format: r.get(3)?,
             })
-        })?,
-    )
+        },
+    )?)
 }
 
 /// Checks and stores new settings (manager only; checked by the API).
@@ -63,8 +103,8 @@ pub fn update(tx: &Tx<'_>, s: TillSettings) -> Result<TillSettings> {
         }
     }
     tx.execute(
-        "UPDATE till SET till_no = ?1, printer = ?2, paper_mm = ?3",
-        (s.till_no, printer, s.paper_mm),
+        "UPDATE till SET till_no = ?1, printer = ?2, paper_mm = ?3, printer_format = ?4",
+        (s.till_no, printer, s.paper_mm, s.printer_format.as_str()),
     )?;
     get(tx)
 }

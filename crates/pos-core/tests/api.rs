@@ -108,3 +108,37 @@ fn the_business_date_is_the_stores_date_by_the_core_clock() {
     );
     assert_eq!(ask(), "2026-11-24");
 }
+
+#[test]
+fn till_settings_keep_the_printer_format_and_refuse_unknown_ones() {
+    let t = Till::demo();
+    t.login("3001", "3333");
+    let get = || {
+        t.api
+            .dispatch("till_settings_get", json!({}), &|_| {})
+            .unwrap()
+    };
+    assert_eq!(get()["printer_format"], "pdf", "PDF unless chosen");
+    let update = |settings: serde_json::Value| {
+        t.api.dispatch(
+            "till_settings_update",
+            json!({ "settings": settings }),
+            &|_| {},
+        )
+    };
+    let saved = update(
+        json!({"till_no": 2, "printer": "XP-80C", "paper_mm": 80, "printer_format": "escpos"}),
+    )
+    .unwrap();
+    assert_eq!(saved["printer_format"], "escpos");
+    assert_eq!(get(), saved);
+    // An unknown format is refused and the stored settings stay.
+    let e =
+        update(json!({"till_no": 2, "printer": "XP-80C", "paper_mm": 80, "printer_format": "zpl"}))
+            .unwrap_err();
+    assert_eq!(e.code, ErrorCode::BadRequest);
+    assert_eq!(get(), saved);
+    // Settings sent without a format (an older screen) mean PDF.
+    let saved = update(json!({"till_no": 2, "printer": null, "paper_mm": 58})).unwrap();
+    assert_eq!(saved["printer_format"], "pdf");
+}

@@ -1,5 +1,6 @@
-//! Printing through CUPS: `lp -d <queue> -t <title> <file>`, the way every Linux (and macOS)
-//! till reaches its receipt printer. The PDF is already saved when this runs; a failure says
+//! Printing through CUPS: `lp -d <queue> -t <title> [-o raw] <file>`, the way every Linux (and
+//! macOS) till reaches its receipt printer; `-o raw` passes ESC/POS bytes to the printer
+//! unfiltered. The PDF is already saved when this runs; a failure says
 //! what went wrong in Chinese, with lp's own message, and that the receipt can be reprinted.
 
 use std::ffi::OsString;
@@ -8,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use pos_core::documents::Printer;
+use pos_core::documents::{PrintData, Printer};
 use pos_core::error::{ErrorCode, PosError, Result};
 
 /// How long `lp` may take to hand the job to CUPS before the till gives up waiting.
@@ -48,20 +49,19 @@ impl CupsPrinter {
     }
 
     /// The arguments given to lp.
-    pub fn args(queue: &str, pdf: &Path, title: &str) -> Vec<OsString> {
+    pub fn args(queue: &str, file: &Path, title: &str, data: PrintData) -> Vec<OsString> {
         // A relative path starting with "-" would read as an option.
-        let file = if pdf.is_relative() && pdf.to_string_lossy().starts_with('-') {
-            Path::new(".").join(pdf)
+        let file = if file.is_relative() && file.to_string_lossy().starts_with('-') {
+            Path::new(".").join(file)
         } else {
-            pdf.to_path_buf()
+            file.to_path_buf()
         };
-        vec![
-            "-d".into(),
-            queue.into(),
-            "-t".into(),
-            title.into(),
-            file.into_os_string(),
-        ]
+        let mut args: Vec<OsString> = vec!["-d".into(), queue.into(), "-t".into(), title.into()];
+        if data == PrintData::Raw {
+            args.extend(["-o".into(), "raw".into()]);
+        }
+        args.push(file.into_os_string());
+        args
     }
 }
 
@@ -70,10 +70,10 @@ fn print_failed(message: String) -> PosError {
 }
 
 impl Printer for CupsPrinter {
-    fn print(&self, queue: &str, pdf: &Path, title: &str) -> Result<()> {
+    fn print(&self, queue: &str, file: &Path, title: &str, data: PrintData) -> Result<()> {
         let program = self.program.display();
         let mut child = Command::new(&self.program)
-            .args(CupsPrinter::args(queue, pdf, title))
+            .args(CupsPrinter::args(queue, file, title, data))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -148,19 +148,44 @@ mod tests {
 
     #[test]
     fn lp_gets_queue_title_and_file() {
-        let args = CupsPrinter::args("XP-80", Path::new("/data/receipts/1.pdf"), "小票 1");
+        let args = CupsPrinter::args(
+            "XP-80",
+            Path::new("/data/receipts/1.pdf"),
+            "小票 1",
+            PrintData::Document,
+        );
         assert_eq!(
             args,
             ["-d", "XP-80", "-t", "小票 1", "/data/receipts/1.pdf"]
         );
-        let args = CupsPrinter::args("q", Path::new("-r.pdf"), "t");
+        let args = CupsPrinter::args("q", Path::new("-r.pdf"), "t", PrintData::Document);
         assert_eq!(args[4], "./-r.pdf");
+        let args = CupsPrinter::args(
+            "XP-80",
+            Path::new("/data/receipts/1.escpos"),
+            "小票 1",
+            PrintData::Raw,
+        );
+        assert_eq!(
+            args,
+            [
+                "-d",
+                "XP-80",
+                "-t",
+                "小票 1",
+                "-o",
+                "raw",
+                "/data/receipts/1.escpos"
+            ]
+        );
     }
 
     #[test]
     fn a_missing_lp_is_a_print_failure_in_chinese() {
         let p = CupsPrinter::with_program("/nonexistent/bin/lp");
-        let e = p.print("XP-80", Path::new("/tmp/x.pdf"), "t").unwrap_err();
+        let e = p
+            .print("XP-80", Path::new("/tmp/x.pdf"), "t", PrintData::Document)
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::PrintFailed);
         assert!(e.message.contains("找不到打印命令"), "{}", e.message);
         assert!(e.message.contains("XP-80"), "{}", e.message);

@@ -91,6 +91,10 @@ impl Renderer for PdfRenderer {
     fn receipt_pdf(&self, receipt: &Receipt, paper_mm: u32) -> Result<Vec<u8>> {
         Ok(self.receipt(receipt, paper_mm)?.bytes)
     }
+
+    fn receipt_escpos(&self, receipt: &Receipt, paper_mm: u32) -> Result<Vec<u8>> {
+        Ok(receipt_escpos(receipt, paper_mm))
+    }
 }
 
 fn failed(detail: &str) -> PosError {

@@ -18,14 +18,14 @@ use pos_core::api::*;
 use pos_core::cart::{Cart, PrescriptionInput};
 use pos_core::clock::FixedClock;
 use pos_core::db::Store;
-use pos_core::documents::Printer;
+use pos_core::documents::{PrintData, Printer};
 use pos_core::ids::MemberId;
 use pos_core::member::NewMember;
 use pos_core::pricing::{Tender, TenderKind};
 use pos_core::sale::receipt::{ReceiptKind, RETURN_POLICY};
 use pos_core::sale::returns::{ReturnLineInput, ReturnReason, SaleReturn};
 use pos_core::sale::Sale;
-use pos_core::till::TillSettings;
+use pos_core::till::{PrinterFormat, TillSettings};
 use pos_core::{ErrorCode, Money};
 use pos_receipt::{codes, CupsPrinter, PdfRenderer};
 
@@ -54,6 +54,11 @@ impl Shop {
     /// A shop whose till prints to queue `XP-80C` on `paper_mm` paper through the `lp` program
     /// at `lp`, with a small member sale paid by the cashier, who is logged in.
     fn with_printer_queue(lp: &Path, paper_mm: u32) -> (Shop, Sale) {
+        Shop::with_printer(lp, paper_mm, PrinterFormat::Pdf)
+    }
+
+    /// `with_printer_queue`, sending `format` to the printer.
+    fn with_printer(lp: &Path, paper_mm: u32, printer_format: PrinterFormat) -> (Shop, Sale) {
         let shop = Shop::open(Some(Arc::new(CupsPrinter::with_program(lp))));
         shop.login("3001", "3333");
         shop.api
@@ -62,6 +67,7 @@ impl Shop {
                     till_no: 1,
                     printer: Some("XP-80C".into()),
                     paper_mm,
+                    printer_format,
                 },
             })
             .unwrap();
@@ -685,6 +691,73 @@ fn printing_runs_lp_with_the_queue_title_and_saved_pdf() {
 }
 
 #[test]
+fn an_escpos_till_sends_raw_receipt_bytes_and_still_saves_the_pdf() {
+    let bin = tempfile::tempdir().unwrap();
+    let log = bin.path().join("args.txt");
+    let copy = bin.path().join("job.bin");
+    // The stand-in lp keeps its arguments and a copy of the file it was given (the last one).
+    let lp = fake_lp(
+        bin.path(),
+        "lp",
+        &format!(
+            "for a in \"$@\"; do echo \"$a\" >> '{log}'; f=\"$a\"; done; cp \"$f\" '{copy}'",
+            log = log.display(),
+            copy = copy.display()
+        ),
+    );
+    let (shop, s) = Shop::with_printer(&lp, 58, PrinterFormat::Escpos);
+    let print = |save_only| {
+        shop.api
+            .call(ReceiptPrint {
+                kind: ReceiptKind::Sale,
+                id: s.id,
+                paper_mm: None,
+                save_only,
+            })
+            .unwrap()
+    };
+    let printed = print(false);
+    assert_eq!(printed.format, PrinterFormat::Escpos);
+    assert_eq!(printed.printer.as_deref(), Some("XP-80C"));
+    let escpos = Path::new(&printed.path).with_extension("escpos");
+    let args = std::fs::read_to_string(&log).unwrap();
+    let args: Vec<&str> = args.lines().collect();
+    assert_eq!(
+        args,
+        [
+            "-d",
+            "XP-80C",
+            "-t",
+            &format!("小票 {}", s.receipt_no),
+            "-o",
+            "raw",
+            escpos.to_str().unwrap()
+        ]
+    );
+    // What reached the printer is the 58 mm ESC/POS receipt of this sale, and the PDF is saved.
+    let pharmacy = shop.api.store().read(pos_core::settings::get).unwrap();
+    let receipt = pos_core::sale::receipt::for_sale(pharmacy, &s, false);
+    let sent = std::fs::read(&copy).unwrap();
+    assert_eq!(sent, pos_receipt::receipt_escpos(&receipt, 58));
+    assert!(sent.starts_with(&[0x1B, 0x40]) && sent.ends_with(&[0x1D, 0x56, 66, 0]));
+    assert!(std::fs::read(&printed.path).unwrap().starts_with(b"%PDF"));
+    // A reprint is marked on paper too (重印 in GB18030: D6 D8 D3 A1).
+    let again = print(false);
+    assert!(again.reprint);
+    let sent = std::fs::read(&copy).unwrap();
+    assert!(sent.windows(4).any(|w| w == [0xD6, 0xD8, 0xD3, 0xA1]));
+    assert_ne!(again.path, printed.path);
+    // Saving only writes the PDF and sends nothing.
+    let lines_before = std::fs::read_to_string(&log).unwrap().lines().count();
+    let saved = print(true);
+    assert_eq!(saved.printer, None);
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap().lines().count(),
+        lines_before
+    );
+}
+
+#[test]
 fn a_failing_lp_is_a_print_failure_with_its_message() {
     let bin = tempfile::tempdir().unwrap();
     let lp = fake_lp(
@@ -695,7 +768,9 @@ fn a_failing_lp_is_a_print_failure_with_its_message() {
     let printer = CupsPrinter::with_program(&lp);
     let pdf = bin.path().join("r.pdf");
     std::fs::write(&pdf, b"%PDF-1.7").unwrap();
-    let e = printer.print("XP-80C", &pdf, "小票 1").unwrap_err();
+    let e = printer
+        .print("XP-80C", &pdf, "小票 1", PrintData::Document)
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::PrintFailed);
     assert!(
         e.message.contains("打印机 XP-80C 打印失败"),
@@ -713,7 +788,9 @@ fn a_failing_lp_is_a_print_failure_with_its_message() {
 
     // lp not installed.
     let missing = CupsPrinter::with_program(bin.path().join("no-such-lp"));
-    let e = missing.print("XP-80C", &pdf, "t").unwrap_err();
+    let e = missing
+        .print("XP-80C", &pdf, "t", PrintData::Document)
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::PrintFailed);
     assert!(e.message.contains("找不到打印命令"), "{}", e.message);
 
@@ -722,7 +799,7 @@ fn a_failing_lp_is_a_print_failure_with_its_message() {
     let started = std::time::Instant::now();
     let e = CupsPrinter::with_program(&slow)
         .with_timeout(std::time::Duration::from_millis(300))
-        .print("XP-80C", &pdf, "t")
+        .print("XP-80C", &pdf, "t", PrintData::Document)
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::PrintFailed);
     assert!(e.message.contains("无响应"), "{}", e.message);

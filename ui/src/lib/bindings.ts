@@ -489,9 +489,16 @@ path: string,
  */
 printer: string | null, 
 /**
+ * The till's printer format: what goes (or would go) to the printer; the PDF is saved
+ * either way.
+ */
+format: PrinterFormat, 
+/**
  * A copy: the receipt was printed or saved before (marked 重印).
  */
 reprint: boolean, paper_mm: number, bytes: number, };
+
+export type PrinterFormat = "pdf" | "escpos";
 
 export type Product = { id: ProductId, barcode: string, 
 /**
@@ -696,7 +703,11 @@ export type TillSettings = { till_no: number,
 /**
  * A CUPS queue name (`lpstat -p`); `null`: receipts are saved as PDF only.
  */
-printer: string | null, paper_mm: number, };
+printer: string | null, paper_mm: number, 
+/**
+ * What goes to the printer; the PDF is saved either way.
+ */
+printer_format: PrinterFormat, };
 
 export type TillSettingsGet = Record<string, never>;
 

@@ -650,6 +650,11 @@ const zh = {
   'till.printerPlaceholder': '如 XP-80',
   'till.printerHint': 'CUPS 打印队列名称（与 lpstat -p 显示的一致）；留空则只保存 PDF',
   'till.paper': '小票宽度',
+  'till.format': '打印方式',
+  'till.format.pdf': 'PDF（打印机驱动）',
+  'till.format.escpos': 'ESC/POS（热敏小票机）',
+  'till.format.pdfHint': '经 CUPS 打印机驱动打印 PDF，适用于任何已安装驱动的打印机',
+  'till.format.escposHint': '直接发送 ESC/POS 指令到 CUPS 原始（raw）队列，热敏小票机打印更快更清晰；PDF 仍会保存',
   'till.paperMm': '{mm} 毫米',
   'till.v.tillNo': '收银台号须为 1–99',
 
@@ -1316,6 +1321,11 @@ const en: Record<MessageKey, string> = {
   'till.printerPlaceholder': 'e.g. XP-80',
   'till.printerHint': 'The CUPS queue name (as lpstat -p shows it); empty saves PDFs only',
   'till.paper': 'Paper width',
+  'till.format': 'Print as',
+  'till.format.pdf': 'PDF (printer driver)',
+  'till.format.escpos': 'ESC/POS (thermal printer)',
+  'till.format.pdfHint': 'Prints the PDF through the CUPS driver; works with any printer that has a driver',
+  'till.format.escposHint': 'Sends ESC/POS commands to a raw CUPS queue: faster and sharper on thermal receipt printers; the PDF is still saved',
   'till.paperMm': '{mm} mm',
   'till.v.tillNo': 'The till number must be 1–99',
 
