@@ -1357,8 +1357,22 @@ async fn return_a_sale() {
     );
     next_sale(&c).await;
 
-    // 退货: scan the receipt's code.
-    click(&c, "tab-returns").await;
+    // 退货 (Ctrl+2, the cashier's second tab): scan the receipt's code.
+    let input = wait_for(&c, "scan-input").await;
+    input
+        .send_keys(&format!(
+            "{}2{}",
+            char::from(Key::Control),
+            char::from(Key::Null)
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        wait_attr(&c, "tab-returns", "aria-current", "page")
+            .await
+            .as_deref(),
+        Some("page")
+    );
     let receipt_input = wait_for(&c, "return-receipt-input").await;
     scan(&receipt_input, &receipt_no).await;
     assert_eq!(

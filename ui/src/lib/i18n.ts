@@ -129,6 +129,7 @@ const zh = {
   'help.memberCard': '会员卡（29 开头的 13 位卡号）扫描或输入即关联会员；输入 11 位手机号按 Enter 查找会员',
 
   'shortcut.help': '打开 / 关闭快捷键帮助',
+  'shortcut.tabs': '切换到第 1…9 个页签（收银、退货、会员…）',
   'shortcut.member': '查找会员：手机号、手机后 4 位、会员卡号、姓名或拼音首字母',
   'shortcut.register': '注册新会员',
   'shortcut.profile': '打开本单会员的档案',
@@ -800,6 +801,7 @@ const en: Record<MessageKey, string> = {
   'help.memberCard': 'Member card (13 digits starting with 29): scan or type it to attach the member; type an 11-digit phone and Enter to find a member',
 
   'shortcut.help': 'Open / close keyboard help',
+  'shortcut.tabs': 'Go to the 1st…9th tab (sale, returns, members…)',
   'shortcut.member': 'Find a member: phone, last 4 digits, card no., name or pinyin initials',
   'shortcut.register': 'Register a new member',
   'shortcut.profile': 'Open the profile of the sale’s member',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bytesToBase64 } from './base64';
 import { isApiError, toApiError } from './errors';
 import { fromFen, parseAmountInput, toFen, yuan } from './money';
-import { isManager, seesHealth, tabsForRoles } from './roles';
+import { isManager, seesHealth, tabForKey, tabsForRoles, type TabKey } from './roles';
 import { serial } from './serial';
 import { isValidPin, looksLikeBarcode } from './validate';
 
@@ -44,6 +44,34 @@ describe('tabsForRoles', () => {
     expect(seesHealth(['manager'])).toBe(true);
     expect(isManager(['pharmacist'])).toBe(false);
     expect(isManager(['manager', 'cashier'])).toBe(true);
+  });
+});
+
+describe('tabForKey', () => {
+  const key = (code: string, mods: Partial<TabKey> = { ctrlKey: true }): TabKey => ({
+    code,
+    ctrlKey: false,
+    altKey: false,
+    shiftKey: false,
+    metaKey: false,
+    ...mods,
+  });
+  const cashier = tabsForRoles(['cashier']);
+
+  it('opens the n-th tab on Ctrl+n, top row or keypad', () => {
+    expect(tabForKey(key('Digit1'), cashier)).toBe('sale');
+    expect(tabForKey(key('Digit2'), cashier)).toBe('returns');
+    expect(tabForKey(key('Numpad3'), cashier)).toBe('members');
+    expect(tabForKey(key('Digit6'), tabsForRoles(['manager']))).toBe('catalog');
+  });
+
+  it('ignores other keys, other modifiers and numbers beyond the tabs', () => {
+    expect(tabForKey(key('Digit4'), cashier)).toBeNull();
+    expect(tabForKey(key('Digit0'), cashier)).toBeNull();
+    expect(tabForKey(key('Digit1', {}), cashier)).toBeNull();
+    expect(tabForKey(key('Digit1', { ctrlKey: true, shiftKey: true }), cashier)).toBeNull();
+    expect(tabForKey(key('Digit1', { ctrlKey: true, altKey: true }), cashier)).toBeNull();
+    expect(tabForKey(key('KeyA'), cashier)).toBeNull();
   });
 });
 

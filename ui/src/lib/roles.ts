@@ -29,3 +29,16 @@ export function tabsForRoles(roles: readonly Role[]): TabId[] {
   const allowed = new Set(roles.flatMap((role) => TABS_BY_ROLE[role] ?? []));
   return TAB_ORDER.filter((tab) => allowed.has(tab));
 }
+
+/** The keys of a keydown that `tabForKey` reads. */
+export type TabKey = Pick<KeyboardEvent, 'code' | 'ctrlKey' | 'altKey' | 'shiftKey' | 'metaKey'>;
+
+/**
+ * Ctrl+1 … Ctrl+9 (top row or keypad, read by the physical key so an IME does not matter) open
+ * the n-th of the person's tabs; anything else, or a number beyond the tabs, is `null`.
+ */
+export function tabForKey(e: TabKey, tabs: readonly TabId[]): TabId | null {
+  if (!e.ctrlKey || e.altKey || e.shiftKey || e.metaKey) return null;
+  const m = /^(?:Digit|Numpad)([1-9])$/.exec(e.code);
+  return m ? (tabs[Number(m[1]) - 1] ?? null) : null;
+}

@@ -31,6 +31,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['↑', '↓'], action: 'shortcut.select' },
   { keys: ['Esc'], action: 'shortcut.escape' },
   { keys: ['Enter'], action: 'shortcut.enter' },
+  { keys: ['Ctrl+1…9'], action: 'shortcut.tabs' },
 ];
 
 /** The payment dialog and the done screen after it. */
