@@ -77,6 +77,7 @@ fn start_driver_on(seed_demo: bool) -> Driver {
         "no DISPLAY: run the end-to-end tests through scripts/test.sh (it uses xvfb-run)"
     );
     let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
     let port = free_port();
     let native = free_port();
     let mut command = Command::new(tauri_driver());
@@ -88,6 +89,9 @@ fn start_driver_on(seed_demo: bool) -> Driver {
             &native.to_string(),
         ])
         .env("PHARMAPOS_DB", dir.path().join("till.sqlite"))
+        // WebKit keeps localStorage (the chosen language) under XDG_DATA_HOME: a scenario of its
+        // own starts in Chinese whatever an earlier, failed scenario left behind.
+        .env("XDG_DATA_HOME", dir.path().join("data"))
         .env_remove("PHARMAPOS_SEED_DEMO");
     if seed_demo {
         command.env("PHARMAPOS_SEED_DEMO", "1");
@@ -655,7 +659,7 @@ async fn cashier_finds_by_initials() {
     screenshot(&c, "member-search-en.png").await;
     press(&search, Key::Escape).await;
     wait_count(&c, "member-search", 0).await;
-    // The choice is remembered across app starts: put Chinese back for the other scenarios.
+    // And back: every label returns to Chinese at once.
     wait_for(&c, "lang-switch")
         .await
         .select_by_value("zh-CN")
