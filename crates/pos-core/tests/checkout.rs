@@ -779,53 +779,24 @@ fn insurance_gets_back_only_what_it_paid_for_insurance_lines() {
         .unwrap();
     assert_eq!(s.change.to_string(), "5.40");
     let (ganmaoling, fengyoujing) = (s.lines[0].id, s.lines[1].id);
+    // One package of `line` back, damaged: whether that completed the sale, what each tender gets.
+    let one_back = |line| {
+        let r = t
+            .ret(s.id, &[(line, 1)], ReturnReason::Damaged, "", manager())
+            .unwrap();
+        (r.full, refunds_of(&r))
+    };
+    let split = |pairs: &[(&'static str, &str)]| -> Vec<(&'static str, String)> {
+        pairs.iter().map(|(k, a)| (*k, a.to_string())).collect()
+    };
 
     // A line 医保 did not pay for goes back to cash alone.
-    let r1 = t
-        .ret(
-            s.id,
-            &[(fengyoujing, 1)],
-            ReturnReason::Damaged,
-            "",
-            manager(),
-        )
-        .unwrap();
-    assert_eq!(refunds_of(&r1), vec![("cash", "3.00".to_owned())]);
+    assert_eq!(one_back(fengyoujing), (false, split(&[("cash", "3.00")])));
     // One of two insurance-listed packages: 医保 gets its half (20.00 × 15.80 / 31.60), cash the rest.
-    let r2 = t
-        .ret(
-            s.id,
-            &[(ganmaoling, 1)],
-            ReturnReason::Damaged,
-            "",
-            manager(),
-        )
-        .unwrap();
-    assert_eq!(
-        refunds_of(&r2),
-        vec![
-            ("insurance", "10.00".to_owned()),
-            ("cash", "5.80".to_owned())
-        ]
-    );
+    let half = split(&[("insurance", "10.00"), ("cash", "5.80")]);
+    assert_eq!(one_back(ganmaoling), (false, half.clone()));
     // The last one: each tender exactly what it has left.
-    let r3 = t
-        .ret(
-            s.id,
-            &[(ganmaoling, 1)],
-            ReturnReason::Damaged,
-            "",
-            manager(),
-        )
-        .unwrap();
-    assert!(r3.full);
-    assert_eq!(
-        refunds_of(&r3),
-        vec![
-            ("insurance", "10.00".to_owned()),
-            ("cash", "5.80".to_owned())
-        ]
-    );
+    assert_eq!(one_back(ganmaoling), (true, half));
     assert_eq!(
         t.count("SELECT sum(amount_fen) FROM return_refund WHERE kind = 'insurance'"),
         2000
