@@ -767,9 +767,11 @@ fn refunds_of(r: &pos_core::sale::returns::SaleReturn) -> Vec<(&'static str, Str
 #[test]
 fn insurance_gets_back_only_what_it_paid_for_insurance_lines() {
     let t = cashier();
+    let member = t.member("13912345678", "张伟");
     let c = t.cart();
     t.scan(&c, GANMAOLING, 2).unwrap(); // 31.60, 医保-listed
-    let c = t.scan(&c, FENGYOUJING, 1).unwrap(); // 3.00, not listed
+    t.scan(&c, FENGYOUJING, 1).unwrap(); // 3.00, not listed
+    let c = t.attach(&c, member); // 普通: rate 1.00, 1 point per yuan
     assert_eq!(c.pricing.payable.to_string(), "34.60");
     let s = t
         .pay(
@@ -778,25 +780,32 @@ fn insurance_gets_back_only_what_it_paid_for_insurance_lines() {
         )
         .unwrap();
     assert_eq!(s.change.to_string(), "5.40");
+    assert_eq!(s.points_earned, 14, "rule 9: 34.60 − 医保 20.00 = 14.60");
     let (ganmaoling, fengyoujing) = (s.lines[0].id, s.lines[1].id);
-    // One package of `line` back, damaged: whether that completed the sale, what each tender gets.
+    // One package of `line` back, damaged: whether that completed the sale, what each tender
+    // gets, the points taken back.
     let one_back = |line| {
         let r = t
             .ret(s.id, &[(line, 1)], ReturnReason::Damaged, "", manager())
             .unwrap();
-        (r.full, refunds_of(&r))
+        (r.full, refunds_of(&r), r.points_taken_back)
     };
     let split = |pairs: &[(&'static str, &str)]| -> Vec<(&'static str, String)> {
         pairs.iter().map(|(k, a)| (*k, a.to_string())).collect()
     };
 
-    // A line 医保 did not pay for goes back to cash alone.
-    assert_eq!(one_back(fengyoujing), (false, split(&[("cash", "3.00")])));
-    // One of two insurance-listed packages: 医保 gets its half (20.00 × 15.80 / 31.60), cash the rest.
+    // A line 医保 did not pay for goes back to cash alone, and it carried 3.00 of the 14.60
+    // points base: ⌊14 × 3.00 / 14.60⌋ = 2 points.
+    assert_eq!(
+        one_back(fengyoujing),
+        (false, split(&[("cash", "3.00")]), 2)
+    );
+    // One of two insurance-listed packages: 医保 gets its half (20.00 × 15.80 / 31.60), cash the
+    // rest, and the 5.80 cash part carried ⌊14 × 5.80 / 14.60⌋ = 5 points.
     let half = split(&[("insurance", "10.00"), ("cash", "5.80")]);
-    assert_eq!(one_back(ganmaoling), (false, half.clone()));
-    // The last one: each tender exactly what it has left.
-    assert_eq!(one_back(ganmaoling), (true, half));
+    assert_eq!(one_back(ganmaoling), (false, half.clone(), 5));
+    // The last one: each tender exactly what it has left, and the points left.
+    assert_eq!(one_back(ganmaoling), (true, half, 7));
     assert_eq!(
         t.count("SELECT sum(amount_fen) FROM return_refund WHERE kind = 'insurance'"),
         2000

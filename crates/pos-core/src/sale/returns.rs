@@ -222,6 +222,41 @@ pub fn split_refund(
     left.iter().map(|(k, _)| *k).zip(shares).collect()
 }
 
+/// The points a partial return takes back of the `earned` points of its sale: in proportion to
+/// the points base (rule 9) its lines carry. The base of the sale is the points-eligible final net
+/// (`sold`: final net, insurance-listed) less what 医保 paid; a returned amount (`back`) carries
+/// its final net less 医保's share of it, since 医保 paid for insurance-listed lines in proportion
+/// to their final nets. Rounded down: a partial return never takes back more than its lines
+/// earned; the return that completes the sale takes back whatever is left.
+pub fn earned_share(
+    earned: i64,
+    sold: &[(i64, bool)],
+    back: &[(i64, bool)],
+    insurance: &InsuranceReturn,
+) -> i64 {
+    // Everything is scaled by the insurance-listed total so that 医保's shares stay exact.
+    let scale = i128::from(insurance.lines_total.max(1));
+    let paid = if insurance.lines_total > 0 {
+        i128::from(insurance.paid)
+    } else {
+        0
+    };
+    let base =
+        (sold.iter().map(|(net, _)| i128::from(*net)).sum::<i128>() * scale - paid * scale).max(0);
+    let returned: i128 = back
+        .iter()
+        .map(|&(amount, listed)| {
+            let amount = i128::from(amount);
+            amount * scale - if listed { paid * amount } else { 0 }
+        })
+        .sum::<i128>()
+        .max(0);
+    if base == 0 {
+        return 0;
+    }
+    (i128::from(earned) * returned / base).min(i128::from(earned)) as i64
+}
+
 /// Records a return of `lines` of `sale_id`, approved by `manager`, done by `by`.
 pub fn create(
     tx: &Tx<'_>,
@@ -373,24 +408,20 @@ pub fn create(
             let n = if full {
                 left
             } else {
-                // In proportion to the points-eligible final net returned.
-                let eligible: i64 = s
+                // In proportion to the points base returned (rule 9: the points-eligible final
+                // net less what 医保 paid for it).
+                let sold: Vec<(i64, bool)> = s
                     .lines
                     .iter()
                     .filter(|l| l.points_eligible)
-                    .map(|l| l.final_net.fen())
-                    .sum();
-                let returned: i64 = plan
+                    .map(|l| (l.final_net.fen(), l.insurance))
+                    .collect();
+                let back: Vec<(i64, bool)> = plan
                     .iter()
                     .filter(|(l, _, _)| l.points_eligible)
-                    .map(|(_, _, r)| r)
-                    .sum();
-                if eligible > 0 {
-                    (i128::from(earned) * i128::from(returned) / i128::from(eligible)) as i64
-                } else {
-                    0
-                }
-                .min(left)
+                    .map(|(l, _, r)| (*r, l.insurance))
+                    .collect();
+                earned_share(earned, &sold, &back, &insurance).min(left)
             };
             if n > 0 {
                 points::reverse(tx, earn, Some(n), Some(return_id), by)?;
@@ -588,6 +619,29 @@ mod tests {
             assert!(
                 got.iter().zip(&left).all(|(g, (_, l))| *g >= 0 && g <= l),
                 "{case}: a tender got more than it had left"
+            );
+        }
+    }
+
+    #[test]
+    fn points_taken_back_follow_the_points_base() {
+        let none = InsuranceReturn::default();
+        // (case, earned, sold lines (final net, 医保-listed), returned (amount, listed), 医保, want)
+        #[allow(clippy::type_complexity)]
+        #[rustfmt::skip]
+        let cases: Vec<(&str, i64, Vec<(i64, bool)>, Vec<(i64, bool)>, InsuranceReturn, i64)> = vec![
+            ("no 医保: in proportion to the net",    100, vec![(1000, false), (1000, false)], vec![(500, false)], none, 25),
+            ("rounded down",                         10, vec![(300, false)],                 vec![(100, false)], none, 3),
+            ("a line 医保 did not pay for",           14, vec![(3160, true), (300, false)],   vec![(300, false)], ins(2000, 3160, 0, false), 2),
+            ("the cash part of an insurance line",   14, vec![(3160, true), (300, false)],   vec![(1580, true)], ins(2000, 3160, 1580, false), 5),
+            ("医保 paid everything: nothing earned",   0, vec![(1000, true)],                 vec![(500, true)],  ins(1000, 1000, 500, false), 0),
+            ("never more than earned",                5, vec![(100, false)],                 vec![(900, false)], none, 5),
+        ];
+        for (case, earned, sold, back, insurance, want) in cases {
+            assert_eq!(
+                earned_share(earned, &sold, &back, &insurance),
+                want,
+                "{case}"
             );
         }
     }
