@@ -1396,6 +1396,19 @@ async fn return_a_sale() {
     qty.send_keys(&format!("1{}", char::from(Key::Enter)))
         .await
         .unwrap();
+    // Before anyone approves, the screen shows what this return refunds and where to.
+    assert_eq!(
+        wait_attr(&c, "return-preview", "data-refund", "3.50")
+            .await
+            .as_deref(),
+        Some("3.50")
+    );
+    assert_eq!(
+        attr(&c, "return-preview-tender", "data-kind")
+            .await
+            .as_deref(),
+        Some("cash")
+    );
     type_into_focus(&c, "1").await;
     let damaged = wait_for(&c, "return-reason-damaged").await;
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -357,6 +357,7 @@ commands!(
     SalePay,
     SaleGet,
     SaleFind,
+    ReturnPreviewArgs,
     ReturnCreate,
     ReturnGet,
     ReceiptPrint,
@@ -1703,6 +1704,28 @@ impl Command for ReturnCreate {
                 manager.id,
                 me,
             )
+        })
+    }
+}
+
+/// `return_preview`: what a return of these lines would refund, per line and per tender, and the
+/// points it would take back and give back; nothing is written. The returns screen shows it
+/// before the manager approves.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnPreviewArgs {
+    pub sale_id: SaleId,
+    pub lines: Vec<returns::ReturnLineInput>,
+}
+
+impl Command for ReturnPreviewArgs {
+    const NAME: &'static str = "return_preview";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = returns::ReturnPreview;
+    fn run(self, ctx: &Ctx<'_>) -> Result<returns::ReturnPreview> {
+        ctx.store.read(|c| {
+            let s = sale::get(c, self.sale_id)?;
+            returns::preview(c, &s, &self.lines)
         })
     }
 }

@@ -664,7 +664,17 @@ fn a_full_return_restores_the_points_balance_exactly() {
     assert_eq!(e.code, ErrorCode::ApproverNotAuthorized);
     assert_eq!(t.facts(), before);
 
-    // Partial: one of the three 感冒灵.
+    // Partial: one of the three 感冒灵, previewed first (points back both ways).
+    let p1 = t
+        .api
+        .call(ReturnPreviewArgs {
+            sale_id: s.id,
+            lines: vec![ReturnLineInput {
+                sale_line_id: s.lines[0].id,
+                quantity: 1,
+            }],
+        })
+        .unwrap();
     let r1 = t
         .ret(
             s.id,
@@ -675,6 +685,15 @@ fn a_full_return_restores_the_points_balance_exactly() {
         )
         .unwrap();
     assert!(!r1.full);
+    assert!(r1.points_taken_back > 0 && r1.points_given_back > 0);
+    assert_eq!(
+        (p1.refunds, p1.points_taken_back, p1.points_given_back),
+        (
+            r1.refunds.clone(),
+            r1.points_taken_back,
+            r1.points_given_back
+        )
+    );
     let one_third =
         Money::round_half_up(s.lines[0].final_net.decimal() / rust_decimal::Decimal::from(3));
     assert_eq!(
@@ -784,10 +803,28 @@ fn insurance_gets_back_only_what_it_paid_for_insurance_lines() {
     let (ganmaoling, fengyoujing) = (s.lines[0].id, s.lines[1].id);
     // One package of `line` back, damaged: whether that completed the sale, what each tender
     // gets, the points taken back.
+    // The preview the manager sees first is exactly what the return then records.
     let one_back = |line| {
+        let before = t.facts();
+        let p = t
+            .api
+            .call(ReturnPreviewArgs {
+                sale_id: s.id,
+                lines: vec![ReturnLineInput {
+                    sale_line_id: line,
+                    quantity: 1,
+                }],
+            })
+            .unwrap();
+        assert_eq!(t.facts(), before, "a preview writes nothing");
         let r = t
             .ret(s.id, &[(line, 1)], ReturnReason::Damaged, "", manager())
             .unwrap();
+        assert_eq!(
+            (&p.refunds, p.refund, p.points_taken_back, p.full),
+            (&r.refunds, r.refund, r.points_taken_back, r.full)
+        );
+        assert_eq!(p.line_refunds, vec![r.lines[0].refund]);
         (r.full, refunds_of(&r), r.points_taken_back)
     };
     let split = |pairs: &[(&'static str, &str)]| -> Vec<(&'static str, String)> {

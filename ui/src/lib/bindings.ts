@@ -596,6 +596,18 @@ export type ReturnLine = { sale_line_id: LineId, name: string, spec: string, bat
 
 export type ReturnLineInput = { sale_line_id: LineId, quantity: number, };
 
+export type ReturnPreview = { sale_id: SaleId, lines: Array<ReturnLineInput>, 
+/**
+ * The refund of each chosen line, in the order chosen.
+ */
+line_refunds: Array<Money>, refunds: Array<Refund>, refund: Money, points_taken_back: number, points_given_back: number, 
+/**
+ * This return would complete the sale.
+ */
+full: boolean, };
+
+export type ReturnPreviewArgs = { sale_id: SaleId, lines: Array<ReturnLineInput>, };
+
 export type ReturnReason = "damaged" | "spoiled" | "expired" | "wrong_batch" | "other_quality";
 
 export type Role = "cashier" | "pharmacist" | "manager";
@@ -787,6 +799,7 @@ export interface Commands {
   sale_pay: { args: SalePay, result: Sale };
   sale_get: { args: SaleGet, result: Sale };
   sale_find: { args: SaleFind, result: Sale };
+  return_preview: { args: ReturnPreviewArgs, result: ReturnPreview };
   return_create: { args: ReturnCreate, result: SaleReturn };
   return_get: { args: ReturnGet, result: SaleReturn };
   receipt_print: { args: ReceiptPrint, result: PrintedReceipt };

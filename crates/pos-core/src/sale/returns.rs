@@ -257,37 +257,33 @@ pub fn earned_share(
     (i128::from(earned) * returned / base).min(i128::from(earned)) as i64
 }
 
-/// Records a return of `lines` of `sale_id`, approved by `manager`, done by `by`.
-pub fn create(
-    tx: &Tx<'_>,
-    sale_id: SaleId,
-    lines: &[ReturnLineInput],
-    reason: ReturnReason,
-    note: &str,
-    manager: StaffId,
-    by: StaffId,
-) -> Result<SaleReturn> {
-    let s = sale::get(tx, sale_id)?;
-    let note = note.trim();
-    if reason == ReturnReason::OtherQuality && note.is_empty() {
-        return Err(PosError::new(
-            ErrorCode::ReturnReasonRequired,
-            "选择“其他质量问题”时须写明具体问题",
-        ));
-    }
-    if note.chars().count() > 100 {
-        return Err(PosError::new(
-            ErrorCode::ReturnReasonRequired,
-            "退货说明最多 100 字",
-        ));
-    }
+/// What a return of some lines would do, before anyone approves it: the refund per line and per
+/// tender and the points it takes back and gives back. `create` records exactly this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ReturnPreview {
+    pub sale_id: SaleId,
+    pub lines: Vec<ReturnLineInput>,
+    /// The refund of each chosen line, in the order chosen.
+    pub line_refunds: Vec<Money>,
+    pub refunds: Vec<Refund>,
+    pub refund: Money,
+    #[ts(type = "number")]
+    pub points_taken_back: i64,
+    #[ts(type = "number")]
+    pub points_given_back: i64,
+    /// This return would complete the sale.
+    pub full: bool,
+}
+
+/// Works out a return of `lines` of sale `s` without writing anything; refuses lines that are not
+/// on the sale, chosen twice, or more than is left to return.
+pub fn preview(c: &Connection, s: &sale::Sale, lines: &[ReturnLineInput]) -> Result<ReturnPreview> {
     if lines.is_empty() {
         return Err(PosError::new(
             ErrorCode::ReturnExceedsSale,
             "请选择要退的商品和数量",
         ));
     }
-    // Check every line before writing anything.
     let mut plan: Vec<(&sale::SaleLine, u32, i64)> = Vec::new();
     for input in lines {
         let Some(l) = s.lines.iter().find(|l| l.id == input.sale_line_id) else {
@@ -316,7 +312,7 @@ pub fn create(
         // The rest of a line refunds exactly what is left of its final net, so a line returned
         // in parts refunds its final net to the fen.
         let refund = if input.quantity == left {
-            l.final_net.fen() - line_refunded(tx, l.id)?
+            l.final_net.fen() - line_refunded(c, l.id)?
         } else {
             Money::round_half_up(
                 l.final_net.decimal() * rust_decimal::Decimal::from(input.quantity)
@@ -327,18 +323,20 @@ pub fn create(
         plan.push((l, input.quantity, refund));
     }
     let refund: i64 = plan.iter().map(|(_, _, r)| r).sum();
-    let full = s.lines.iter().all(|l| {
+    // After this return, nothing of line `l` is left to return.
+    let all_back = |l: &&sale::SaleLine| {
         let now = plan
             .iter()
             .find(|(p, _, _)| p.id == l.id)
             .map(|(_, q, _)| *q)
             .unwrap_or(0);
         l.returned_quantity + now == l.quantity
-    });
+    };
+    let full = s.lines.iter().all(|l| all_back(&l));
 
     // Refund to the sale's tenders, each at most what it has left (cash net of change). 医保
     // paid only for insurance-listed lines, so only those lines' refunds go back to it.
-    let done = refunded_by_kind(tx, sale_id)?;
+    let done = refunded_by_kind(c, s.id)?;
     let mut nets: Vec<(TenderKind, i64)> = Vec::new();
     for p in &s.payments {
         let amount = p.amount.fen();
@@ -375,14 +373,7 @@ pub fn create(
             .filter(|(l, _, _)| l.insurance)
             .map(|(_, _, r)| r)
             .sum(),
-        lines_done: s.lines.iter().filter(|l| l.insurance).all(|l| {
-            let now = plan
-                .iter()
-                .find(|(p, _, _)| p.id == l.id)
-                .map(|(_, q, _)| *q)
-                .unwrap_or(0);
-            l.returned_quantity + now == l.quantity
-        }),
+        lines_done: s.lines.iter().filter(|l| l.insurance).all(|l| all_back(&l)),
     };
     let refunds: Vec<Refund> = split_refund(refund, full, &nets, &insurance)
         .into_iter()
@@ -393,19 +384,13 @@ pub fn create(
         })
         .collect();
 
-    let return_id = SaleId::new(tx.clock);
-    let today = tx.clock.today();
-    let receipt_no = next_receipt_no(tx, today)?;
-    let at = stamp(tx.clock.now());
-    let till = till_identity(tx)?;
-
     // Points (rule 11).
     let (mut taken_back, mut given_back) = (0i64, 0i64);
-    if let Some(m) = &s.member {
-        let rules = rules::get(tx)?;
-        if let Some((earn, earned)) = sale_entry(tx, sale_id, "earn")? {
-            let left = earned - reversed(tx, earn)?;
-            let n = if full {
+    if s.member.is_some() {
+        let rules = rules::get(c)?;
+        if let Some((earn, earned)) = sale_entry(c, s.id, "earn")? {
+            let left = earned - reversed(c, earn)?;
+            taken_back = if full {
                 left
             } else {
                 // In proportion to the points base returned (rule 9: the points-eligible final
@@ -423,14 +408,10 @@ pub fn create(
                     .collect();
                 earned_share(earned, &sold, &back, &insurance).min(left)
             };
-            if n > 0 {
-                points::reverse(tx, earn, Some(n), Some(return_id), by)?;
-                taken_back = n;
-            }
         }
-        if let Some((redeem, redeemed)) = sale_entry(tx, sale_id, "redeem")? {
-            let left = redeemed - reversed(tx, redeem)?;
-            let n = if full {
+        if let Some((redeem, redeemed)) = sale_entry(c, s.id, "redeem")? {
+            let left = redeemed - reversed(c, redeem)?;
+            given_back = if full {
                 left
             } else {
                 // The points value allocated to the returned quantities, in whole points.
@@ -441,9 +422,65 @@ pub fn create(
                     .sum();
                 (share_fen * per_yuan / 100).min(left)
             };
-            if n > 0 {
-                points::reverse(tx, redeem, Some(n), Some(return_id), by)?;
-                given_back = n;
+        }
+    }
+    Ok(ReturnPreview {
+        sale_id: s.id,
+        lines: plan
+            .iter()
+            .map(|(l, q, _)| ReturnLineInput {
+                sale_line_id: l.id,
+                quantity: *q,
+            })
+            .collect(),
+        line_refunds: plan.iter().map(|(_, _, r)| Money::from_fen(*r)).collect(),
+        refunds,
+        refund: Money::from_fen(refund),
+        points_taken_back: taken_back,
+        points_given_back: given_back,
+        full,
+    })
+}
+
+/// Records a return of `lines` of `sale_id`, approved by `manager`, done by `by`: what `preview`
+/// says, in one transaction.
+pub fn create(
+    tx: &Tx<'_>,
+    sale_id: SaleId,
+    lines: &[ReturnLineInput],
+    reason: ReturnReason,
+    note: &str,
+    manager: StaffId,
+    by: StaffId,
+) -> Result<SaleReturn> {
+    let s = sale::get(tx, sale_id)?;
+    let note = note.trim();
+    if reason == ReturnReason::OtherQuality && note.is_empty() {
+        return Err(PosError::new(
+            ErrorCode::ReturnReasonRequired,
+            "选择“其他质量问题”时须写明具体问题",
+        ));
+    }
+    if note.chars().count() > 100 {
+        return Err(PosError::new(
+            ErrorCode::ReturnReasonRequired,
+            "退货说明最多 100 字",
+        ));
+    }
+    let p = preview(tx, &s, lines)?;
+    let refund = p.refund.fen();
+
+    let return_id = SaleId::new(tx.clock);
+    let today = tx.clock.today();
+    let receipt_no = next_receipt_no(tx, today)?;
+    let at = stamp(tx.clock.now());
+    let till = till_identity(tx)?;
+
+    let (taken_back, given_back, full) = (p.points_taken_back, p.points_given_back, p.full);
+    if let Some(m) = &s.member {
+        for (kind, n) in [("earn", taken_back), ("redeem", given_back)] {
+            if let (true, Some((entry, _))) = (n > 0, sale_entry(tx, sale_id, kind)?) {
+                points::reverse(tx, entry, Some(n), Some(return_id), by)?;
             }
         }
         tier::record_spend(tx, &return_id.to_string(), m.id, -refund, "return")?;
@@ -478,13 +515,13 @@ pub fn create(
             full,
         ],
     )?;
-    for (l, q, r) in &plan {
+    for (l, r) in p.lines.iter().zip(&p.line_refunds) {
         tx.execute(
             "INSERT INTO return_line (return_id, sale_line_id, quantity, refund_fen) VALUES (?1, ?2, ?3, ?4)",
-            (return_id, l.id, q, r),
+            (return_id, l.sale_line_id, l.quantity, r.fen()),
         )?;
     }
-    for (i, f) in refunds.iter().enumerate() {
+    for (i, f) in p.refunds.iter().enumerate() {
         tx.execute(
             "INSERT INTO return_refund (return_id, position, kind, amount_fen) VALUES (?1, ?2, ?3, ?4)",
             (return_id, i as i64 + 1, f.kind.as_str(), f.amount.fen()),
