@@ -357,6 +357,7 @@ commands!(
     SalePay,
     SaleGet,
     SaleFind,
+    ReturnOpen,
     ReturnPreviewArgs,
     ReturnCreate,
     ReturnGet,
@@ -1678,6 +1679,8 @@ impl Command for SaleFind {
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnCreate {
+    /// From `return_open`: the same id twice records one return.
+    pub return_id: SaleId,
     pub sale_id: SaleId,
     pub lines: Vec<returns::ReturnLineInput>,
     pub reason: returns::ReturnReason,
@@ -1692,11 +1695,22 @@ impl Command for ReturnCreate {
     type Output = returns::SaleReturn;
     fn run(self, ctx: &Ctx<'_>) -> Result<returns::SaleReturn> {
         let me = ctx.my_id()?;
-        ctx.store.read(|c| sale::get(c, self.sale_id).map(drop))?;
+        if self.return_id.0.get_version_num() != 7 {
+            return Err(PosError::new(
+                ErrorCode::BadRequest,
+                "退货编号无效：请重新查找小票后再办理",
+            ));
+        }
+        // A retried request is answered before the PIN is checked again.
+        ctx.store.read(|c| {
+            returns::check_not_recorded(c, self.return_id)?;
+            sale::get(c, self.sale_id).map(drop)
+        })?;
         let manager = approve(ctx, &self.manager, Role::Manager)?;
         ctx.store.write(|tx| {
             returns::create(
                 tx,
+                self.return_id,
                 self.sale_id,
                 &self.lines,
                 self.reason,
@@ -1704,6 +1718,28 @@ impl Command for ReturnCreate {
                 manager.id,
                 me,
             )
+        })
+    }
+}
+
+/// `return_open`: a new return id (UUIDv7), taken when the returns screen opens a sale; `return_create`
+/// with it records the return once, however often the request is sent.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnOpen {}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReturnTicket {
+    pub return_id: SaleId,
+}
+
+impl Command for ReturnOpen {
+    const NAME: &'static str = "return_open";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = ReturnTicket;
+    fn run(self, ctx: &Ctx<'_>) -> Result<ReturnTicket> {
+        Ok(ReturnTicket {
+            return_id: SaleId::new(ctx.store.clock()),
         })
     }
 }

@@ -96,6 +96,8 @@ pub enum ErrorCode {
     InsuranceOverCap,
     /// The sale was paid already (a second Pay, a retried request); nothing was recorded again.
     AlreadyPaid,
+    /// The return was recorded already (a retried request); nothing was recorded again.
+    ReturnAlreadyRecorded,
     /// The cart is held (挂单); recall it first.
     CartHeld,
     /// Paying or holding a cart without lines.
@@ -177,6 +179,7 @@ impl ErrorCode {
             ErrorCode::InvalidTender => "INVALID_TENDER",
             ErrorCode::InsuranceOverCap => "INSURANCE_OVER_CAP",
             ErrorCode::AlreadyPaid => "ALREADY_PAID",
+            ErrorCode::ReturnAlreadyRecorded => "RETURN_ALREADY_RECORDED",
             ErrorCode::CartHeld => "CART_HELD",
             ErrorCode::EmptyCart => "EMPTY_CART",
             ErrorCode::MemberRequired => "MEMBER_REQUIRED",
@@ -242,6 +245,7 @@ impl ErrorCode {
         ErrorCode::InvalidTender,
         ErrorCode::InsuranceOverCap,
         ErrorCode::AlreadyPaid,
+        ErrorCode::ReturnAlreadyRecorded,
         ErrorCode::CartHeld,
         ErrorCode::EmptyCart,
         ErrorCode::MemberRequired,

@@ -125,7 +125,8 @@ impl Till {
         self.login("1001", "1111");
     }
 
-    /// `return_create` of `(sale line, quantity)` pairs, approved by `manager`.
+    /// `return_create` of `(sale line, quantity)` pairs, approved by `manager`, under a new
+    /// return id from `return_open`.
     fn ret(
         &self,
         sale: SaleId,
@@ -134,7 +135,22 @@ impl Till {
         note: &str,
         manager: Approver,
     ) -> Result<pos_core::sale::returns::SaleReturn, pos_core::PosError> {
+        let id = self.api.call(ReturnOpen {}).unwrap().return_id;
+        self.ret_as(id, sale, lines, reason, note, manager)
+    }
+
+    /// `ret` under the given return id.
+    fn ret_as(
+        &self,
+        id: SaleId,
+        sale: SaleId,
+        lines: &[(pos_core::ids::LineId, u32)],
+        reason: ReturnReason,
+        note: &str,
+        manager: Approver,
+    ) -> Result<pos_core::sale::returns::SaleReturn, pos_core::PosError> {
         self.api.call(ReturnCreate {
+            return_id: id,
             sale_id: sale,
             lines: lines
                 .iter()
@@ -847,6 +863,69 @@ fn insurance_gets_back_only_what_it_paid_for_insurance_lines() {
         t.count("SELECT sum(amount_fen) FROM return_refund WHERE kind = 'insurance'"),
         2000
     );
+}
+
+#[test]
+fn a_retried_return_request_refunds_once() {
+    let t = cashier();
+    let c = t.cart();
+    let c = t.scan(&c, GANMAOLING, 3).unwrap();
+    let s = t.pay(&c, vec![cash("47.40")]).unwrap();
+    let line = s.lines[0].id;
+    let id = t.api.call(ReturnOpen {}).unwrap().return_id;
+    let first = t
+        .ret_as(id, s.id, &[(line, 1)], ReturnReason::Damaged, "", manager())
+        .unwrap();
+    assert_eq!(
+        first.id, id,
+        "the return is recorded under the id the screen took"
+    );
+    let before = (t.facts(), t.count("SELECT count(*) FROM sale_return"));
+    // The same request again (a retry, a double Enter that got through): refused, nothing new,
+    // even though two of the three packages could still be returned.
+    let e = t
+        .ret_as(id, s.id, &[(line, 1)], ReturnReason::Damaged, "", manager())
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ReturnAlreadyRecorded);
+    assert!(e.message.contains(&first.receipt_no), "{}", e.message);
+    assert_eq!(
+        e.details.as_ref().unwrap()["return_id"],
+        serde_json::json!(id.to_string())
+    );
+    // Even with a wrong PIN the retry is answered the same way (the PIN is not tried again).
+    let e = t
+        .ret_as(
+            id,
+            s.id,
+            &[(line, 1)],
+            ReturnReason::Damaged,
+            "",
+            approver("3001", "0000"),
+        )
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ReturnAlreadyRecorded);
+    assert_eq!(
+        (t.facts(), t.count("SELECT count(*) FROM sale_return")),
+        before
+    );
+    // An id the till did not mint (not a UUIDv7) is refused.
+    let e = t
+        .ret_as(
+            SaleId(uuid::Uuid::new_v4()),
+            s.id,
+            &[(line, 1)],
+            ReturnReason::Damaged,
+            "",
+            manager(),
+        )
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::BadRequest);
+    // A new id is a new return.
+    let second = t
+        .ret(s.id, &[(line, 1)], ReturnReason::Damaged, "", manager())
+        .unwrap();
+    assert_ne!(second.id, first.id);
+    assert_eq!(t.count("SELECT count(*) FROM sale_return"), 2);
 }
 
 #[test]

@@ -510,6 +510,7 @@ fn sale_and_return_receipts_say_everything_at_80_and_58_mm() {
     let ret: SaleReturn = shop
         .api
         .call(ReturnCreate {
+            return_id: shop.api.call(ReturnOpen {}).unwrap().return_id,
             sale_id: s1.id,
             lines: vec![
                 ReturnLineInput {

@@ -192,7 +192,7 @@ id_masked: string,
  */
 recent_purchases: number, };
 
-export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED";
+export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED";
 
 export type ExportFormat = "json" | "pdf";
 
@@ -588,13 +588,19 @@ created: boolean,
  */
 coupon: Coupon | null, };
 
-export type ReturnCreate = { sale_id: SaleId, lines: Array<ReturnLineInput>, reason: ReturnReason, note: string, manager: Approver, };
+export type ReturnCreate = { 
+/**
+ * From `return_open`: the same id twice records one return.
+ */
+return_id: SaleId, sale_id: SaleId, lines: Array<ReturnLineInput>, reason: ReturnReason, note: string, manager: Approver, };
 
 export type ReturnGet = { return_id: SaleId, };
 
 export type ReturnLine = { sale_line_id: LineId, name: string, spec: string, batch_no: string | null, quantity: number, refund: Money, };
 
 export type ReturnLineInput = { sale_line_id: LineId, quantity: number, };
+
+export type ReturnOpen = Record<string, never>;
 
 export type ReturnPreview = { sale_id: SaleId, lines: Array<ReturnLineInput>, 
 /**
@@ -609,6 +615,8 @@ full: boolean, };
 export type ReturnPreviewArgs = { sale_id: SaleId, lines: Array<ReturnLineInput>, };
 
 export type ReturnReason = "damaged" | "spoiled" | "expired" | "wrong_batch" | "other_quality";
+
+export type ReturnTicket = { return_id: SaleId, };
 
 export type Role = "cashier" | "pharmacist" | "manager";
 
@@ -799,6 +807,7 @@ export interface Commands {
   sale_pay: { args: SalePay, result: Sale };
   sale_get: { args: SaleGet, result: Sale };
   sale_find: { args: SaleFind, result: Sale };
+  return_open: { args: ReturnOpen, result: ReturnTicket };
   return_preview: { args: ReturnPreviewArgs, result: ReturnPreview };
   return_create: { args: ReturnCreate, result: SaleReturn };
   return_get: { args: ReturnGet, result: SaleReturn };

@@ -442,10 +442,33 @@ pub fn preview(c: &Connection, s: &sale::Sale, lines: &[ReturnLineInput]) -> Res
     })
 }
 
-/// Records a return of `lines` of `sale_id`, approved by `manager`, done by `by`: what `preview`
-/// says, in one transaction.
+/// A return id was used already: a retried request, answered without recording anything again.
+pub fn check_not_recorded(c: &Connection, id: SaleId) -> Result<()> {
+    use rusqlite::OptionalExtension;
+    let receipt: Option<String> = c
+        .query_row(
+            "SELECT receipt_no FROM sale_return WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match receipt {
+        Some(no) => Err(PosError::new(
+            ErrorCode::ReturnAlreadyRecorded,
+            format!("这笔退货已经办理（退货小票 {no}），没有重复退款"),
+        )
+        .with_details(serde_json::json!({ "return_id": id }))),
+        None => Ok(()),
+    }
+}
+
+/// Records the return `id` (minted by `return_open` when the screen opened the sale, so that a
+/// retried request records it once) of `lines` of `sale_id`, approved by `manager`, done by `by`:
+/// what `preview` says, in one transaction.
+#[allow(clippy::too_many_arguments)]
 pub fn create(
     tx: &Tx<'_>,
+    id: SaleId,
     sale_id: SaleId,
     lines: &[ReturnLineInput],
     reason: ReturnReason,
@@ -453,6 +476,7 @@ pub fn create(
     manager: StaffId,
     by: StaffId,
 ) -> Result<SaleReturn> {
+    check_not_recorded(tx, id)?;
     let s = sale::get(tx, sale_id)?;
     let note = note.trim();
     if reason == ReturnReason::OtherQuality && note.is_empty() {
@@ -470,7 +494,7 @@ pub fn create(
     let p = preview(tx, &s, lines)?;
     let refund = p.refund.fen();
 
-    let return_id = SaleId::new(tx.clock);
+    let return_id = id;
     let today = tx.clock.today();
     let receipt_no = next_receipt_no(tx, today)?;
     let at = stamp(tx.clock.now());
