@@ -78,6 +78,19 @@ fn start_driver_on(seed_demo: bool) -> Driver {
     );
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("data")).unwrap();
+    // CUPS at the process edge: a stand-in `lpstat` that knows one receipt printer.
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let lpstat = bin.join("lpstat");
+        std::fs::write(&lpstat, "#!/bin/sh\necho XP-80C\n").unwrap();
+        std::fs::set_permissions(&lpstat, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .unwrap();
     let port = free_port();
     let native = free_port();
     let mut command = Command::new(tauri_driver());
@@ -92,6 +105,7 @@ fn start_driver_on(seed_demo: bool) -> Driver {
         // WebKit keeps localStorage (the chosen language) under XDG_DATA_HOME: a scenario of its
         // own starts in Chinese whatever an earlier, failed scenario left behind.
         .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("PATH", path)
         .env_remove("PHARMAPOS_SEED_DEMO");
     if seed_demo {
         command.env("PHARMAPOS_SEED_DEMO", "1");
@@ -1608,6 +1622,17 @@ async fn allergy_and_till_settings() {
     // 门店设置: this till is number 7, receipts 58 mm wide, no printer, ESC/POS when it has one.
     click(&c, "tab-settings").await;
     fill_digits(&c, "till-no", "7").await;
+    // The printers CUPS knows are offered (the stand-in lpstat knows XP-80C).
+    assert_eq!(
+        wait_attr(&c, "till-queues", "data-count", "1")
+            .await
+            .as_deref(),
+        Some("1")
+    );
+    assert_eq!(
+        wait_text(&c, "till-queues", "XP-80C").await,
+        "本机打印机：XP-80C"
+    );
     click(&c, "till-paper-58").await;
     click(&c, "till-format-escpos").await;
     wait_text(&c, "till-format-hint", "ESC/POS").await;

@@ -362,6 +362,7 @@ commands!(
     ReturnCreate,
     ReturnGet,
     ReceiptPrint,
+    PrinterQueues,
     BusinessDate,
     TillSettingsGet,
     TillSettingsUpdate,
@@ -1876,6 +1877,21 @@ impl Command for ReceiptPrint {
             paper_mm: paper,
             bytes: pdf.len() as u64,
         })
+    }
+}
+
+/// `printer_queues`: the printer queues CUPS knows on this machine (`lpstat -e`), for the till
+/// settings to choose from; typing a queue name by hand still works.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct PrinterQueues {}
+
+impl Command for PrinterQueues {
+    const NAME: &'static str = "printer_queues";
+    const ROLES: &'static [Role] = &[Role::Manager];
+    type Output = Vec<String>;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<String>> {
+        ctx.api.printer.queues()
     }
 }
 

@@ -33,6 +33,10 @@ pub enum PrintData {
 pub trait Printer: Send + Sync {
     /// Prints `file` on `queue`; `title` names the job in the queue.
     fn print(&self, queue: &str, file: &Path, title: &str, data: PrintData) -> Result<()>;
+    /// The queues this machine can print to, sorted (for the till settings to choose from).
+    fn queues(&self) -> Result<Vec<String>> {
+        Ok(Vec::new())
+    }
 }
 
 /// What the core uses when nothing was plugged in: every document is refused with a clear error.

@@ -15,10 +15,11 @@ use pos_core::error::{ErrorCode, PosError, Result};
 /// How long `lp` may take to hand the job to CUPS before the till gives up waiting.
 pub const LP_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Sends receipts to a CUPS queue with `lp`.
+/// Sends receipts to a CUPS queue with `lp`, and lists the queues with `lpstat -e`.
 #[derive(Debug, Clone)]
 pub struct CupsPrinter {
     program: PathBuf,
+    lpstat: PathBuf,
     timeout: Duration,
 }
 
@@ -38,8 +39,15 @@ impl CupsPrinter {
     pub fn with_program(program: impl Into<PathBuf>) -> CupsPrinter {
         CupsPrinter {
             program: program.into(),
+            lpstat: PathBuf::from("lpstat"),
             timeout: LP_TIMEOUT,
         }
+    }
+
+    /// Another program in place of `lpstat` (tests use a stand-in script).
+    pub fn with_lpstat(mut self, lpstat: impl Into<PathBuf>) -> CupsPrinter {
+        self.lpstat = lpstat.into();
+        self
     }
 
     /// Gives up waiting for the program after `timeout`.
@@ -69,35 +77,53 @@ fn print_failed(message: String) -> PosError {
     PosError::new(ErrorCode::PrintFailed, message)
 }
 
-impl Printer for CupsPrinter {
-    fn print(&self, queue: &str, file: &Path, title: &str, data: PrintData) -> Result<()> {
-        let program = self.program.display();
-        let mut child = Command::new(&self.program)
-            .args(CupsPrinter::args(queue, file, title, data))
+/// How a run of lp or lpstat ended when it did not succeed.
+enum RunError {
+    NotFound,
+    Spawn(std::io::Error),
+    TimedOut,
+    Wait(std::io::Error),
+    Failed { code: String, stderr: String },
+}
+
+impl CupsPrinter {
+    /// Runs `program args`, waiting at most the timeout; its standard output when it succeeds.
+    fn run(&self, program: &Path, args: &[OsString]) -> std::result::Result<Vec<u8>, RunError> {
+        let mut child = Command::new(program)
+            .args(args)
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| {
                 if e.kind() == std::io::ErrorKind::NotFound {
-                    print_failed(format!(
-                        "找不到打印命令 {program}（CUPS）：请安装 CUPS（cups-client）并添加打印机 \
-                         {queue}；小票已保存为 PDF，可稍后重印"
-                    ))
+                    RunError::NotFound
                 } else {
-                    print_failed(format!(
-                        "无法启动打印命令 {program}：{e}；小票已保存为 PDF，可稍后重印"
-                    ))
+                    RunError::Spawn(e)
                 }
             })?;
-        // Read stderr on the side so a chatty lp cannot fill the pipe while we wait.
-        let stderr = child.stderr.take().map(|mut s| {
-            std::thread::spawn(move || {
-                let mut buf = Vec::new();
-                let _ = s.read_to_end(&mut buf);
-                buf
+        // Read both pipes on the side so a chatty program cannot fill one while we wait.
+        let drain = |pipe: Option<Box<dyn Read + Send>>| {
+            pipe.map(|mut p| {
+                std::thread::spawn(move || {
+                    let mut buf = Vec::new();
+                    let _ = p.read_to_end(&mut buf);
+                    buf
+                })
             })
-        });
+        };
+        let stdout = drain(
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let stderr = drain(
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
         let started = Instant::now();
         let status = loop {
             match child.try_wait() {
@@ -105,40 +131,86 @@ impl Printer for CupsPrinter {
                 Ok(None) if started.elapsed() >= self.timeout => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    return Err(print_failed(format!(
-                        "打印机 {queue} 无响应（{program} 超过 {} 秒未返回）：请检查打印服务；\
-                         小票已保存为 PDF，可稍后重印",
-                        self.timeout.as_secs()
-                    )));
+                    return Err(RunError::TimedOut);
                 }
                 Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-                Err(e) => {
-                    return Err(print_failed(format!(
-                        "打印命令 {program} 出错：{e}；小票已保存为 PDF，可稍后重印"
-                    )))
-                }
+                Err(e) => return Err(RunError::Wait(e)),
             }
         };
-        if status.success() {
-            return Ok(());
-        }
-        let stderr = stderr
-            .and_then(|h| h.join().ok())
-            .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
-            .unwrap_or_default();
-        let code = status
-            .code()
-            .map(|c| format!("退出码 {c}"))
-            .unwrap_or_else(|| "被信号终止".to_owned());
-        let detail = if stderr.is_empty() {
-            String::new()
-        } else {
-            format!("：{stderr}")
+        let collect = |h: Option<std::thread::JoinHandle<Vec<u8>>>| {
+            h.and_then(|h| h.join().ok()).unwrap_or_default()
         };
-        Err(print_failed(format!(
-            "打印机 {queue} 打印失败（{program} {code}）{detail}；请检查打印机后重印，\
-             小票已保存为 PDF"
-        )))
+        if status.success() {
+            return Ok(collect(stdout));
+        }
+        Err(RunError::Failed {
+            code: status
+                .code()
+                .map(|c| format!("退出码 {c}"))
+                .unwrap_or_else(|| "被信号终止".to_owned()),
+            stderr: String::from_utf8_lossy(&collect(stderr)).trim().to_owned(),
+        })
+    }
+}
+
+impl Printer for CupsPrinter {
+    fn print(&self, queue: &str, file: &Path, title: &str, data: PrintData) -> Result<()> {
+        let program = self.program.display();
+        match self.run(&self.program, &CupsPrinter::args(queue, file, title, data)) {
+            Ok(_) => Ok(()),
+            Err(RunError::NotFound) => Err(print_failed(format!(
+                "找不到打印命令 {program}（CUPS）：请安装 CUPS（cups-client）并添加打印机 \
+                 {queue}；小票已保存为 PDF，可稍后重印"
+            ))),
+            Err(RunError::Spawn(e)) => Err(print_failed(format!(
+                "无法启动打印命令 {program}：{e}；小票已保存为 PDF，可稍后重印"
+            ))),
+            Err(RunError::TimedOut) => Err(print_failed(format!(
+                "打印机 {queue} 无响应（{program} 超过 {} 秒未返回）：请检查打印服务；\
+                 小票已保存为 PDF，可稍后重印",
+                self.timeout.as_secs()
+            ))),
+            Err(RunError::Wait(e)) => Err(print_failed(format!(
+                "打印命令 {program} 出错：{e}；小票已保存为 PDF，可稍后重印"
+            ))),
+            Err(RunError::Failed { code, stderr }) => {
+                let detail = if stderr.is_empty() {
+                    String::new()
+                } else {
+                    format!("：{stderr}")
+                };
+                Err(print_failed(format!(
+                    "打印机 {queue} 打印失败（{program} {code}）{detail}；请检查打印机后重印，\
+                     小票已保存为 PDF"
+                )))
+            }
+        }
+    }
+
+    fn queues(&self) -> Result<Vec<String>> {
+        let program = self.lpstat.display();
+        let out = self
+            .run(&self.lpstat, &["-e".into()])
+            .map_err(|e| match e {
+                RunError::NotFound => print_failed(format!(
+                    "找不到 {program}（CUPS）：请安装 CUPS（cups-client）并添加打印机，或直接填写队列名称"
+                )),
+                RunError::Failed { stderr, .. } if !stderr.is_empty() => print_failed(format!(
+                    "无法读取打印机列表：{stderr}；请检查 CUPS 打印服务是否在运行"
+                )),
+                _ => print_failed(format!(
+                    "无法读取打印机列表（{program}）；请检查 CUPS 打印服务是否在运行"
+                )),
+            })?;
+        let mut queues: Vec<String> = String::from_utf8_lossy(&out)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        queues.sort();
+        queues.dedup();
+        Ok(queues)
     }
 }
 

@@ -759,6 +759,53 @@ fn an_escpos_till_sends_raw_receipt_bytes_and_still_saves_the_pdf() {
 }
 
 #[test]
+fn the_till_settings_list_the_cups_queues() {
+    let bin = tempfile::tempdir().unwrap();
+    let lp = fake_lp(bin.path(), "lp", "exit 0");
+    let lpstat = fake_lp(
+        bin.path(),
+        "lpstat",
+        "[ \"$1\" = -e ] || exit 9; printf 'XP-80C\\nOffice-A4\\n\\nXP-80C\\n'",
+    );
+    let printer = CupsPrinter::with_program(&lp).with_lpstat(&lpstat);
+    let shop = Shop::open(Some(Arc::new(printer)));
+    // Managers set printers up; a cashier is refused.
+    let e = shop.api.call(PrinterQueues {}).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    shop.login("3001", "3333");
+    assert_eq!(
+        shop.api.call(PrinterQueues {}).unwrap(),
+        ["Office-A4", "XP-80C"],
+        "sorted, blank lines and repeats dropped"
+    );
+
+    // No CUPS client installed, or its scheduler not running: a clear message, nothing else.
+    let missing = CupsPrinter::with_program(&lp).with_lpstat(bin.path().join("no-such-lpstat"));
+    let e = missing.queues().unwrap_err();
+    assert_eq!(e.code, ErrorCode::PrintFailed);
+    assert!(
+        e.message.contains("找不到") && e.message.contains("cups-client"),
+        "{}",
+        e.message
+    );
+    let down = fake_lp(
+        bin.path(),
+        "lpstat-down",
+        "echo 'lpstat: Scheduler is not running.' >&2; exit 1",
+    );
+    let e = CupsPrinter::with_program(&lp)
+        .with_lpstat(&down)
+        .queues()
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::PrintFailed);
+    assert!(
+        e.message.contains("Scheduler is not running"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
 fn a_failing_lp_is_a_print_failure_with_its_message() {
     let bin = tempfile::tempdir().unwrap();
     let lp = fake_lp(

@@ -500,6 +500,8 @@ reprint: boolean, paper_mm: number, bytes: number, };
 
 export type PrinterFormat = "pdf" | "escpos";
 
+export type PrinterQueues = Record<string, never>;
+
 export type Product = { id: ProductId, barcode: string, 
 /**
  * 商品名称, as printed on the box
@@ -812,6 +814,7 @@ export interface Commands {
   return_create: { args: ReturnCreate, result: SaleReturn };
   return_get: { args: ReturnGet, result: SaleReturn };
   receipt_print: { args: ReceiptPrint, result: PrintedReceipt };
+  printer_queues: { args: PrinterQueues, result: Array<string> };
   business_date: { args: BusinessDate, result: string };
   till_settings_get: { args: TillSettingsGet, result: TillSettings };
   till_settings_update: { args: TillSettingsUpdate, result: TillSettings };
