@@ -108,13 +108,29 @@ pub fn update(tx: &Tx<'_>, by: Option<StaffId>, s: PharmacySettings) -> Result<P
 /// What staff call a store: "code name" for this till's own store, from the pharmacy settings;
 /// `None` for another store of the chain (the till keeps no directory of the chain's stores).
 pub fn store_name(c: &Connection, store_id: &str) -> Result<Option<String>> {
-    if crate::db::till_identity(c)?.store_id.to_string() != store_id {
-        return Ok(None);
+    Ok(StoreNames::of(c)?.name(store_id))
+}
+
+/// `store_name` for many rows: this till's store is looked up once.
+pub struct StoreNames {
+    own_id: String,
+    own_name: String,
+}
+
+impl StoreNames {
+    pub fn of(c: &Connection) -> Result<StoreNames> {
+        let s = get(c)?;
+        Ok(StoreNames {
+            own_id: crate::db::till_identity(c)?.store_id.to_string(),
+            own_name: if s.store_code.is_empty() {
+                s.name
+            } else {
+                format!("{} {}", s.store_code, s.name)
+            },
+        })
     }
-    let s = get(c)?;
-    Ok(Some(if s.store_code.is_empty() {
-        s.name
-    } else {
-        format!("{} {}", s.store_code, s.name)
-    }))
+
+    pub fn name(&self, store_id: &str) -> Option<String> {
+        (store_id == self.own_id).then(|| self.own_name.clone())
+    }
 }

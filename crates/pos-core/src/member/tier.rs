@@ -172,8 +172,9 @@ pub fn purchases(c: &Connection, member: MemberId, limit: u32) -> Result<Vec<Spe
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let names = crate::settings::StoreNames::of(c)?;
     for row in &mut rows {
-        row.store_name = crate::settings::store_name(c, &row.store_id)?;
+        row.store_name = names.name(&row.store_id);
     }
     Ok(rows)
 }
