@@ -125,6 +125,20 @@ impl Till {
         self.login("1001", "1111");
     }
 
+    /// `return_preview` of `(sale line, quantity)` pairs.
+    fn preview(
+        &self,
+        sale: SaleId,
+        lines: &[(pos_core::ids::LineId, u32)],
+    ) -> pos_core::sale::returns::ReturnPreview {
+        self.api
+            .call(ReturnPreviewArgs {
+                sale_id: sale,
+                lines: return_lines(lines),
+            })
+            .unwrap()
+    }
+
     /// `return_create` of `(sale line, quantity)` pairs, approved by `manager`, under a new
     /// return id from `return_open`.
     fn ret(
@@ -152,13 +166,7 @@ impl Till {
         self.api.call(ReturnCreate {
             return_id: id,
             sale_id: sale,
-            lines: lines
-                .iter()
-                .map(|&(sale_line_id, quantity)| ReturnLineInput {
-                    sale_line_id,
-                    quantity,
-                })
-                .collect(),
+            lines: return_lines(lines),
             reason,
             note: note.into(),
             manager,
@@ -175,6 +183,16 @@ impl Till {
             self.count("SELECT count(*) FROM ephedrine_register"),
         ]
     }
+}
+
+fn return_lines(lines: &[(pos_core::ids::LineId, u32)]) -> Vec<ReturnLineInput> {
+    lines
+        .iter()
+        .map(|&(sale_line_id, quantity)| ReturnLineInput {
+            sale_line_id,
+            quantity,
+        })
+        .collect()
 }
 
 fn cashier() -> Till {
@@ -681,16 +699,7 @@ fn a_full_return_restores_the_points_balance_exactly() {
     assert_eq!(t.facts(), before);
 
     // Partial: one of the three 感冒灵, previewed first (points back both ways).
-    let p1 = t
-        .api
-        .call(ReturnPreviewArgs {
-            sale_id: s.id,
-            lines: vec![ReturnLineInput {
-                sale_line_id: s.lines[0].id,
-                quantity: 1,
-            }],
-        })
-        .unwrap();
+    let p1 = t.preview(s.id, &[(s.lines[0].id, 1)]);
     let r1 = t
         .ret(
             s.id,
@@ -822,16 +831,7 @@ fn insurance_gets_back_only_what_it_paid_for_insurance_lines() {
     // The preview the manager sees first is exactly what the return then records.
     let one_back = |line| {
         let before = t.facts();
-        let p = t
-            .api
-            .call(ReturnPreviewArgs {
-                sale_id: s.id,
-                lines: vec![ReturnLineInput {
-                    sale_line_id: line,
-                    quantity: 1,
-                }],
-            })
-            .unwrap();
+        let p = t.preview(s.id, &[(line, 1)]);
         assert_eq!(t.facts(), before, "a preview writes nothing");
         let r = t
             .ret(s.id, &[(line, 1)], ReturnReason::Damaged, "", manager())

@@ -77,6 +77,15 @@ fn print_failed(message: String) -> PosError {
     PosError::new(ErrorCode::PrintFailed, message)
 }
 
+/// Reads a pipe to its end on its own thread.
+fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = pipe.read_to_end(&mut buf);
+        buf
+    })
+}
+
 /// How a run of lp or lpstat ended when it did not succeed.
 enum RunError {
     NotFound,
@@ -103,27 +112,8 @@ impl CupsPrinter {
                 }
             })?;
         // Read both pipes on the side so a chatty program cannot fill one while we wait.
-        let drain = |pipe: Option<Box<dyn Read + Send>>| {
-            pipe.map(|mut p| {
-                std::thread::spawn(move || {
-                    let mut buf = Vec::new();
-                    let _ = p.read_to_end(&mut buf);
-                    buf
-                })
-            })
-        };
-        let stdout = drain(
-            child
-                .stdout
-                .take()
-                .map(|p| Box::new(p) as Box<dyn Read + Send>),
-        );
-        let stderr = drain(
-            child
-                .stderr
-                .take()
-                .map(|p| Box::new(p) as Box<dyn Read + Send>),
-        );
+        let stdout = child.stdout.take().map(drain);
+        let stderr = child.stderr.take().map(drain);
         let started = Instant::now();
         let status = loop {
             match child.try_wait() {
