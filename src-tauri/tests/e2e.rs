@@ -769,10 +769,15 @@ async fn attr(c: &Client, testid: &str, name: &str) -> Option<String> {
 
 /// Alt + a letter in the element, e.g. `alt(&input, 'c')` for Alt+C.
 async fn alt(element: &fantoccini::elements::Element, letter: char) {
+    chord(element, Key::Alt, letter).await;
+}
+
+/// `modifier` held while `key` is typed in the element, e.g. Ctrl+2.
+async fn chord(element: &fantoccini::elements::Element, modifier: Key, key: char) {
     element
         .send_keys(&format!(
-            "{}{letter}{}",
-            char::from(Key::Alt),
+            "{}{key}{}",
+            char::from(modifier),
             char::from(Key::Null)
         ))
         .await
@@ -1086,6 +1091,20 @@ async fn member_sale_with_coupon_points_and_split_payment() {
             .as_deref(),
         Some("none")
     );
+
+    // The member's purchases show the sale, at this store by name.
+    press(&input, Key::F2).await;
+    let search = wait_for(&c, "member-search-input").await;
+    search.send_keys("zw\u{E007}").await.unwrap();
+    wait_count(&c, "member-result", 1).await;
+    press(&search, Key::Enter).await;
+    assert_member_attached(&c, MEMBER_NAME, MEMBER_PHONE_MASKED).await;
+    press(&input, Key::F6).await;
+    click(&c, "member-profile-tab-purchases").await;
+    wait_count(&c, "purchase-row", 1).await;
+    let store = "SH001 康宁大药房（演示店）";
+    assert_eq!(wait_text(&c, "purchase-store", store).await, store);
+    screenshot(&c, "member-purchases.png").await;
     c.close().await.unwrap();
 }
 
@@ -1376,15 +1395,7 @@ async fn return_a_sale() {
     next_sale(&c).await;
 
     // 退货 (Ctrl+2, the cashier's second tab): scan the receipt's code.
-    let input = wait_for(&c, "scan-input").await;
-    input
-        .send_keys(&format!(
-            "{}2{}",
-            char::from(Key::Control),
-            char::from(Key::Null)
-        ))
-        .await
-        .unwrap();
+    chord(&wait_for(&c, "scan-input").await, Key::Control, '2').await;
     assert_eq!(
         wait_attr(&c, "tab-returns", "aria-current", "page")
             .await
