@@ -30,7 +30,8 @@ fn open_api() -> Result<Api, PosError> {
     }
     Ok(Api::new(store)
         .with_renderer(Arc::new(pos_receipt::PdfRenderer::new()))
-        .with_printer(Arc::new(pos_receipt::CupsPrinter::new())))
+        .with_printer(Arc::new(pos_receipt::CupsPrinter::new()))
+        .with_syncer(Arc::new(pos_sync::HttpSyncer)))
 }
 
 /// Points expiry, nightly tier recompute and birthday coupons: at start-up, then every hour (each

@@ -44,6 +44,21 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Sync this till with headquarters now: push the unsent events, pull the chain's changes.
+    /// With --hq and --token, first connect the till to headquarters (kept in the store file).
+    Sync {
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Headquarters' address, e.g. https://hq.example.com
+        #[arg(long, requires = "token")]
+        hq: Option<String>,
+        /// This store's token, as headquarters issued it.
+        #[arg(long, requires = "hq")]
+        token: Option<String>,
+        /// Print the sync status only; do not sync.
+        #[arg(long)]
+        status: bool,
+    },
     /// Write a generated catalog CSV of N realistic products (benchmarks, load tests).
     GenCatalog {
         count: usize,
@@ -58,6 +73,12 @@ fn main() {
         Command::Api { db, seed_demo } => run_api(db, seed_demo),
         Command::Bindings { out, check } => bindings(out, check),
         Command::GenMembers { count, db, seed } => gen_members(count, &db, seed),
+        Command::Sync {
+            db,
+            hq,
+            token,
+            status,
+        } => sync(db, hq, token, status),
         Command::GenCatalog { count, seed } => {
             let csv = pos_core::catalog::generate::csv(count, seed);
             std::io::stdout()
@@ -77,7 +98,8 @@ fn run_api(db: Option<PathBuf>, seed_demo: bool) -> i32 {
         }
         Ok(Api::new(store)
             .with_renderer(Arc::new(pos_receipt::PdfRenderer::new()))
-            .with_printer(Arc::new(pos_receipt::CupsPrinter::new())))
+            .with_printer(Arc::new(pos_receipt::CupsPrinter::new()))
+            .with_syncer(Arc::new(pos_sync::HttpSyncer)))
     }) {
         Ok(api) => api,
         Err(e) => {
@@ -137,6 +159,37 @@ fn answer_line(api: &Api, line: &str) -> serde_json::Value {
 
 fn failure(id: serde_json::Value, e: pos_core::PosError) -> serde_json::Value {
     serde_json::json!({ "id": id, "ok": false, "error": e })
+}
+
+fn sync(db: Option<PathBuf>, hq: Option<String>, token: Option<String>, status: bool) -> i32 {
+    let choice = pos_core::config::choose_store(db);
+    let result = Store::open(&choice.path, Arc::new(SystemClock)).and_then(|store| {
+        if let (Some(hq), Some(token)) = (&hq, &token) {
+            store.write(|tx| pos_core::sync::state::configure(tx, hq, token, "02:00"))?;
+        }
+        if status {
+            let s = store.read(pos_core::sync::state::status)?;
+            println!("{}", serde_json::to_string_pretty(&s).unwrap_or_default());
+            return Ok(());
+        }
+        let report = pos_sync::sync(&store, |p| match p {
+            pos_sync::Progress::Pushing { sent, total } => eprint!("\r上传 {sent}/{total}"),
+            pos_sync::Progress::Pulling { received } => eprint!("\r下载 {received}      "),
+        })?;
+        eprintln!();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+        Ok(())
+    });
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{}: {}", e.code.as_str(), e.message);
+            3
+        }
+    }
 }
 
 fn gen_members(count: u64, db: &std::path::Path, seed: u64) -> i32 {

@@ -88,7 +88,7 @@ fn check(store: &Store) -> (i64, i64) {
             c.execute_batch(
                 "DROP TABLE IF EXISTS temp.ev;
                  CREATE TEMP TABLE ev AS SELECT json_extract(payload, '$.sale.id') AS sid
-                   FROM outbox WHERE kind = 'sale.committed';
+                   FROM outbox WHERE kind = 'sale.committed@1';
                  CREATE INDEX temp.ev_sid ON ev (sid);",
             )?;
             // Every sale is whole.

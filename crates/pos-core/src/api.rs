@@ -53,6 +53,7 @@ pub struct Api {
     session: Mutex<Option<Session>>,
     renderer: Arc<dyn Renderer>,
     printer: Arc<dyn Printer>,
+    syncer: Arc<dyn crate::sync::Syncer>,
     exports_dir: PathBuf,
 }
 
@@ -103,6 +104,7 @@ impl Api {
             session: Mutex::new(None),
             renderer: Arc::new(NoRenderer),
             printer: Arc::new(NoPrinter),
+            syncer: Arc::new(crate::sync::NoSyncer),
             exports_dir,
         }
     }
@@ -116,6 +118,12 @@ impl Api {
     /// Plugs in the printer (CUPS `lp` in `pos-receipt`; tests use a stand-in at this edge).
     pub fn with_printer(mut self, printer: Arc<dyn Printer>) -> Api {
         self.printer = printer;
+        self
+    }
+
+    /// Plugs in the sync with headquarters (`pos-sync`); without one, "sync now" is refused.
+    pub fn with_syncer(mut self, syncer: Arc<dyn crate::sync::Syncer>) -> Api {
+        self.syncer = syncer;
         self
     }
 
@@ -297,6 +305,9 @@ fn is_named_dyn<T: TS + 'static + ?Sized>() -> bool {
         && name.starts_with(|c: char| c.is_ascii_uppercase())
 }
 
+mod sync;
+pub use sync::{SyncConfigure, SyncNow, SyncStatusGet};
+
 commands!(
     SetupStatusArgs,
     CreateFirstManager,
@@ -366,6 +377,9 @@ commands!(
     BusinessDate,
     TillSettingsGet,
     TillSettingsUpdate,
+    SyncStatusGet,
+    SyncConfigure,
+    SyncNow,
 );
 
 // ---------------------------------------------------------------- setup and login

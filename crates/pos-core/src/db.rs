@@ -33,6 +33,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261123_0005_printer_format",
         include_str!("../migrations/20261123_0005_printer_format.sql"),
     ),
+    (
+        "20261129_0006_sync",
+        include_str!("../migrations/20261129_0006_sync.sql"),
+    ),
 ];
 
 /// WAL size (pages) at which a commit checkpoints by itself when no checkpointer runs (≈ 80 MB).

@@ -130,6 +130,10 @@ pub enum ErrorCode {
     ReturnReasonRequired,
     /// The receipt could not be sent to the printer (the PDF is saved).
     PrintFailed,
+    /// The till is not connected to headquarters (no address or token).
+    SyncNotConfigured,
+    /// Headquarters could not be reached or refused the sync; nothing was lost.
+    SyncFailed,
 }
 
 impl ErrorCode {
@@ -196,6 +200,8 @@ impl ErrorCode {
             ErrorCode::ReturnExceedsSale => "RETURN_EXCEEDS_SALE",
             ErrorCode::ReturnReasonRequired => "RETURN_REASON_REQUIRED",
             ErrorCode::PrintFailed => "PRINT_FAILED",
+            ErrorCode::SyncNotConfigured => "SYNC_NOT_CONFIGURED",
+            ErrorCode::SyncFailed => "SYNC_FAILED",
         }
     }
 
@@ -262,6 +268,8 @@ impl ErrorCode {
         ErrorCode::ReturnExceedsSale,
         ErrorCode::ReturnReasonRequired,
         ErrorCode::PrintFailed,
+        ErrorCode::SyncNotConfigured,
+        ErrorCode::SyncFailed,
     ];
 }
 

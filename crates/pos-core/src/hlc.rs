@@ -55,6 +55,16 @@ impl Hlc {
     }
 }
 
+impl From<Hlc> for pos_sync_proto::catalogue::HlcStamp {
+    fn from(h: Hlc) -> Self {
+        pos_sync_proto::catalogue::HlcStamp {
+            wall_ms: h.wall_ms,
+            counter: h.counter,
+            device: h.device.0,
+        }
+    }
+}
+
 /// The stamp for a local edit on this till, persisted in `hlc_state` inside the same transaction
 /// as the edit, so the next edit (even after a restart with the clock set back) is later.
 pub fn next(tx: &Tx<'_>) -> Result<Hlc> {
@@ -73,12 +83,18 @@ pub fn next(tx: &Tx<'_>) -> Result<Hlc> {
         },
         tx.clock.now().timestamp_millis(),
     );
-    tx.execute(
+    store(tx, stamp)?;
+    Ok(stamp)
+}
+
+/// Persists `stamp` as the last stamp this till issued or received.
+pub fn store(tx: &Tx<'_>, stamp: Hlc) -> Result<()> {
+    tx.prepare_cached(
         "INSERT INTO hlc_state (singleton, wall_ms, counter) VALUES (1, ?1, ?2)
          ON CONFLICT (singleton) DO UPDATE SET wall_ms = excluded.wall_ms, counter = excluded.counter",
-        (stamp.wall_ms, stamp.counter),
-    )?;
-    Ok(stamp)
+    )?
+    .execute((stamp.wall_ms, stamp.counter))?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -17,12 +17,12 @@ pub mod id_card;
 pub mod ids;
 pub mod member;
 pub mod money;
-pub mod outbox;
 pub mod pricing;
 pub mod rules;
 pub mod sale;
 pub mod settings;
 pub mod staff;
+pub mod sync;
 pub mod text;
 pub mod till;
 

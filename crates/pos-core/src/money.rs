@@ -36,6 +36,20 @@ impl Money {
         self.0
     }
 
+    /// An exact amount received from elsewhere (a synced event): at most two decimals and at
+    /// most `MAX_FEN` either way; anything else is refused rather than rounded.
+    pub fn from_decimal(d: Decimal) -> Result<Money, PosError> {
+        let mut r = d;
+        r.rescale(2);
+        if r != d || (r * Decimal::ONE_HUNDRED).abs() > Decimal::from(MAX_FEN) {
+            return Err(PosError::new(
+                ErrorCode::InvalidAmount,
+                format!("金额“{d}”无效：最多两位小数"),
+            ));
+        }
+        Ok(Money(r))
+    }
+
     /// Rounds a decimal half-up to 0.01 (the default rounding of PRODUCT.md §4).
     pub fn round_half_up(d: Decimal) -> Money {
         let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);

@@ -13,7 +13,9 @@ use crate::db::Tx;
 use crate::error::{ErrorCode, PosError, Result};
 use crate::ids::StaffId;
 use crate::money::Money;
-use crate::outbox;
+use crate::sync::outbox;
+use pos_sync_proto::catalogue as ev;
+use pos_sync_proto::Payload;
 
 /// 会员等级, lowest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
@@ -264,7 +266,12 @@ pub fn update(tx: &Tx<'_>, by: StaffId, rules: BusinessRules) -> Result<Business
            updated_at = excluded.updated_at, updated_by = excluded.updated_by",
         (&json, stamp(tx.clock.now()), by),
     )?;
-    outbox::append(tx, "rules.updated", &rules)?;
+    outbox::append(
+        tx,
+        Payload::RulesUpdated(ev::RulesUpdatedV1 {
+            document: serde_json::to_value(&rules).map_err(PosError::storage)?,
+        }),
+    )?;
     Ok(rules)
 }
 

@@ -9,7 +9,9 @@ use crate::clock::stamp;
 use crate::db::Tx;
 use crate::error::{PosError, Result};
 use crate::ids::StaffId;
-use crate::outbox;
+use crate::sync::outbox;
+use pos_sync_proto::catalogue as ev;
+use pos_sync_proto::Payload;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 pub struct PharmacySettings {
@@ -101,7 +103,16 @@ pub fn update(tx: &Tx<'_>, by: Option<StaffId>, s: PharmacySettings) -> Result<P
             licence_no = ?4, store_code = ?5, updated_at = ?6, updated_by = ?7",
         (&s.name, &s.address, &s.phone, &s.licence_no, &s.store_code, stamp(tx.clock.now()), by),
     )?;
-    outbox::append(tx, "pharmacy_settings.updated", &s)?;
+    outbox::append(
+        tx,
+        Payload::PharmacySettingsUpdated(ev::PharmacySettingsUpdatedV1 {
+            name: s.name.clone(),
+            address: s.address.clone(),
+            phone: s.phone.clone(),
+            licence_no: s.licence_no.clone(),
+            store_code: s.store_code.clone(),
+        }),
+    )?;
     Ok(s)
 }
 

@@ -13,7 +13,9 @@ use crate::clock::{parse_stamp, stamp};
 use crate::db::{Store, Tx};
 use crate::error::{ErrorCode, PosError, Result};
 use crate::ids::StaffId;
-use crate::outbox;
+use crate::sync::outbox;
+use pos_sync_proto::catalogue as ev;
+use pos_sync_proto::Payload;
 
 /// Wrong PINs in a row before the account locks.
 pub const MAX_WRONG_PINS: i64 = 5;
@@ -222,7 +224,16 @@ pub fn create(tx: &Tx<'_>, new: NewStaff) -> Result<StaffInfo> {
     )?;
     let info = by_id(tx, id)?.ok_or_else(|| PosError::storage("新员工写入后读不到"))?;
     // PIN hashes never leave the till.
-    outbox::append(tx, "staff.created", &info)?;
+    outbox::append(
+        tx,
+        Payload::StaffCreated(ev::StaffCreatedV1 {
+            id: info.id.0,
+            staff_no: info.staff_no.clone(),
+            name: info.name.clone(),
+            roles: info.roles.iter().map(crate::sync::tag).collect(),
+            active: info.active,
+        }),
+    )?;
     Ok(info)
 }
 
@@ -344,8 +355,7 @@ pub fn change_pin(tx: &Tx<'_>, id: StaffId, old_pin: &str, new_pin: &str) -> Res
     )?;
     outbox::append(
         tx,
-        "staff.pin_changed",
-        &serde_json::json!({ "staff_id": id }),
+        Payload::StaffPinChanged(ev::StaffPinChangedV1 { staff_id: id.0 }),
     )?;
     Ok(())
 }

@@ -156,7 +156,7 @@ fn bad_rows_are_reported_by_line_and_nothing_is_imported() {
         "nothing half-imported"
     );
     assert_eq!(
-        t.count("SELECT count(*) FROM outbox WHERE kind = 'catalog.imported'"),
+        t.count("SELECT count(*) FROM outbox WHERE kind = 'catalog.imported@1'"),
         0
     );
 

@@ -226,7 +226,7 @@ fn a_non_member_sale_with_cash_and_change() {
         "20261123010002"
     );
     assert_eq!(
-        t.count("SELECT count(*) FROM outbox WHERE kind = 'sale.committed'"),
+        t.count("SELECT count(*) FROM outbox WHERE kind = 'sale.committed@1'"),
         2
     );
 }
@@ -1026,7 +1026,7 @@ fn every_commit_writes_the_sale_and_its_facts_together() {
         .store()
         .read(|c| {
             Ok(c.query_row(
-                "SELECT payload FROM outbox WHERE kind = 'sale.committed'",
+                "SELECT payload FROM outbox WHERE kind = 'sale.committed@1'",
                 [],
                 |r| r.get(0),
             )?)

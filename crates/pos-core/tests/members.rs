@@ -133,7 +133,7 @@ fn registration_needs_only_phone_name_and_consent_and_gives_the_new_member_coupo
     assert!(!m.needs_confirm);
     // The registration, the basic consent and the coupon each went to the outbox.
     let kinds = t.outbox_kinds();
-    for k in ["member.registered", "member.consent", "coupon.issued"] {
+    for k in ["member.registered@1", "member.consent@1", "coupon.issued@1"] {
         assert!(kinds.iter().any(|x| x == k), "{k} missing from {kinds:?}");
     }
 }
@@ -369,7 +369,7 @@ fn field_edits_keep_history_with_increasing_hlc_stamps_and_go_to_the_outbox() {
         .unwrap();
     assert!(stamps.windows(2).all(|w| w[0] < w[1]), "{stamps:?}");
     assert_eq!(
-        t.count("SELECT count(*) FROM outbox WHERE kind = 'member.field_edited'"),
+        t.count("SELECT count(*) FROM outbox WHERE kind = 'member.field_edited@1'"),
         4
     );
     // The pinyin index follows the name.
@@ -470,7 +470,7 @@ fn tiers_rise_at_1000_3000_8000_and_fall_when_old_spend_leaves_the_window() {
         ]
     );
     assert_eq!(
-        t.count("SELECT count(*) FROM outbox WHERE kind = 'member.tier_changed'"),
+        t.count("SELECT count(*) FROM outbox WHERE kind = 'member.tier_changed@1'"),
         7
     );
 }
@@ -942,7 +942,7 @@ fn withdrawing_health_consent_hides_the_health_part() {
             .len(),
         3
     );
-    let consent_events = t.count("SELECT count(*) FROM outbox WHERE kind = 'member.consent'");
+    let consent_events = t.count("SELECT count(*) FROM outbox WHERE kind = 'member.consent@1'");
     assert_eq!(
         consent_events, 4,
         "basic + health at registration, withdraw, grant"
@@ -1087,7 +1087,7 @@ fn anonymizing_removes_personal_fields_and_keeps_the_facts() {
             .created
     );
     assert_eq!(
-        t.count("SELECT count(*) FROM outbox WHERE kind = 'member.anonymized'"),
+        t.count("SELECT count(*) FROM outbox WHERE kind = 'member.anonymized@1'"),
         1
     );
 }

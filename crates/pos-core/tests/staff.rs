@@ -154,7 +154,7 @@ fn roles_are_checked_in_the_core() {
     assert_eq!(s.name, "康宁大药房（张江店）");
     assert_eq!(t.api.call(SettingsGet {}).unwrap(), s);
     assert_eq!(
-        t.count("SELECT count(*) FROM outbox WHERE kind = 'pharmacy_settings.updated'"),
+        t.count("SELECT count(*) FROM outbox WHERE kind = 'pharmacy_settings.updated@1'"),
         2
     );
 }

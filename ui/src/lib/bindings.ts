@@ -192,7 +192,7 @@ id_masked: string,
  */
 recent_purchases: number, };
 
-export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED";
+export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED" | "SYNC_NOT_CONFIGURED" | "SYNC_FAILED";
 
 export type ExportFormat = "json" | "pdf";
 
@@ -699,6 +699,64 @@ export type StaffInfo = { id: StaffId, staff_no: string, name: string, roles: Ar
 
 export type StaffList = Record<string, never>;
 
+export type SyncConfigure = { hq_url: string, token: string, 
+/**
+ * `HH:MM`; default `02:00`.
+ */
+nightly_at?: string, };
+
+export type SyncNow = Record<string, never>;
+
+export type SyncReport = { 
+/**
+ * Events headquarters stored now.
+ */
+pushed: number, 
+/**
+ * Events headquarters already had (a retry after a lost answer): marked sent, not doubled.
+ */
+duplicates: number, 
+/**
+ * Events headquarters set aside (kept unsent here), with headquarters' reason.
+ */
+quarantined: Array<string>, 
+/**
+ * Holes in this till's sequence as headquarters sees it (`from–to`).
+ */
+gaps: Array<string>, 
+/**
+ * Events pulled that were new here, and what applying them did.
+ */
+pulled: number, applied: number, waiting: number, conflicts: number, 
+/**
+ * Events still unsent afterwards.
+ */
+unsynced: number, };
+
+export type SyncStatus = { 
+/**
+ * Headquarters' address, `""` when the till is not connected to a chain.
+ */
+hq_url: string, 
+/**
+ * Whether a store token is configured (the token itself never leaves the core).
+ */
+has_token: boolean, 
+/**
+ * Local time of the nightly sync, `HH:MM`.
+ */
+nightly_at: string, 
+/**
+ * Events headquarters has not acknowledged yet: what a lost file would lose now.
+ */
+unsynced: number, 
+/**
+ * Pulled events waiting for something not here yet, and conflicts kept for a person.
+ */
+waiting: number, conflicts: number, pull_cursor: number, last_attempt_at: string | null, last_success_at: string | null, last_error: string | null, };
+
+export type SyncStatusGet = Record<string, never>;
+
 export type Tender = { kind: TenderKind, amount: Money, 
 /**
  * 医保结算单号 (required for 医保; ignored otherwise).
@@ -818,4 +876,7 @@ export interface Commands {
   business_date: { args: BusinessDate, result: string };
   till_settings_get: { args: TillSettingsGet, result: TillSettings };
   till_settings_update: { args: TillSettingsUpdate, result: TillSettings };
+  sync_status: { args: SyncStatusGet, result: SyncStatus };
+  sync_configure: { args: SyncConfigure, result: SyncStatus };
+  sync_now: { args: SyncNow, result: SyncReport };
 }

@@ -16,7 +16,9 @@ use crate::db::Tx;
 use crate::error::{ErrorCode, PosError, Result};
 use crate::ids::{ProductId, StaffId};
 use crate::money::Money;
-use crate::outbox;
+use crate::sync::outbox;
+use pos_sync_proto::catalogue as ev;
+use pos_sync_proto::Payload;
 
 /// Where the CSV comes from: a path on this machine (CLI) or the file's bytes (UI).
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -458,10 +460,12 @@ pub fn write(
     report.imported = true;
     outbox::append(
         tx,
-        "catalog.imported",
-        &serde_json::json!({
-            "source": source, "created": report.created, "updated": report.updated,
-            "price_changes": report.price_changes, "skipped_rows": parsed.errors.len(),
+        Payload::CatalogImported(ev::CatalogImportedV1 {
+            source: source.to_string(),
+            created: report.created,
+            updated: report.updated,
+            price_changes: report.price_changes,
+            skipped_rows: parsed.errors.len() as u64,
         }),
     )?;
     Ok(report)

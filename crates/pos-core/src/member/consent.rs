@@ -13,7 +13,9 @@ use crate::clock::stamp;
 use crate::db::Tx;
 use crate::error::{ErrorCode, PosError, Result};
 use crate::ids::{EditId, MemberId, StaffId};
-use crate::outbox;
+use crate::sync::outbox;
+use pos_sync_proto::catalogue as ev;
+use pos_sync_proto::Payload;
 
 /// The privacy notice version the registration form shows (docs/privacy-notice.md).
 pub const CURRENT_NOTICE: &str = "2026-11";
@@ -119,8 +121,17 @@ pub(crate) fn write(
     )?;
     outbox::append(
         tx,
-        "member.consent",
-        &serde_json::json!({ "member_id": member, "event": e }),
+        Payload::MemberConsent(ev::MemberConsentV1 {
+            member_id: member.0,
+            event: ev::ConsentEventV1 {
+                id: e.id.0,
+                scope: e.scope.as_str().to_string(),
+                granted: e.granted,
+                notice_version: e.notice_version.clone(),
+                at: e.at.clone(),
+                by_staff: e.by_staff.0,
+            },
+        }),
     )?;
     Ok(e)
 }

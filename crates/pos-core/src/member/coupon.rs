@@ -14,8 +14,10 @@ use crate::db::Tx;
 use crate::error::{ErrorCode, PosError, Result};
 use crate::ids::{CouponId, MemberId, SaleId, StaffId};
 use crate::money::Money;
-use crate::outbox;
 use crate::rules::CouponRule;
+use crate::sync::outbox;
+use pos_sync_proto::catalogue as ev;
+use pos_sync_proto::Payload;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -101,21 +103,6 @@ pub struct NewCoupon<'a> {
     pub by: Option<StaffId>,
 }
 
-#[derive(Serialize)]
-struct IssuedEvent<'a> {
-    id: CouponId,
-    member_id: MemberId,
-    kind: &'a str,
-    face: Money,
-    min_spend: Money,
-    valid_from: String,
-    valid_until: String,
-    issue_key: Option<&'a str>,
-    reason: &'a str,
-    issued_at: &'a str,
-    issued_by: Option<StaffId>,
-}
-
 /// Issues a coupon; `None` when one with the same issue key exists already.
 pub fn issue(tx: &Tx<'_>, new: NewCoupon<'_>) -> Result<Option<CouponId>> {
     if new.face.fen() <= 0 {
@@ -154,20 +141,19 @@ pub fn issue(tx: &Tx<'_>, new: NewCoupon<'_>) -> Result<Option<CouponId>> {
     }
     outbox::append(
         tx,
-        "coupon.issued",
-        &IssuedEvent {
-            id,
-            member_id: new.member,
-            kind: new.kind.as_str(),
-            face: new.face,
-            min_spend: new.min_spend,
+        Payload::CouponIssued(ev::CouponIssuedV1 {
+            id: id.0,
+            member_id: new.member.0,
+            kind: new.kind.as_str().to_string(),
+            face: new.face.decimal(),
+            min_spend: new.min_spend.decimal(),
             valid_from: new.valid_from.to_string(),
             valid_until: new.valid_until.to_string(),
-            issue_key: new.issue_key.as_deref(),
-            reason: new.reason,
-            issued_at: &at,
-            issued_by: new.by,
-        },
+            issue_key: new.issue_key.clone(),
+            reason: new.reason.to_string(),
+            issued_at: at.clone(),
+            issued_by: new.by.map(|b| b.0),
+        }),
     )?;
     Ok(Some(id))
 }
@@ -387,8 +373,13 @@ pub fn redeem(
     )?;
     outbox::append(
         tx,
-        "coupon.used",
-        &serde_json::json!({ "coupon_id": id, "member_id": member, "sale_id": sale, "at": at, "by_staff": by }),
+        Payload::CouponUsed(ev::CouponUsedV1 {
+            coupon_id: id.0,
+            member_id: member.0,
+            sale_id: sale.0,
+            at: at.clone(),
+            by_staff: by.0,
+        }),
     )?;
     get(tx, id, tx.clock.today())
 }

@@ -16,7 +16,9 @@ use crate::db::Tx;
 use crate::error::{ErrorCode, PosError, Result};
 use crate::ids::{HealthItemId, MemberId, StaffId};
 use crate::member::consent::{self, ConsentScope};
-use crate::outbox;
+use crate::sync::outbox;
+use pos_sync_proto::catalogue as ev;
+use pos_sync_proto::Payload;
 
 /// The controlled list of allergen classes; products name the same classes in `allergen_classes`.
 pub const ALLERGEN_CLASSES: &[&str] = &[
@@ -279,8 +281,17 @@ pub fn add(
     log_access(tx, by, member, "add", Some(item.id))?;
     outbox::append(
         tx,
-        "member.health_item_added",
-        &serde_json::json!({ "member_id": member, "item": item }),
+        Payload::HealthItemAdded(ev::HealthItemAddedV1 {
+            member_id: member.0,
+            item: ev::HealthItemV1 {
+                id: item.id.0,
+                kind: item.kind.as_str().to_string(),
+                code: item.code.clone(),
+                note: item.note.clone(),
+                added_at: item.added_at.clone(),
+                added_by: item.added_by.0,
+            },
+        }),
     )?;
     Ok(item)
 }
@@ -308,8 +319,12 @@ pub fn remove(tx: &Tx<'_>, by: StaffId, item: HealthItemId) -> Result<MemberId> 
     log_access(tx, by, member, "remove", Some(item))?;
     outbox::append(
         tx,
-        "member.health_item_removed",
-        &serde_json::json!({ "member_id": member, "item_id": item, "at": at, "by_staff": by }),
+        Payload::HealthItemRemoved(ev::HealthItemRemovedV1 {
+            member_id: member.0,
+            item_id: item.0,
+            at: at.clone(),
+            by_staff: by.0,
+        }),
     )?;
     Ok(member)
 }

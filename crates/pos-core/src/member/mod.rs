@@ -27,10 +27,12 @@ use crate::db::{till_identity, Tx};
 use crate::error::{ErrorCode, PosError, Result};
 use crate::hlc;
 use crate::ids::{random_u64, EditId, MemberId, StaffId};
-use crate::outbox;
 use crate::rules::{self, BusinessRules, Tier};
+use crate::sync::outbox;
 use consent::ConsentScope;
 use coupon::Coupon;
+use pos_sync_proto::catalogue as ev;
+use pos_sync_proto::Payload;
 
 /// The longest name accepted (people's names are short; 50 leaves room for transliterations).
 pub const MAX_NAME_CHARS: usize = 50;
@@ -571,24 +573,6 @@ fn new_card_no(c: &Connection) -> Result<String> {
     }
 }
 
-/// The outbox payload of a registration: the whole basic file (headquarters keeps members).
-#[derive(Serialize)]
-struct RegisteredEvent<'a> {
-    id: MemberId,
-    card_no: &'a str,
-    phone: &'a str,
-    name: &'a str,
-    gender: Gender,
-    birthday: Option<&'a str>,
-    address: &'a str,
-    occupation: &'a str,
-    tags: &'a str,
-    store_id: String,
-    registered_by: StaffId,
-    created_at: &'a str,
-    hlc: hlc::Hlc,
-}
-
 /// Registers a member, or returns the active member who already has this phone.
 pub fn register(tx: &Tx<'_>, by: StaffId, new: NewMember) -> Result<Registration> {
     let today = tx.clock.today();
@@ -654,22 +638,21 @@ pub fn register(tx: &Tx<'_>, by: StaffId, new: NewMember) -> Result<Registration
     )?;
     outbox::append(
         tx,
-        "member.registered",
-        &RegisteredEvent {
-            id,
-            card_no: &card_no,
-            phone: &phone,
-            name: &name,
-            gender,
-            birthday: birthday_text.as_deref(),
-            address: &address,
-            occupation: &occupation,
-            tags: &tags,
-            store_id: store_id.to_string(),
-            registered_by: by,
-            created_at: &at,
-            hlc: hlc::next(tx)?,
-        },
+        Payload::MemberRegistered(ev::MemberRegisteredV1 {
+            id: id.0,
+            card_no: card_no.clone(),
+            phone: phone.clone(),
+            name: name.clone(),
+            gender: gender.as_str().to_string(),
+            birthday: birthday_text.clone(),
+            address: address.clone(),
+            occupation: occupation.clone(),
+            tags: tags.clone(),
+            store_id: store_id.0,
+            registered_by: by.0,
+            created_at: at.clone(),
+            hlc: hlc::next(tx)?.into(),
+        }),
     )?;
     consent::write(tx, id, ConsentScope::Basic, true, &notice, by)?;
     if new.health_consent {
@@ -720,10 +703,14 @@ fn record_edit(
     ])?;
     outbox::append(
         tx,
-        "member.field_edited",
-        &serde_json::json!({
-            "edit_id": id, "member_id": member, "field": field, "value": new,
-            "at": at, "by_staff": by, "hlc": stamp_hlc,
+        Payload::MemberFieldEdited(ev::MemberFieldEditedV1 {
+            edit_id: id.0,
+            member_id: member.0,
+            field: field.to_string(),
+            value: new.map(str::to_string),
+            at,
+            by_staff: by.0,
+            hlc: stamp_hlc.into(),
         }),
     )?;
     Ok(())
@@ -904,19 +891,14 @@ pub fn transfer_owner(tx: &Tx<'_>, by: StaffId, from: StaffId, to: StaffId) -> R
     Ok(ids.len() as u32)
 }
 
-/// Erases a member's personal data on request (PIPL): name, phone, birthday, address,
-/// occupation, tags and the health part go, and the old values in the edit history with them.
-/// Sales, points entries and coupons stay as facts tied to the id, now without a person.
-pub fn anonymize(tx: &Tx<'_>, by: StaffId, id: MemberId, reason: &str) -> Result<()> {
-    require_active(tx, id)?;
-    let reason = crate::text::reason(reason, "注销会员须写明原因，如“会员本人申请”")?;
-    let at = stamp(tx.clock.now());
+/// The erasing part of [`anonymize`], shared with a member anonymized at another store.
+pub(crate) fn erase(tx: &Tx<'_>, id: MemberId, at: &str) -> Result<()> {
     tx.execute(
         "UPDATE member SET phone = '', name = ?2, name_initials = '',
                 gender = 'unknown', birthday = NULL, address = '',
                 occupation = '', tags = '', status = 'anonymized', updated_at = ?3
          WHERE id = ?1",
-        (id, ANONYMIZED_NAME, &at),
+        (id, ANONYMIZED_NAME, at),
     )?;
     // The history's old and new values are personal data too; who edited and when stay.
     tx.execute(
@@ -924,6 +906,17 @@ pub fn anonymize(tx: &Tx<'_>, by: StaffId, id: MemberId, reason: &str) -> Result
         [id],
     )?;
     tx.execute("DELETE FROM member_health_item WHERE member_id = ?1", [id])?;
+    Ok(())
+}
+
+/// Erases a member's personal data on request (PIPL): name, phone, birthday, address,
+/// occupation, tags and the health part go, and the old values in the edit history with them.
+/// Sales, points entries and coupons stay as facts tied to the id, now without a person.
+pub fn anonymize(tx: &Tx<'_>, by: StaffId, id: MemberId, reason: &str) -> Result<()> {
+    require_active(tx, id)?;
+    let reason = crate::text::reason(reason, "注销会员须写明原因，如“会员本人申请”")?;
+    let at = stamp(tx.clock.now());
+    erase(tx, id, &at)?;
     consent::write(
         tx,
         id,
@@ -942,8 +935,12 @@ pub fn anonymize(tx: &Tx<'_>, by: StaffId, id: MemberId, reason: &str) -> Result
     )?;
     outbox::append(
         tx,
-        "member.anonymized",
-        &serde_json::json!({ "member_id": id, "at": at, "by_staff": by, "reason": reason }),
+        Payload::MemberAnonymized(ev::MemberAnonymizedV1 {
+            member_id: id.0,
+            at,
+            by_staff: by.0,
+            reason: reason.to_string(),
+        }),
     )?;
     Ok(())
 }

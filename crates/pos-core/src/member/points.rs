@@ -15,7 +15,9 @@ use crate::clock::stamp;
 use crate::db::Tx;
 use crate::error::{ErrorCode, PosError, Result};
 use crate::ids::{MemberId, PointsEntryId, SaleId, StaffId};
-use crate::outbox;
+use crate::sync::outbox;
+use pos_sync_proto::catalogue as ev;
+use pos_sync_proto::Payload;
 
 /// The largest single entry: far above any real sale, far below overflow.
 pub const MAX_POINTS: i64 = 100_000_000;
@@ -76,23 +78,6 @@ pub struct PointsEntry {
     /// The balance after this entry.
     #[ts(type = "number")]
     pub balance_after: i64,
-}
-
-/// The payload of the `points.entry` outbox event: the entry and the lots it drew from.
-#[derive(Debug, Serialize)]
-struct EntryEvent<'a> {
-    id: PointsEntryId,
-    member_id: MemberId,
-    kind: &'a str,
-    points: i64,
-    expires_on: Option<&'a str>,
-    sale_id: Option<SaleId>,
-    reverses: Option<PointsEntryId>,
-    reason: &'a str,
-    by_staff: Option<StaffId>,
-    at: &'a str,
-    business_date: &'a str,
-    draws: &'a [(PointsEntryId, i64)],
 }
 
 /// Points earned in calendar year `y` last until 31 December of `y + 1`.
@@ -212,21 +197,20 @@ fn write_entry(
     }
     outbox::append(
         tx,
-        "points.entry",
-        &EntryEvent {
-            id,
-            member_id: info.member,
-            kind: info.kind.as_str(),
+        Payload::PointsEntry(ev::PointsEntryV1 {
+            id: id.0,
+            member_id: info.member.0,
+            kind: info.kind.as_str().to_string(),
             points,
-            expires_on: expires.as_deref(),
-            sale_id: info.sale,
-            reverses: info.reverses,
-            reason: info.reason,
-            by_staff: info.by,
-            at: &at,
-            business_date: &today,
-            draws,
-        },
+            expires_on: expires.clone(),
+            sale_id: info.sale.map(|s| s.0),
+            reverses: info.reverses.map(|r| r.0),
+            reason: info.reason.to_string(),
+            by_staff: info.by.map(|b| b.0),
+            at: at.clone(),
+            business_date: today.clone(),
+            draws: draws.iter().map(|(lot, n)| (lot.0, *n)).collect(),
+        }),
     )?;
     Ok(id)
 }

@@ -14,8 +14,10 @@ use crate::db::{till_identity, Tx};
 use crate::error::Result;
 use crate::ids::MemberId;
 use crate::money::Money;
-use crate::outbox;
 use crate::rules::{self, Tier};
+use crate::sync::outbox;
+use pos_sync_proto::catalogue as ev;
+use pos_sync_proto::Payload;
 
 /// The days the window holds: today and the 364 days before it.
 pub const WINDOW_DAYS: i64 = 365;
@@ -94,10 +96,13 @@ pub fn recompute(tx: &Tx<'_>, member: MemberId, reason: &str) -> Result<Tier> {
         )?;
         outbox::append(
             tx,
-            "member.tier_changed",
-            &serde_json::json!({
-                "member_id": member, "from": current, "to": earned,
-                "spend": s, "at": at, "reason": reason,
+            Payload::MemberTierChanged(ev::MemberTierChangedV1 {
+                member_id: member.0,
+                from: crate::sync::tag(&current),
+                to: crate::sync::tag(&earned),
+                spend: s.decimal(),
+                at: at.clone(),
+                reason: reason.to_string(),
             }),
         )?;
     }

@@ -22,9 +22,11 @@ use crate::error::{ErrorCode, PosError, Result};
 use crate::ids::{EventId, LineId, MemberId, SaleId, StaffId};
 use crate::member::{coupon, points, tier};
 use crate::money::Money;
-use crate::outbox;
 use crate::pricing::{self, CouponOutcome, Discounts, LineRule, Tender, TenderKind};
 use crate::rules::{self, Tier};
+use crate::sync::outbox;
+use pos_sync_proto::catalogue as ev;
+use pos_sync_proto::Payload;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SaleLine {
@@ -112,17 +114,6 @@ pub fn next_receipt_no(tx: &Tx<'_>, today: NaiveDate) -> Result<String> {
 /// Whether `s` looks like a receipt number (14 digits).
 pub fn looks_like_receipt_no(s: &str) -> bool {
     s.len() == 14 && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// The payload of the `sale.committed` outbox event: the whole sale as committed.
-#[derive(Serialize)]
-struct CommittedEvent<'a> {
-    sale: &'a Sale,
-    store_id: String,
-    device_id: String,
-    prescription: Option<cart::PrescriptionView>,
-    ephedrine_buyer: Option<(String, String)>,
-    allergy_acks: Vec<(LineId, String, StaffId)>,
 }
 
 /// Pays the open cart `id` with `tenders`: checks every gate and the tenders, then writes the
@@ -363,15 +354,21 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
     let sale = get(tx, id)?;
     outbox::append(
         tx,
-        "sale.committed",
-        &CommittedEvent {
-            sale: &sale,
-            store_id: till.store_id.to_string(),
-            device_id: till.device_id.to_string(),
-            prescription,
+        Payload::SaleCommitted(ev::SaleCommittedV1 {
+            sale: sale_event(&sale),
+            store_id: till.store_id.0,
+            device_id: till.device_id.0,
+            prescription: prescription.map(|p| ev::PrescriptionV1 {
+                hospital: p.hospital,
+                doctor: p.doctor,
+                prescribed_on: p.prescribed_on,
+                diagnosis: p.diagnosis,
+                approved_by: p.approved_by.map(|s| s.0),
+                approved_at: p.approved_at,
+            }),
             ephedrine_buyer: buyer,
-            allergy_acks: acks,
-        },
+            allergy_acks: acks.into_iter().map(|(l, c, p)| (l.0, c, p.0)).collect(),
+        }),
     )?;
     Ok(sale)
 }
@@ -572,4 +569,71 @@ pub fn by_receipt_no(c: &Connection, receipt_no: &str) -> Result<SaleId> {
         ));
     }
     Err(sale_not_found())
+}
+
+/// The sale as headquarters reads it (`sale.committed@1`), not the screen's type.
+fn sale_event(s: &Sale) -> ev::SaleV1 {
+    ev::SaleV1 {
+        id: s.id.0,
+        receipt_no: s.receipt_no.clone(),
+        business_date: s.business_date.clone(),
+        at: s.at.clone(),
+        cashier_id: s.cashier_id.0,
+        member: s.member.as_ref().map(|m| ev::SaleMemberV1 {
+            id: m.id.0,
+            card_no: m.card_no.clone(),
+            tier: crate::sync::tag(&m.tier),
+        }),
+        lines: s
+            .lines
+            .iter()
+            .map(|l| ev::SaleLineV1 {
+                id: l.id.0,
+                product_id: l.product_id.0,
+                barcode: l.barcode.clone(),
+                name: l.name.clone(),
+                spec: l.spec.clone(),
+                batch_no: l.batch_no.clone(),
+                batch_expires_on: l.batch_expires_on.clone(),
+                unit_price: l.unit_price.decimal(),
+                quantity: l.quantity,
+                rule: crate::sync::tag(&l.rule),
+                net: l.net.decimal(),
+                coupon_share: l.coupon_share.decimal(),
+                points_share: l.points_share.decimal(),
+                small_change_share: l.small_change_share.decimal(),
+                final_net: l.final_net.decimal(),
+                rx: l.rx,
+                ephedrine: l.ephedrine,
+                insurance: l.insurance,
+                points_eligible: l.points_eligible,
+                guidance: l.guidance.clone(),
+            })
+            .collect(),
+        payments: s
+            .payments
+            .iter()
+            .map(|t| ev::TenderV1 {
+                kind: t.kind.as_str().to_string(),
+                amount: t.amount.decimal(),
+                settlement_no: t.settlement_no.clone(),
+            })
+            .collect(),
+        subtotal: s.subtotal.decimal(),
+        discounts: ev::DiscountsV1 {
+            tier: s.discounts.tier.decimal(),
+            member_day: s.discounts.member_day.decimal(),
+            manual: s.discounts.manual.decimal(),
+            coupon: s.discounts.coupon.decimal(),
+            points: s.discounts.points.decimal(),
+            small_change: s.discounts.small_change.decimal(),
+        },
+        payable: s.payable.decimal(),
+        tendered: s.tendered.decimal(),
+        change: s.change.decimal(),
+        insurance: s.insurance.decimal(),
+        points_used: s.points_used,
+        points_earned: s.points_earned,
+        rx_reviewed_by: s.rx_reviewed_by.map(|r| r.0),
+    }
 }

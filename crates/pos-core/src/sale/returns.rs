@@ -16,10 +16,12 @@ use crate::error::{ErrorCode, PosError, Result};
 use crate::ids::{LineId, PointsEntryId, SaleId, StaffId};
 use crate::member::{points, tier};
 use crate::money::Money;
-use crate::outbox;
 use crate::pricing::{allocate, TenderKind};
 use crate::rules;
 use crate::sale::{self, next_receipt_no};
+use crate::sync::outbox;
+use pos_sync_proto::catalogue as ev;
+use pos_sync_proto::Payload;
 
 /// The quality reasons a pharmacy accepts (GSP); anything else is not a return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -552,7 +554,42 @@ pub fn create(
         )?;
     }
     let r = get(tx, return_id)?;
-    outbox::append(tx, "return.committed", &r)?;
+    outbox::append(
+        tx,
+        Payload::ReturnCommitted(ev::ReturnCommittedV1 {
+            id: r.id.0,
+            receipt_no: r.receipt_no.clone(),
+            sale_id: r.sale_id.0,
+            sale_receipt_no: r.sale_receipt_no.clone(),
+            at: r.at.clone(),
+            business_date: r.business_date.clone(),
+            cashier_id: r.cashier_id.0,
+            approved_by: r.approved_by.0,
+            reason: r.reason.as_str().to_string(),
+            reason_note: r.reason_note.clone(),
+            lines: r
+                .lines
+                .iter()
+                .map(|l| ev::ReturnLineV1 {
+                    sale_line_id: l.sale_line_id.0,
+                    quantity: l.quantity,
+                    refund: l.refund.decimal(),
+                })
+                .collect(),
+            refunds: r
+                .refunds
+                .iter()
+                .map(|f| ev::RefundV1 {
+                    kind: f.kind.as_str().to_string(),
+                    amount: f.amount.decimal(),
+                })
+                .collect(),
+            refund: r.refund.decimal(),
+            points_taken_back: r.points_taken_back,
+            points_given_back: r.points_given_back,
+            full: r.full,
+        }),
+    )?;
     Ok(r)
 }
 

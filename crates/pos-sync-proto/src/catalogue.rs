@@ -1,0 +1,529 @@
+//! THE event catalogue: every kind a till writes into its outbox, with its version and the payload
+//! type headquarters reads. A kind is written `name@version` (`sale.committed@1`).
+//!
+//! Rules (docs/sync.md says the same for people):
+//! - A payload type is written for headquarters, never borrowed from the UI.
+//! - A payload change is a new version (`sale.committed@2`) beside the old one; headquarters
+//!   keeps reading every version it ever accepted, so old variants are never removed.
+//! - Money is a decimal string with two places (`"25.60"`); ids are UUIDs; times are RFC 3339
+//!   UTC; business dates are `YYYY-MM-DD`.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// One kind of the catalogue, as listed in docs/sync.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindInfo {
+    /// `name@version`.
+    pub kind: &'static str,
+    /// What the event says happened.
+    pub meaning: &'static str,
+}
+
+macro_rules! catalogue {
+    ($( $(#[$doc:meta])* $variant:ident = $kind:literal => $ty:ident, $meaning:literal; )*) => {
+        /// A typed outbox payload: one variant per `name@version` of the catalogue.
+        // One payload lives at a time, for one commit; boxing the sale would only add noise.
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Payload {
+            $( $(#[$doc])* $variant($ty), )*
+        }
+
+        /// Every kind headquarters accepts, in catalogue order.
+        pub const KINDS: &[KindInfo] = &[
+            $( KindInfo { kind: $kind, meaning: $meaning }, )*
+        ];
+
+        impl Payload {
+            /// `name@version` of this payload.
+            pub fn kind(&self) -> &'static str {
+                match self { $( Payload::$variant(_) => $kind, )* }
+            }
+
+            /// The payload's JSON text (what the outbox stores and the hash covers).
+            pub fn to_json(&self) -> String {
+                let r = match self { $( Payload::$variant(p) => serde_json::to_string(p), )* };
+                r.expect("catalogue payloads always serialize")
+            }
+
+            /// Reads a payload of `kind` from its JSON text.
+            pub fn parse(kind: &str, json: &str) -> Result<Payload, ParseError> {
+                match kind {
+                    $( $kind => serde_json::from_str(json)
+                        .map(Payload::$variant)
+                        .map_err(|e| ParseError::BadPayload(e.to_string())), )*
+                    _ => Err(ParseError::UnknownKind(kind.to_string())),
+                }
+            }
+        }
+    };
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseError {
+    UnknownKind(String),
+    BadPayload(String),
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParseError::UnknownKind(k) => write!(f, "事件类型“{k}”不在目录中"),
+            ParseError::BadPayload(e) => write!(f, "事件内容格式不正确：{e}"),
+        }
+    }
+}
+
+catalogue! {
+    SaleCommitted = "sale.committed@1" => SaleCommittedV1,
+        "a sale was paid: lines with final nets, tenders, member, points, Rx and ephedrine records";
+    ReturnCommitted = "return.committed@1" => ReturnCommittedV1,
+        "a (partial) return of a sale: lines, refunds per tender, points taken and given back";
+    MemberRegistered = "member.registered@1" => MemberRegisteredV1,
+        "a member file was opened at this store";
+    MemberFieldEdited = "member.field_edited@1" => MemberFieldEditedV1,
+        "one field of a member file changed (last writer wins by HLC stamp)";
+    MemberAnonymized = "member.anonymized@1" => MemberAnonymizedV1,
+        "a member file was closed and its personal data removed";
+    MemberConsent = "member.consent@1" => MemberConsentV1,
+        "a consent was granted or withdrawn";
+    HealthItemAdded = "member.health_item_added@1" => HealthItemAddedV1,
+        "an allergy, condition or long-term medicine was added to the health part";
+    HealthItemRemoved = "member.health_item_removed@1" => HealthItemRemovedV1,
+        "a pharmacist removed a health item explicitly";
+    MemberTierChanged = "member.tier_changed@1" => MemberTierChangedV1,
+        "a member moved to another tier";
+    PointsEntry = "points.entry@1" => PointsEntryV1,
+        "one points ledger entry (earned, redeemed, expired, adjusted, reversed)";
+    CouponIssued = "coupon.issued@1" => CouponIssuedV1,
+        "a coupon was given to a member";
+    CouponUsed = "coupon.used@1" => CouponUsedV1,
+        "a coupon was used on a sale";
+    CatalogImported = "catalog.imported@1" => CatalogImportedV1,
+        "a catalog file was imported at this store";
+    RulesUpdated = "rules.updated@1" => RulesUpdatedV1,
+        "the business rules document changed";
+    PharmacySettingsUpdated = "pharmacy_settings.updated@1" => PharmacySettingsUpdatedV1,
+        "the pharmacy's name, address, phone, licence or store code changed";
+    StaffCreated = "staff.created@1" => StaffCreatedV1,
+        "a staff member was added (never with the PIN)";
+    StaffPinChanged = "staff.pin_changed@1" => StaffPinChangedV1,
+        "a staff member changed their PIN (the PIN never leaves the till)";
+    MemberMerged = "member.merged@1" => MemberMergedV1,
+        "headquarters merged a duplicate member into the surviving one";
+}
+
+/// A hybrid logical clock stamp (SYNC-DESIGN.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct HlcStamp {
+    pub wall_ms: i64,
+    pub counter: u32,
+    pub device: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SaleCommittedV1 {
+    pub sale: SaleV1,
+    pub store_id: Uuid,
+    pub device_id: Uuid,
+    #[serde(default)]
+    pub prescription: Option<PrescriptionV1>,
+    /// (buyer name, resident ID number) of an ephedrine sale.
+    #[serde(default)]
+    pub ephedrine_buyer: Option<(String, String)>,
+    /// (sale line, allergen classes, pharmacist) of each allergy warning sold through.
+    #[serde(default)]
+    pub allergy_acks: Vec<(Uuid, String, Uuid)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SaleV1 {
+    pub id: Uuid,
+    pub receipt_no: String,
+    pub business_date: String,
+    pub at: String,
+    pub cashier_id: Uuid,
+    #[serde(default)]
+    pub member: Option<SaleMemberV1>,
+    pub lines: Vec<SaleLineV1>,
+    pub payments: Vec<TenderV1>,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub subtotal: Decimal,
+    pub discounts: DiscountsV1,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub payable: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub tendered: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub change: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub insurance: Decimal,
+    pub points_used: i64,
+    pub points_earned: i64,
+    #[serde(default)]
+    pub rx_reviewed_by: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SaleMemberV1 {
+    pub id: Uuid,
+    pub card_no: String,
+    /// The tier the sale was priced at (`normal`, `silver`, `gold`, `diamond`).
+    pub tier: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SaleLineV1 {
+    pub id: Uuid,
+    pub product_id: Uuid,
+    pub barcode: String,
+    pub name: String,
+    pub spec: String,
+    #[serde(default)]
+    pub batch_no: Option<String>,
+    #[serde(default)]
+    pub batch_expires_on: Option<String>,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub unit_price: Decimal,
+    pub quantity: u32,
+    /// How the line was priced (`non_member`, `not_discountable`, `tier`, `member_day`, `override`).
+    pub rule: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub net: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub coupon_share: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub points_share: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub small_change_share: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub final_net: Decimal,
+    pub rx: bool,
+    pub ephedrine: bool,
+    pub insurance: bool,
+    pub points_eligible: bool,
+    #[serde(default)]
+    pub guidance: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenderV1 {
+    /// `cash`, `wechat`, `alipay`, `card`, `insurance`.
+    pub kind: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    #[serde(default)]
+    pub settlement_no: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiscountsV1 {
+    #[serde(with = "rust_decimal::serde::str")]
+    pub tier: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub member_day: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub manual: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub coupon: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub points: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub small_change: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrescriptionV1 {
+    pub hospital: String,
+    pub doctor: String,
+    pub prescribed_on: String,
+    pub diagnosis: String,
+    #[serde(default)]
+    pub approved_by: Option<Uuid>,
+    #[serde(default)]
+    pub approved_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReturnCommittedV1 {
+    pub id: Uuid,
+    pub receipt_no: String,
+    pub sale_id: Uuid,
+    pub sale_receipt_no: String,
+    pub at: String,
+    pub business_date: String,
+    pub cashier_id: Uuid,
+    pub approved_by: Uuid,
+    /// The quality reason's code.
+    pub reason: String,
+    pub reason_note: String,
+    pub lines: Vec<ReturnLineV1>,
+    pub refunds: Vec<RefundV1>,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub refund: Decimal,
+    pub points_taken_back: i64,
+    pub points_given_back: i64,
+    pub full: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReturnLineV1 {
+    pub sale_line_id: Uuid,
+    pub quantity: u32,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub refund: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefundV1 {
+    pub kind: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+}
+
+/// The whole basic file of a new member (headquarters keeps members for the chain).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberRegisteredV1 {
+    pub id: Uuid,
+    pub card_no: String,
+    /// The whole mobile number: the chain's key for a member.
+    pub phone: String,
+    pub name: String,
+    /// `male`, `female`, `unknown`.
+    pub gender: String,
+    #[serde(default)]
+    pub birthday: Option<String>,
+    pub address: String,
+    pub occupation: String,
+    pub tags: String,
+    pub store_id: Uuid,
+    pub registered_by: Uuid,
+    pub created_at: String,
+    pub hlc: HlcStamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberFieldEditedV1 {
+    pub edit_id: Uuid,
+    pub member_id: Uuid,
+    /// `name`, `phone`, `gender`, `birthday`, `address`, `occupation`, `tags`, `owner_staff_id`.
+    pub field: String,
+    #[serde(default)]
+    pub value: Option<String>,
+    pub at: String,
+    pub by_staff: Uuid,
+    pub hlc: HlcStamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberAnonymizedV1 {
+    pub member_id: Uuid,
+    pub at: String,
+    pub by_staff: Uuid,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberConsentV1 {
+    pub member_id: Uuid,
+    pub event: ConsentEventV1,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsentEventV1 {
+    pub id: Uuid,
+    /// `basic`, `health`.
+    pub scope: String,
+    pub granted: bool,
+    pub notice_version: String,
+    pub at: String,
+    pub by_staff: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HealthItemAddedV1 {
+    pub member_id: Uuid,
+    pub item: HealthItemV1,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HealthItemV1 {
+    pub id: Uuid,
+    /// `allergy`, `condition`, `medicine`, `special_group`.
+    pub kind: String,
+    pub code: String,
+    pub note: String,
+    pub added_at: String,
+    pub added_by: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HealthItemRemovedV1 {
+    pub member_id: Uuid,
+    pub item_id: Uuid,
+    pub at: String,
+    pub by_staff: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberTierChangedV1 {
+    pub member_id: Uuid,
+    pub from: String,
+    pub to: String,
+    /// Net spend over the trailing 365 days that decided it.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub spend: Decimal,
+    pub at: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PointsEntryV1 {
+    pub id: Uuid,
+    pub member_id: Uuid,
+    /// `earn`, `redeem`, `expire`, `adjust`, `reverse`, `merge`.
+    pub kind: String,
+    pub points: i64,
+    #[serde(default)]
+    pub expires_on: Option<String>,
+    #[serde(default)]
+    pub sale_id: Option<Uuid>,
+    #[serde(default)]
+    pub reverses: Option<Uuid>,
+    pub reason: String,
+    #[serde(default)]
+    pub by_staff: Option<Uuid>,
+    pub at: String,
+    pub business_date: String,
+    /// (lot, points) a negative entry drew from, oldest first.
+    #[serde(default)]
+    pub draws: Vec<(Uuid, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CouponIssuedV1 {
+    pub id: Uuid,
+    pub member_id: Uuid,
+    pub kind: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub face: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub min_spend: Decimal,
+    pub valid_from: String,
+    pub valid_until: String,
+    #[serde(default)]
+    pub issue_key: Option<String>,
+    pub reason: String,
+    pub issued_at: String,
+    #[serde(default)]
+    pub issued_by: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CouponUsedV1 {
+    pub coupon_id: Uuid,
+    pub member_id: Uuid,
+    pub sale_id: Uuid,
+    pub at: String,
+    pub by_staff: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogImportedV1 {
+    pub source: String,
+    pub created: u64,
+    pub updated: u64,
+    pub price_changes: u64,
+    pub skipped_rows: u64,
+}
+
+/// The whole rules document (PRODUCT.md §4) as the manager saved it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RulesUpdatedV1 {
+    pub document: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PharmacySettingsUpdatedV1 {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub licence_no: String,
+    pub store_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffCreatedV1 {
+    pub id: Uuid,
+    pub staff_no: String,
+    pub name: String,
+    /// `cashier`, `pharmacist`, `manager`.
+    pub roles: Vec<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffPinChangedV1 {
+    pub staff_id: Uuid,
+}
+
+/// Headquarters' own event: `merged` (the later registration of the same phone) now lives on
+/// as `survivor`. Its points moved by ledger entries that come as their own events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberMergedV1 {
+    pub merged: Uuid,
+    pub survivor: Uuid,
+    pub phone: String,
+    pub at: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_name_at_version_and_listed_once() {
+        let mut seen = std::collections::HashSet::new();
+        for k in KINDS {
+            let (name, version) = k.kind.split_once('@').expect("name@version");
+            assert!(
+                !name.is_empty() && version.parse::<u32>().is_ok(),
+                "{}",
+                k.kind
+            );
+            assert!(seen.insert(k.kind), "{} listed twice", k.kind);
+        }
+    }
+
+    #[test]
+    fn a_payload_reads_back_as_its_kind_and_nothing_else() {
+        let p = Payload::StaffPinChanged(StaffPinChangedV1 {
+            staff_id: Uuid::nil(),
+        });
+        let json = p.to_json();
+        assert_eq!(Payload::parse(p.kind(), &json), Ok(p.clone()));
+        assert!(matches!(
+            Payload::parse("staff.pin_changed@9", &json),
+            Err(ParseError::UnknownKind(_))
+        ));
+        assert!(matches!(
+            Payload::parse("points.entry@1", &json),
+            Err(ParseError::BadPayload(_))
+        ));
+    }
+
+    #[test]
+    fn docs_sync_md_lists_every_kind() {
+        let doc = include_str!("../../../docs/sync.md");
+        for k in KINDS {
+            assert!(
+                doc.contains(&format!("`{}`", k.kind)),
+                "docs/sync.md lacks {}",
+                k.kind
+            );
+        }
+    }
+}
