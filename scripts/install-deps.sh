@@ -19,6 +19,9 @@ APT_PACKAGES=(
   zbar-tools
   # Chinese text on screen
   fonts-noto-cjk
+  # headquarters (pos-hq) and its tests: a real PostgreSQL (scripts/pg-cluster.sh starts a
+  # throwaway cluster of its own; the system one is not used)
+  postgresql
 )
 
 missing=()

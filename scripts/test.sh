@@ -20,7 +20,17 @@ cargo fmt --all -- --check
 echo "==> cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-echo "==> cargo test (unit, integration, bindings freshness, desktop end-to-end under Xvfb)"
+# Headquarters tests run against a real PostgreSQL: a throwaway cluster of our own (its own
+# folder and unix socket, stopped at the end) unless PHARMAPOS_TEST_PG names one already.
+if [ -z "${PHARMAPOS_TEST_PG:-}" ]; then
+  pgdir=$(mktemp -d /tmp/pharmapos-pg.XXXXXX)
+  trap 'scripts/pg-cluster.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
+  PHARMAPOS_TEST_PG=$(scripts/pg-cluster.sh start "$pgdir")
+  export PHARMAPOS_TEST_PG
+  echo "==> PostgreSQL for the headquarters tests: $PHARMAPOS_TEST_PG"
+fi
+
+echo "==> cargo test (unit, integration, bindings freshness, sync against PostgreSQL, desktop end-to-end under Xvfb)"
 xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace
 
 echo "==> disk after the build: $(df -h --output=avail . | tail -1 | tr -d ' ') free, target/ is $(du -sh target | cut -f1)"

@@ -45,3 +45,20 @@ CREATE TABLE sync_health_removal (
     at          TEXT NOT NULL,
     by_staff    TEXT NOT NULL
 ) STRICT;
+
+-- Members headquarters merged (the same phone registered at two stores offline): the later
+-- registration points at the surviving one. A merged member is found by no lookup, and the
+-- survivor's points, spend and coupons are those of both (sums over the pair), so a merge moves
+-- nothing and gives the same balances in whatever order the events arrive.
+-- (No foreign key: the survivor may arrive after the merge.)
+ALTER TABLE member ADD COLUMN merged_into TEXT;
+CREATE INDEX member_merged_into ON member (merged_into) WHERE merged_into IS NOT NULL;
+DROP INDEX member_phone_active;
+CREATE UNIQUE INDEX member_phone_active ON member (phone) WHERE status = 'active' AND merged_into IS NULL;
+
+-- Every merge headquarters announced, also for members this till has not seen yet.
+CREATE TABLE member_merge (
+    merged_id   TEXT PRIMARY KEY,
+    survivor_id TEXT NOT NULL,
+    at          TEXT NOT NULL
+) STRICT;

@@ -341,7 +341,8 @@ pub fn get(c: &Connection, id: SaleId, today: NaiveDate) -> Result<Cart> {
 fn redeemed_on(c: &Connection, member: MemberId, day: NaiveDate) -> Result<i64> {
     Ok(c.prepare_cached(
         "SELECT coalesce(-sum(points), 0) FROM points_entry
-             WHERE member_id = ?1 AND business_date = ?2 AND kind = 'redeem'",
+             WHERE member_id IN (SELECT ?1 UNION ALL SELECT id FROM member WHERE merged_into = ?1)
+               AND business_date = ?2 AND kind = 'redeem'",
     )?
     .query_row((member, day.to_string()), |r| r.get(0))?)
 }

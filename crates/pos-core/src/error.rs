@@ -74,6 +74,8 @@ pub enum ErrorCode {
     HealthConsentRequired,
     /// The member was anonymized on request; the file can no longer be changed.
     MemberAnonymized,
+    /// Headquarters merged this member into another with the same phone.
+    MemberMerged,
     /// The coupon is used, expired, not yet valid or not the member's.
     CouponNotAvailable,
     /// More points asked for than the member has.
@@ -172,6 +174,7 @@ impl ErrorCode {
             ErrorCode::ConsentRequired => "CONSENT_REQUIRED",
             ErrorCode::HealthConsentRequired => "HEALTH_CONSENT_REQUIRED",
             ErrorCode::MemberAnonymized => "MEMBER_ANONYMIZED",
+            ErrorCode::MemberMerged => "MEMBER_MERGED",
             ErrorCode::CouponNotAvailable => "COUPON_NOT_AVAILABLE",
             ErrorCode::InsufficientPoints => "INSUFFICIENT_POINTS",
             ErrorCode::InvalidPoints => "INVALID_POINTS",
@@ -240,6 +243,7 @@ impl ErrorCode {
         ErrorCode::ConsentRequired,
         ErrorCode::HealthConsentRequired,
         ErrorCode::MemberAnonymized,
+        ErrorCode::MemberMerged,
         ErrorCode::CouponNotAvailable,
         ErrorCode::InsufficientPoints,
         ErrorCode::InvalidPoints,

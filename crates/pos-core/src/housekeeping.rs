@@ -140,7 +140,7 @@ fn birthday_coupons(
     let rule = store.read(rules::get)?.birthday_coupon;
     let members: Vec<MemberId> = store.read(|c| {
         let mut st =
-            c.prepare("SELECT id FROM member WHERE birth_month = ?1 AND status = 'active'")?;
+            c.prepare("SELECT id FROM member WHERE birth_month = ?1 AND status = 'active' AND merged_into IS NULL")?;
         let ids = st
             .query_map([today.month()], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -223,6 +223,71 @@ fn the_same_phone_registered_offline_at_two_stores_is_kept_as_a_conflict_not_los
     );
 }
 
+/// Headquarters' own event, as it would serve it.
+fn from_hq(payload: pos_sync_proto::Payload, seq: i64) -> Envelope {
+    let json = payload.to_json();
+    Envelope {
+        event_id: uuid::Uuid::now_v7(),
+        store_id: pos_sync_proto::HQ_STORE,
+        device_id: pos_sync_proto::HQ_STORE,
+        seq,
+        kind: payload.kind().into(),
+        payload_hash: pos_sync_proto::payload_hash(json.as_bytes()),
+        payload: json,
+        created_at: "2026-11-23T03:00:00Z".into(),
+    }
+}
+
+#[test]
+fn a_merge_from_headquarters_makes_one_member_with_all_the_points_at_both_stores() {
+    let a = cashier();
+    let b = cashier();
+    let ma = a.register("13800138006", "吴磊");
+    b.clock.advance(chrono::Duration::minutes(5));
+    let mb = b.register("13800138006", "吴磊");
+    a.earn(ma, 100);
+    b.earn(mb, 50);
+    let (from_a, from_b) = (positions(a.unsent(), 1), positions(b.unsent(), 500));
+    assert_eq!(b.apply(&from_a).conflicts, 1);
+    assert_eq!(a.apply(&from_b).conflicts, 1);
+    // The earlier registration (A's) survives.
+    let merge = from_hq(
+        pos_sync_proto::Payload::MemberMerged(pos_sync_proto::catalogue::MemberMergedV1 {
+            merged: mb.0,
+            survivor: ma.0,
+            phone: "13800138006".into(),
+            at: "2026-11-23T03:00:00Z".into(),
+        }),
+        1,
+    );
+    for t in [&a, &b] {
+        let r = t.apply(&[(1000, merge.clone())]);
+        assert_eq!(r.waiting, 0, "{r:?}");
+        let found = t.find("13800138006");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].id, ma);
+        assert_eq!(t.balance(ma), 150, "both stores' points on the survivor");
+        assert_eq!(found[0].points_balance, 150);
+        let e = t
+            .api
+            .call(MemberUpdate {
+                member_id: mb,
+                changes: MemberChanges {
+                    name: Some("吴磊磊".into()),
+                    ..Default::default()
+                },
+            })
+            .unwrap_err();
+        assert_eq!(e.code, pos_core::ErrorCode::MemberMerged);
+        assert_eq!(
+            t.count("SELECT count(*) FROM sync_inbox WHERE outcome IN ('conflict', 'waiting')"),
+            0
+        );
+    }
+    // Applying the merge again changes nothing.
+    assert_eq!(a.apply(&[(1000, merge)]), apply::Applied::default());
+}
+
 #[test]
 fn a_damaged_event_is_kept_as_bad_and_applies_nothing() {
     let a = cashier();

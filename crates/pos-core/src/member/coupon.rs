@@ -321,7 +321,7 @@ pub fn all_of(c: &Connection, member: MemberId, today: NaiveDate) -> Result<Vec<
     let today = today.to_string();
     let mut st = c.prepare_cached(&format!(
         "SELECT {COUPON_COLUMNS} FROM coupon c LEFT JOIN coupon_use u ON u.coupon_id = c.id
-         WHERE c.member_id = ?1 ORDER BY c.issued_at DESC, c.id DESC"
+         WHERE c.member_id IN (SELECT ?1 UNION ALL SELECT id FROM member WHERE merged_into = ?1) ORDER BY c.issued_at DESC, c.id DESC"
     ))?;
     let rows = st
         .query_map([member], |r| coupon_from_row(r, &today))?
@@ -334,7 +334,7 @@ pub fn available(c: &Connection, member: MemberId, today: NaiveDate) -> Result<V
     let t = today.to_string();
     let mut st = c.prepare_cached(&format!(
         "SELECT {COUPON_COLUMNS} FROM coupon c LEFT JOIN coupon_use u ON u.coupon_id = c.id
-         WHERE c.member_id = ?1 AND c.valid_until >= ?2 AND c.valid_from <= ?2 AND u.coupon_id IS NULL
+         WHERE c.member_id IN (SELECT ?1 UNION ALL SELECT id FROM member WHERE merged_into = ?1) AND c.valid_until >= ?2 AND c.valid_from <= ?2 AND u.coupon_id IS NULL
          ORDER BY c.valid_until, c.face_fen DESC"
     ))?;
     let rows = st
@@ -393,10 +393,11 @@ pub fn issue_top_spenders(tx: &Tx<'_>, by: StaffId) -> Result<(u32, u32, u32)> {
     let from = crate::member::tier::window_start(today).to_string();
     let ranked: Vec<MemberId> = tx
         .prepare(
-            "SELECT s.member_id FROM member_spend s JOIN member m ON m.id = s.member_id
+            "SELECT coalesce(m.merged_into, s.member_id) AS who FROM member_spend s
+             JOIN member m ON m.id = s.member_id
              WHERE s.business_date >= ?1 AND s.business_date <= ?2 AND m.status = 'active'
-             GROUP BY s.member_id HAVING sum(s.net_fen) > 0
-             ORDER BY sum(s.net_fen) DESC, s.member_id",
+             GROUP BY who HAVING sum(s.net_fen) > 0
+             ORDER BY sum(s.net_fen) DESC, who",
         )?
         .query_map((from, today.to_string()), |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;

@@ -393,11 +393,22 @@ pub fn summary(c: &Connection, id: MemberId, today: NaiveDate) -> Result<MemberS
 
 /// Whether the member exists and has not been anonymized.
 pub fn require_active(c: &Connection, id: MemberId) -> Result<()> {
-    let status: Option<String> = c
-        .prepare_cached("SELECT status FROM member WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
+    let row: Option<(String, Option<String>)> = c
+        .prepare_cached(
+            "SELECT m.status, s.card_no FROM member m LEFT JOIN member s ON s.id = m.merged_into
+             WHERE m.id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    match status.as_deref() {
+    let status = row.as_ref().map(|r| r.0.as_str());
+    if let Some((_, Some(card))) = &row {
+        return Err(PosError::new(
+            ErrorCode::MemberMerged,
+            format!("该会员已由总部与同手机号的会员合并，请改用会员卡号 {card}（积分已合并）"),
+        )
+        .with_details(serde_json::json!({ "survivor_card_no": card })));
+    }
+    match status {
         Some("active") => Ok(()),
         Some(_) => Err(PosError::new(
             ErrorCode::MemberAnonymized,
@@ -428,7 +439,7 @@ pub fn find(c: &Connection, query: &str, today: NaiveDate) -> Result<Vec<MemberS
         return match digits.len() {
             4 => summaries(
                 c,
-                "phone_last4 = ?1 AND status = 'active' ORDER BY created_at DESC, rowid DESC LIMIT ?2",
+                "phone_last4 = ?1 AND status = 'active' AND merged_into IS NULL ORDER BY created_at DESC, rowid DESC LIMIT ?2",
                 (digits, limit),
                 today,
             ),
@@ -438,7 +449,7 @@ pub fn find(c: &Connection, query: &str, today: NaiveDate) -> Result<Vec<MemberS
             }
             10..=15 => {
                 let phone = phone::parse(&compact)?;
-                summaries(c, "phone = ?1 AND status = 'active'", [phone], today)
+                summaries(c, "phone = ?1 AND status = 'active' AND merged_into IS NULL", [phone], today)
             }
             n => Err(PosError::new(
                 ErrorCode::InvalidMemberQuery,
@@ -456,7 +467,7 @@ pub fn find(c: &Connection, query: &str, today: NaiveDate) -> Result<Vec<MemberS
         let p = compact.to_ascii_lowercase();
         return summaries(
             c,
-            "name_initials >= ?1 AND name_initials < ?2 AND status = 'active' LIMIT ?3",
+            "name_initials >= ?1 AND name_initials < ?2 AND status = 'active' AND merged_into IS NULL LIMIT ?3",
             (&p, format!("{p}\u{7f}"), limit),
             today,
         );
@@ -464,7 +475,7 @@ pub fn find(c: &Connection, query: &str, today: NaiveDate) -> Result<Vec<MemberS
     let name = q.trim();
     summaries(
         c,
-        "name >= ?1 AND name < ?2 AND status = 'active' LIMIT ?3",
+        "name >= ?1 AND name < ?2 AND status = 'active' AND merged_into IS NULL LIMIT ?3",
         (name, format!("{name}\u{10FFFF}"), limit),
         today,
     )
@@ -553,11 +564,11 @@ pub fn field_history(c: &Connection, id: MemberId, show_phone: bool) -> Result<V
 // ---------------------------------------------------------------- writing
 
 fn active_by_phone(c: &Connection, phone: &str) -> Result<Option<MemberId>> {
-    Ok(
-        c.prepare_cached("SELECT id FROM member WHERE phone = ?1 AND status = 'active'")?
-            .query_row([phone], |r| r.get(0))
-            .optional()?,
-    )
+    Ok(c.prepare_cached(
+        "SELECT id FROM member WHERE phone = ?1 AND status = 'active' AND merged_into IS NULL",
+    )?
+    .query_row([phone], |r| r.get(0))
+    .optional()?)
 }
 
 fn new_card_no(c: &Connection) -> Result<String> {
@@ -876,7 +887,7 @@ pub fn transfer_owner(tx: &Tx<'_>, by: StaffId, from: StaffId, to: StaffId) -> R
         ));
     }
     let ids: Vec<MemberId> = tx
-        .prepare("SELECT id FROM member WHERE owner_staff_id = ?1 AND status = 'active'")?
+        .prepare("SELECT id FROM member WHERE owner_staff_id = ?1 AND status = 'active' AND merged_into IS NULL")?
         .query_map([from], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let at = stamp(tx.clock.now());

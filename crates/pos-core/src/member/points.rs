@@ -87,7 +87,7 @@ pub fn expiry_for(earned_on: NaiveDate) -> NaiveDate {
 
 pub fn balance(c: &Connection, member: MemberId) -> Result<i64> {
     Ok(
-        c.prepare_cached("SELECT coalesce(sum(points), 0) FROM points_entry WHERE member_id = ?1")?
+        c.prepare_cached("SELECT coalesce(sum(points), 0) FROM points_entry WHERE member_id IN (SELECT ?1 UNION ALL SELECT id FROM member WHERE merged_into = ?1)")?
             .query_row([member], |r| r.get(0))?,
     )
 }
@@ -105,7 +105,7 @@ pub fn open_lots(c: &Connection, member: MemberId) -> Result<Vec<Lot>> {
         "SELECT e.id, e.points - coalesce((SELECT sum(d.points) FROM points_draw d WHERE d.lot_id = e.id), 0),
                 e.expires_on
          FROM points_entry e
-         WHERE e.member_id = ?1 AND e.points > 0
+         WHERE e.member_id IN (SELECT ?1 UNION ALL SELECT id FROM member WHERE merged_into = ?1) AND e.points > 0
          ORDER BY e.expires_on, e.at, e.rowid",
     )?;
     let lots = st
@@ -132,7 +132,8 @@ pub fn standing(c: &Connection, member: MemberId, today: NaiveDate) -> Result<(i
                 CASE WHEN e.points > 0
                      THEN (SELECT coalesce(sum(d.points), 0) FROM points_draw d WHERE d.lot_id = e.id)
                      ELSE 0 END
-         FROM points_entry e INDEXED BY points_entry_standing WHERE e.member_id = ?1",
+         FROM points_entry e INDEXED BY points_entry_standing
+         WHERE e.member_id IN (SELECT ?1 UNION ALL SELECT id FROM member WHERE merged_into = ?1)",
     )?;
     let mut rows = st.query([member])?;
     let (mut balance, mut expiring) = (0i64, 0i64);
@@ -454,7 +455,7 @@ pub fn history(c: &Connection, member: MemberId, limit: u32) -> Result<Vec<Point
     let mut st = c.prepare(
         "SELECT id, member_id, kind, points, expires_on, sale_id, reverses, reason, by_staff, at,
                 business_date
-         FROM points_entry WHERE member_id = ?1 ORDER BY at, rowid",
+         FROM points_entry WHERE member_id IN (SELECT ?1 UNION ALL SELECT id FROM member WHERE merged_into = ?1) ORDER BY at, rowid",
     )?;
     let mut running = 0;
     let mut all = st

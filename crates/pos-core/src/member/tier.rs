@@ -32,7 +32,8 @@ pub fn spend(c: &Connection, member: MemberId, today: NaiveDate) -> Result<Money
     let fen: i64 = c
         .prepare_cached(
             "SELECT coalesce(sum(net_fen), 0) FROM member_spend
-             WHERE member_id = ?1 AND business_date >= ?2 AND business_date <= ?3",
+             WHERE member_id IN (SELECT ?1 UNION ALL SELECT id FROM member WHERE merged_into = ?1)
+               AND business_date >= ?2 AND business_date <= ?3",
         )?
         .query_row(
             (member, window_start(today).to_string(), today.to_string()),
@@ -163,7 +164,7 @@ pub struct SpendRecord {
 pub fn purchases(c: &Connection, member: MemberId, limit: u32) -> Result<Vec<SpendRecord>> {
     let mut st = c.prepare(
         "SELECT id, store_id, business_date, net_fen, at FROM member_spend
-         WHERE member_id = ?1 ORDER BY at DESC LIMIT ?2",
+         WHERE member_id IN (SELECT ?1 UNION ALL SELECT id FROM member WHERE merged_into = ?1) ORDER BY at DESC LIMIT ?2",
     )?;
     let mut rows = st
         .query_map((member, limit), |r| {

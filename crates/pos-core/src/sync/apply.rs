@@ -325,10 +325,7 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
             )?;
             Ok(Outcome::Applied)
         }
-        Payload::MemberMerged(m) => Ok(Outcome::Conflict(format!(
-            "总部已将会员 {} 合并到 {}；本店的合并处理尚未实现",
-            m.merged, m.survivor
-        ))),
+        Payload::MemberMerged(m) => member_merged(tx, &m),
         Payload::CatalogImported(_)
         | Payload::PharmacySettingsUpdated(_)
         | Payload::StaffCreated(_)
@@ -344,13 +341,20 @@ fn member_registered(
     if member_exists(tx, m.id)? {
         return Ok(Outcome::Applied);
     }
+    // Merged already (headquarters' merge arrived first): kept, but found by no lookup.
+    let merged_into: Option<String> = tx
+        .prepare_cached("SELECT survivor_id FROM member_merge WHERE merged_id = ?1")?
+        .query_row([m.id.to_string()], |r| r.get(0))
+        .optional()?;
     let same_phone: Option<String> = tx
-        .prepare_cached("SELECT id FROM member WHERE phone = ?1 AND status = 'active'")?
+        .prepare_cached(
+            "SELECT id FROM member WHERE phone = ?1 AND status = 'active' AND merged_into IS NULL",
+        )?
         .query_row([&m.phone], |r| r.get(0))
         .optional()?;
-    if let Some(other) = same_phone {
+    if let (Some(other), None) = (&same_phone, &merged_into) {
         return Ok(Outcome::Conflict(format!(
-            "手机号已属本店会员 {other}：同一手机号在两店登记，等待总部合并"
+            "手机号已属会员 {other}：同一手机号在两店登记，等待总部合并"
         )));
     }
     let card_taken = tx
@@ -372,9 +376,9 @@ fn member_registered(
     tx.prepare_cached(
         "INSERT INTO member (id, card_no, phone, name, name_initials, gender, birthday, address,
                              occupation, tags, store_id, registered_by, owner_staff_id, status, tier,
-                             created_at, confirmed_at, updated_at)
+                             created_at, confirmed_at, updated_at, merged_into)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, 'active', 'normal',
-                 ?13, ?13, ?13)",
+                 ?13, ?13, ?13, ?14)",
     )?
     .execute(rusqlite::params![
         m.id.to_string(),
@@ -390,8 +394,34 @@ fn member_registered(
         store.to_string(),
         m.registered_by.to_string(),
         m.created_at,
+        merged_into,
     ])?;
     observe(tx, m.hlc)?;
+    Ok(Outcome::Applied)
+}
+
+/// Headquarters merged `merged` into `survivor` (the same phone registered twice offline): the
+/// merged member is found by no lookup from now on, and the survivor's sums include it. A
+/// registration kept as a conflict because of that phone is tried again.
+fn member_merged(tx: &Tx<'_>, m: &ev::MemberMergedV1) -> Result<Outcome> {
+    let (merged, survivor) = (m.merged.to_string(), m.survivor.to_string());
+    tx.prepare_cached(
+        "INSERT INTO member_merge (merged_id, survivor_id, at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (merged_id) DO NOTHING",
+    )?
+    .execute((&merged, &survivor, &m.at))?;
+    // A member merged earlier into `merged` now belongs to the survivor too (chains stay flat).
+    tx.prepare_cached("UPDATE member_merge SET survivor_id = ?2 WHERE survivor_id = ?1")?
+        .execute((&merged, &survivor))?;
+    tx.prepare_cached(
+        "UPDATE member SET merged_into = ?2 WHERE (id = ?1 OR merged_into = ?1) AND id <> ?2",
+    )?
+    .execute((&merged, &survivor))?;
+    tx.prepare_cached(
+        "UPDATE sync_inbox SET outcome = 'waiting', note = '合并后重试'
+         WHERE outcome = 'conflict' AND kind LIKE 'member.registered@%' AND payload LIKE ?1",
+    )?
+    .execute([format!("%\"phone\":\"{}\"%", m.phone)])?;
     Ok(Outcome::Applied)
 }
 
