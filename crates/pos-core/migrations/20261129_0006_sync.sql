@@ -29,6 +29,8 @@ CREATE TABLE sync_inbox (
     payload         TEXT NOT NULL,
     payload_hash    TEXT NOT NULL,
     created_at      TEXT NOT NULL,
+    -- headquarters' ordering stamp (JSON) when it clamped a stamp from a till clock far ahead
+    order_hlc       TEXT,
     received_at     TEXT NOT NULL,
     -- applied | waiting (needs an event not here yet) | ignored (not for tills) |
     -- conflict (kept for headquarters or a person) | bad (damaged or unknown)

@@ -46,6 +46,7 @@ impl Till {
                 .map(|(cursor, e)| PulledEvent {
                     cursor: *cursor,
                     event: e.clone(),
+                    order_hlc: None,
                 })
                 .collect(),
             next_cursor: events.last().map(|e| e.0).unwrap_or(0),

@@ -12,6 +12,10 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// Kinds only headquarters writes; a till that sends one has it quarantined, and a till applies
+/// one only when headquarters signed it.
+pub const HQ_ONLY: &[&str] = &["member.merged@1"];
+
 /// One kind of the catalogue, as listed in docs/sync.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KindInfo {

@@ -10,6 +10,8 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::catalogue::HlcStamp;
+
 /// The protocol version both sides speak; headquarters refuses a batch of another.
 pub const PROTOCOL: u32 = 1;
 /// The most events one push batch may carry.
@@ -89,6 +91,8 @@ pub enum QuarantineReason {
     TooLarge,
     /// The envelope names another store or device than the batch.
     WrongStore,
+    /// A kind only headquarters may write (`member.merged`), sent by a till.
+    HqOnlyKind,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,6 +119,17 @@ pub struct PushAck {
     pub quarantined: Vec<Quarantined>,
     /// Holes in this device's sequence after this batch.
     pub gaps: Vec<Gap>,
+    /// Member edits whose HLC stamp was too far ahead of headquarters' clock: the stamp every
+    /// store orders them by from now on (the till's own copy included).
+    #[serde(default)]
+    pub clamped: Vec<Clamped>,
+}
+
+/// The stamp headquarters orders an event by, when the till's clock was too far ahead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clamped {
+    pub event_id: Uuid,
+    pub hlc: HlcStamp,
 }
 
 /// One event from elsewhere in the chain (another store's or headquarters' own).
@@ -123,6 +138,10 @@ pub struct PulledEvent {
     /// Headquarters' position of this event; the next pull starts after it.
     pub cursor: i64,
     pub event: Envelope,
+    /// Set when headquarters clamped the event's HLC stamp (a till clock far ahead): order by
+    /// this stamp, not the one in the payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_hlc: Option<HlcStamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

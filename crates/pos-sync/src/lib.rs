@@ -90,7 +90,10 @@ pub fn push_all(
         let ack = client.push(&batch)?;
         let mut stored = ack.accepted.clone();
         stored.extend(&ack.duplicates);
-        store.write(|tx| outbox::mark_acked(tx, &stored))?;
+        store.write(|tx| {
+            outbox::mark_acked(tx, &stored)?;
+            apply::clamped(tx, &ack.clamped)
+        })?;
         report.pushed += ack.accepted.len() as u64;
         report.duplicates += ack.duplicates.len() as u64;
         for q in &ack.quarantined {

@@ -67,8 +67,8 @@ pub fn page(tx: &Tx<'_>, page: &PullPage) -> Result<Applied> {
         let new = tx
             .prepare_cached(
                 "INSERT INTO sync_inbox (event_id, cursor, store_id, device_id, seq, kind, payload,
-                                         payload_hash, created_at, received_at, outcome)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'waiting')
+                                         payload_hash, created_at, received_at, order_hlc, outcome)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'waiting')
                  ON CONFLICT (event_id) DO NOTHING",
             )?
             .execute(rusqlite::params![
@@ -82,6 +82,8 @@ pub fn page(tx: &Tx<'_>, page: &PullPage) -> Result<Applied> {
                 p.event.payload_hash,
                 p.event.created_at,
                 received_at,
+                p.order_hlc
+                    .map(|h| serde_json::to_string(&h).expect("a stamp serializes")),
             ])?;
         if new == 0 {
             continue;
@@ -121,7 +123,7 @@ fn retry_waiting(tx: &Tx<'_>, out: &mut Applied) -> Result<()> {
         let waiting: Vec<PulledEvent> = {
             let mut st = tx.prepare_cached(
                 "SELECT cursor, event_id, store_id, device_id, seq, kind, payload, payload_hash,
-                        created_at
+                        created_at, order_hlc
                  FROM sync_inbox WHERE outcome = 'waiting' ORDER BY cursor",
             )?;
             let rows = st.query_map([], |r| {
@@ -147,6 +149,9 @@ fn retry_waiting(tx: &Tx<'_>, out: &mut Applied) -> Result<()> {
                         payload_hash: r.get(7)?,
                         created_at: r.get(8)?,
                     },
+                    order_hlc: r
+                        .get::<_, Option<String>>(9)?
+                        .and_then(|s| serde_json::from_str(&s).ok()),
                 })
             })?;
             rows.collect::<rusqlite::Result<_>>()?
@@ -192,7 +197,7 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
     };
     match payload {
         Payload::MemberRegistered(m) => member_registered(tx, e.store_id, &m),
-        Payload::MemberFieldEdited(f) => field_edited(tx, &f),
+        Payload::MemberFieldEdited(f) => field_edited(tx, &f, p.order_hlc.unwrap_or(f.hlc)),
         Payload::MemberAnonymized(a) => {
             if !member_exists(tx, a.member_id)? {
                 return Ok(waiting_for_member(a.member_id));
@@ -325,7 +330,8 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
             )?;
             Ok(Outcome::Applied)
         }
-        Payload::MemberMerged(m) => member_merged(tx, &m),
+        Payload::MemberMerged(m) if e.store_id == HQ_STORE => member_merged(tx, &m),
+        Payload::MemberMerged(_) => Ok(Outcome::Bad("合并会员只能由总部发出".into())),
         Payload::CatalogImported(_)
         | Payload::PharmacySettingsUpdated(_)
         | Payload::StaffCreated(_)
@@ -425,6 +431,57 @@ fn member_merged(tx: &Tx<'_>, m: &ev::MemberMergedV1) -> Result<Outcome> {
     Ok(Outcome::Applied)
 }
 
+/// Headquarters clamped the stamps of some of this till's own member edits (its clock was far
+/// ahead): from now on they are ordered by headquarters' stamps here too, and each field they
+/// touched is given to its winner again, so this till agrees with every other store.
+pub fn clamped(tx: &Tx<'_>, clamps: &[pos_sync_proto::Clamped]) -> Result<()> {
+    for c in clamps {
+        let payload: Option<String> = tx
+            .prepare_cached(
+                "SELECT payload FROM outbox WHERE event_id = ?1 AND kind LIKE 'member.field_edited@%'",
+            )?
+            .query_row([c.event_id.to_string()], |r| r.get(0))
+            .optional()?;
+        let Some(Ok(f)) = payload.map(|p| serde_json::from_str::<ev::MemberFieldEditedV1>(&p))
+        else {
+            continue;
+        };
+        tx.prepare_cached(
+            "UPDATE member_field_edit SET hlc_wall_ms = ?2, hlc_counter = ?3, hlc_device = ?4
+             WHERE id = ?1",
+        )?
+        .execute((
+            f.edit_id.to_string(),
+            c.hlc.wall_ms,
+            c.hlc.counter,
+            c.hlc.device.to_string(),
+        ))?;
+        let Some(column) = field_column(&f.field) else {
+            continue;
+        };
+        let winner: Option<String> = tx.query_row(
+            "SELECT new_value FROM member_field_edit WHERE member_id = ?1 AND field = ?2
+             ORDER BY hlc_wall_ms DESC, hlc_counter DESC, hlc_device DESC LIMIT 1",
+            (f.member_id.to_string(), &f.field),
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            &format!("UPDATE member SET {column} = ?2 WHERE id = ?1 AND status = 'active'"),
+            (f.member_id.to_string(), &winner),
+        )?;
+        if column == "name" {
+            tx.execute(
+                "UPDATE member SET name_initials = ?2 WHERE id = ?1 AND status = 'active'",
+                (
+                    f.member_id.to_string(),
+                    initials(winner.as_deref().unwrap_or("")),
+                ),
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// Member columns a field edit may set, by the edit's field name.
 fn field_column(field: &str) -> Option<&'static str> {
     Some(match field {
@@ -441,14 +498,15 @@ fn field_column(field: &str) -> Option<&'static str> {
     })
 }
 
-fn field_edited(tx: &Tx<'_>, f: &ev::MemberFieldEditedV1) -> Result<Outcome> {
+/// A remote edit, ordered by `order` (its own stamp, or headquarters' clamp of it).
+fn field_edited(tx: &Tx<'_>, f: &ev::MemberFieldEditedV1, order: ev::HlcStamp) -> Result<Outcome> {
     let Some(column) = field_column(&f.field) else {
         return Ok(Outcome::Bad(format!("未知的会员字段 {}", f.field)));
     };
     if !member_exists(tx, f.member_id)? {
         return Ok(waiting_for_member(f.member_id));
     }
-    let incoming = (f.hlc.wall_ms, f.hlc.counter, f.hlc.device.to_string());
+    let incoming = (order.wall_ms, order.counter, order.device.to_string());
     let latest: Option<(i64, u32, String)> = tx
         .prepare_cached(
             "SELECT hlc_wall_ms, hlc_counter, hlc_device FROM member_field_edit
@@ -500,16 +558,21 @@ fn field_edited(tx: &Tx<'_>, f: &ev::MemberFieldEditedV1) -> Result<Outcome> {
                 ),
             )?;
         }
-        insert_edit(tx, f, old.as_deref())?;
+        insert_edit(tx, f, old.as_deref(), order)?;
     } else {
         // A losing edit is history too: who changed what, and when.
-        insert_edit(tx, f, None)?;
+        insert_edit(tx, f, None, order)?;
     }
-    observe(tx, f.hlc)?;
+    observe(tx, order)?;
     Ok(Outcome::Applied)
 }
 
-fn insert_edit(tx: &Tx<'_>, f: &ev::MemberFieldEditedV1, old: Option<&str>) -> Result<()> {
+fn insert_edit(
+    tx: &Tx<'_>,
+    f: &ev::MemberFieldEditedV1,
+    old: Option<&str>,
+    order: ev::HlcStamp,
+) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO member_field_edit (id, member_id, field, old_value, new_value, at, by_staff,
                                         hlc_wall_ms, hlc_counter, hlc_device)
@@ -523,9 +586,9 @@ fn insert_edit(tx: &Tx<'_>, f: &ev::MemberFieldEditedV1, old: Option<&str>) -> R
         f.value,
         f.at,
         f.by_staff.to_string(),
-        f.hlc.wall_ms,
-        f.hlc.counter,
-        f.hlc.device.to_string(),
+        order.wall_ms,
+        order.counter,
+        order.device.to_string(),
     ])?;
     Ok(())
 }

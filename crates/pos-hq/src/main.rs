@@ -1,0 +1,123 @@
+//! `pharmapos-hq`: the headquarters server and its admin commands, a thin layer over the
+//! `pos_hq` library.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use pos_hq::config::Config;
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(
+    name = "pharmapos-hq",
+    about = "PharmaPOS 总部服务器 (headquarters server)"
+)]
+struct Cli {
+    /// TOML config file (listen, database_url); PHARMAPOS_HQ_LISTEN and
+    /// PHARMAPOS_HQ_DATABASE_URL override it.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database, then serve the API.
+    Serve,
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Register a store of the chain.
+    AddStore {
+        #[arg(long)]
+        id: Uuid,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Print a new token for a store (shown once; only its SHA-256 is kept).
+    IssueToken {
+        #[arg(long)]
+        store: Uuid,
+    },
+    /// Revoke every token of a store.
+    RevokeToken {
+        #[arg(long)]
+        store: Uuid,
+    },
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let config = match &cli.config {
+        Some(path) => Config::from_file(path)?,
+        None => Config::default(),
+    }
+    .with_env(|k| std::env::var(k).ok());
+    let settings = config.settings()?;
+    match cli.command {
+        Command::Serve => {
+            pos_hq::migrate(&settings.database_url).await?;
+            let pool = pos_hq::pool(&settings.database_url)?;
+            let state = pos_hq::AppState::new(pool, Arc::new(pos_hq::SystemClock));
+            let listener = tokio::net::TcpListener::bind(&settings.listen)
+                .await
+                .with_context(|| format!("cannot listen on {}", settings.listen))?;
+            tracing::info!(listen = %settings.listen, "pharmapos-hq serving");
+            axum::serve(listener, pos_hq::router(state))
+                .with_graceful_shutdown(shutdown_signal())
+                .await?;
+        }
+        Command::Migrate => {
+            pos_hq::migrate(&settings.database_url).await?;
+            eprintln!("数据库已是最新结构 (schema up to date)");
+        }
+        Command::AddStore { id, code, name } => {
+            let pool = pos_hq::pool(&settings.database_url)?;
+            pos_hq::add_store(&pool, id, &code, &name).await?;
+            eprintln!("已添加门店 {code} {name} ({id})");
+        }
+        Command::IssueToken { store } => {
+            let pool = pos_hq::pool(&settings.database_url)?;
+            let token = pos_hq::issue_token(&pool, store).await?;
+            println!("{token}");
+            eprintln!("令牌只显示这一次，请安全地交给门店 (shown once)");
+        }
+        Command::RevokeToken { store } => {
+            let pool = pos_hq::pool(&settings.database_url)?;
+            let n = pos_hq::revoke_tokens(&pool, store).await?;
+            eprintln!("已吊销 {n} 个令牌");
+        }
+    }
+    Ok(())
+}
+
+/// Ctrl+C or SIGTERM (systemd's stop): finish the requests in flight, then exit.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down");
+}

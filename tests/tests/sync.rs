@@ -1,0 +1,367 @@
+//! Tills syncing with a real headquarters on PostgreSQL over HTTP: members and points travel,
+//! nothing is lost or counted twice whatever fails in between, and stores converge.
+
+use pos_core::api::MemberUpdate;
+use pos_core::member::MemberChanges;
+use pos_core::ErrorCode;
+use pos_system_tests::{Hq, Till, GANMAOLING, PARACETAMOL};
+
+fn connected(hq: &Hq) -> Till {
+    let t = Till::demo();
+    hq.connect(&t);
+    t
+}
+
+#[test]
+fn a_member_registered_at_one_store_shops_with_the_same_points_at_another() {
+    let hq = Hq::start();
+    let (a, b) = (connected(&hq), connected(&hq));
+    let m = a.register("13800139001", "陈静");
+    a.sell(Some(m), GANMAOLING, 2, 0); // 31.60 → 31 points
+    assert!(a.unsynced() > 0);
+    let r = a.sync().unwrap();
+    assert_eq!(a.unsynced(), 0);
+    assert_eq!(r.unsynced, 0);
+    assert!(r.pushed > 0 && r.quarantined.is_empty(), "{r:?}");
+
+    // At B the member is a stranger until B syncs.
+    assert!(b.find("13800139001").is_empty());
+    b.sync().unwrap();
+    let found = b.find("13800139001");
+    assert_eq!(found.len(), 1, "found by phone at the other store");
+    assert_eq!(found[0].id, m);
+    assert_eq!(b.balance(m), a.balance(m));
+    assert_eq!(b.balance(m), 31);
+
+    // B sells to the member too.
+    b.sell(Some(m), GANMAOLING, 4, 0); // 63.20 → 63 points
+    b.sync().unwrap();
+    a.sync().unwrap();
+    assert_eq!(a.balance(m), 94);
+    assert_eq!(b.balance(m), 94);
+    assert_eq!(hq.balance(m), 94);
+    // Chain-wide spend: B's sale counts towards the member's tier at A too.
+    assert_eq!(
+        a.number(&format!(
+            "SELECT sum(net_fen) FROM member_spend WHERE member_id = '{m}'"
+        )),
+        3160 + 6320
+    );
+    // Every till event is at headquarters exactly once.
+    let events = a.number("SELECT count(*) FROM outbox") + b.number("SELECT count(*) FROM outbox");
+    assert_eq!(hq.number("SELECT count(*) FROM event"), events);
+}
+
+#[test]
+fn an_answer_lost_after_headquarters_committed_is_retried_without_duplicates() {
+    let hq = Hq::start();
+    let a = connected(&hq);
+    let m = a.register("13800139002", "林涛");
+    a.sell(Some(m), PARACETAMOL, 3, 0);
+    // Push the events, then "lose" the answer: the till marks nothing.
+    let events = a
+        .api
+        .store()
+        .read(|c| pos_core::sync::outbox::unsent(c, 500))
+        .unwrap();
+    let till = a.api.store().read(pos_core::db::till_identity).unwrap();
+    let token = hq.connect_again(&a);
+    let client = pos_sync::Client::new(&hq.base_url, &token).unwrap();
+    let ack = client
+        .push(&pos_sync_proto::PushBatch {
+            protocol: pos_sync_proto::PROTOCOL,
+            store_id: till.store_id.0,
+            device_id: till.device_id.0,
+            events: events.clone(),
+        })
+        .unwrap();
+    assert_eq!(ack.accepted.len(), events.len());
+    assert_eq!(
+        a.unsynced(),
+        events.len() as i64,
+        "the answer never arrived"
+    );
+
+    let r = a.sync().unwrap();
+    assert_eq!((r.pushed, r.duplicates), (0, events.len() as u64));
+    assert_eq!(a.unsynced(), 0);
+    assert_eq!(hq.number("SELECT count(*) FROM event"), events.len() as i64);
+    assert_eq!(
+        hq.number("SELECT count(*) FROM sale"),
+        a.number("SELECT count(*) FROM sale")
+    );
+    // The same batch once more: still nothing doubled.
+    let again = client
+        .push(&pos_sync_proto::PushBatch {
+            protocol: pos_sync_proto::PROTOCOL,
+            store_id: till.store_id.0,
+            device_id: till.device_id.0,
+            events,
+        })
+        .unwrap();
+    assert!(again.accepted.is_empty());
+    assert_eq!(hq.number("SELECT count(*) FROM sale"), 1);
+}
+
+#[test]
+fn a_wrong_or_revoked_token_is_refused_and_nothing_is_marked_sent() {
+    let hq = Hq::start();
+    let a = connected(&hq);
+    a.register("13800139003", "郭峰");
+    let before = a.unsynced();
+    a.point_at(&hq.base_url, &"x".repeat(43));
+    let e = a.sync().unwrap_err();
+    assert_eq!(e.code, ErrorCode::SyncFailed);
+    assert_eq!(e.details.as_ref().unwrap()["status"], 401);
+    assert_eq!(a.unsynced(), before);
+    let status = a.api.call(pos_core::api::SyncStatusGet {}).unwrap();
+    assert!(status.last_error.is_some() && status.last_success_at.is_none());
+
+    hq.connect_again(&a);
+    a.sync().unwrap();
+    assert_eq!(a.unsynced(), 0);
+    hq.revoke(&a);
+    a.register("13800139004", "郭芳");
+    let e = a.sync().unwrap_err();
+    assert_eq!(e.details.as_ref().unwrap()["status"], 401);
+    assert!(a.unsynced() > 0);
+}
+
+#[test]
+fn a_damaged_event_is_quarantined_and_the_rest_still_goes() {
+    let hq = Hq::start();
+    let a = connected(&hq);
+    a.register("13800139005", "黄蕾");
+    // Damage one stored event after its hash was taken (a disk or a hand that changed it).
+    a.api
+        .store()
+        .write(|tx| {
+            tx.execute(
+                "UPDATE outbox SET payload = replace(payload, '黄蕾', '黄某')
+                 WHERE kind = 'member.registered@1'",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let total = a.unsynced();
+    let r = a.sync().unwrap();
+    assert_eq!(r.quarantined.len(), 1, "{r:?}");
+    assert_eq!(r.pushed as i64, total - 1);
+    assert_eq!(a.unsynced(), 1, "the damaged event stays unsent, and shown");
+    assert_eq!(hq.number("SELECT count(*) FROM quarantine"), 1);
+    assert_eq!(hq.number("SELECT count(*) FROM event"), total - 1);
+}
+
+#[test]
+fn headquarters_down_or_restarted_in_the_middle_of_a_batch_loses_nothing() {
+    let mut hq = Hq::start();
+    let a = connected(&hq);
+    let m = a.register("13800139006", "马超");
+    a.sell(Some(m), GANMAOLING, 1, 0);
+    let total = a.unsynced();
+
+    // Hold the push lock so the till's batch stops inside headquarters' transaction, then
+    // restart headquarters under it.
+    let pool = hq.db.pool.clone();
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel::<()>();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let holder = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let mut c = pool.get().await.unwrap();
+            let tx = c.transaction().await.unwrap();
+            tx.execute(
+                "SELECT pg_advisory_xact_lock($1)",
+                &[&pos_hq::push::PUSH_LOCK],
+            )
+            .await
+            .unwrap();
+            locked_tx.send(()).unwrap();
+            let _ = tokio::task::spawn_blocking(move || release_rx.recv()).await;
+            tx.rollback().await.unwrap();
+        });
+    });
+    locked_rx.recv().unwrap();
+    let till_path = a.dir.path().join("till.sqlite");
+    let pusher = std::thread::spawn(move || {
+        let store = pos_core::db::Store::open(
+            &till_path,
+            std::sync::Arc::new(pos_core::clock::FixedClock::at("2026-11-23T02:00:00Z")),
+        )
+        .unwrap();
+        pos_sync::sync(&store, |_| {})
+    });
+    // Wait until the push is inside headquarters (blocked on the lock), then restart it.
+    hq.block_on(async {
+        let c = hq.db.pool.get().await.unwrap();
+        loop {
+            let n: i64 = c
+                .query_one(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+                    &[],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            if n > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    });
+    hq.restart();
+    release_tx.send(()).unwrap();
+    holder.join().unwrap();
+    let outcome = pusher.join().unwrap();
+    assert!(
+        outcome.is_err(),
+        "the batch in flight failed with the old server: {outcome:?}"
+    );
+    assert_eq!(a.unsynced(), total, "nothing marked sent");
+    assert_eq!(
+        hq.number("SELECT count(*) FROM event"),
+        0,
+        "rolled back whole"
+    );
+
+    // Headquarters down: a clear error, nothing lost.
+    hq.stop();
+    let e = a.sync().unwrap_err();
+    assert_eq!(e.code, ErrorCode::SyncFailed);
+    assert!(e.message.contains("不会丢失"), "{}", e.message);
+    // Back up: everything arrives once.
+    hq.restart();
+    hq.connect_again(&a);
+    a.sync().unwrap();
+    assert_eq!(a.unsynced(), 0);
+    assert_eq!(hq.number("SELECT count(*) FROM event"), total);
+}
+
+#[test]
+fn the_same_phone_registered_at_two_stores_becomes_one_member_everywhere_with_all_the_points() {
+    let hq = Hq::start();
+    let (a, b) = (connected(&hq), connected(&hq));
+    let ma = a.register("13800139007", "许晴");
+    b.clock.advance(chrono::Duration::minutes(30));
+    let mb = b.register("13800139007", "许晴");
+    a.sell(Some(ma), GANMAOLING, 1, 0); // 15 points
+    b.sell(Some(mb), GANMAOLING, 2, 0); // 31 points
+                                        // Sync in the order that makes the later registration arrive first.
+    b.sync().unwrap();
+    a.sync().unwrap();
+    b.sync().unwrap();
+    a.sync().unwrap();
+    for t in [&a, &b] {
+        let found = t.find("13800139007");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].id, ma, "the earliest registration survives");
+        assert_eq!(t.balance(ma), 46);
+    }
+    assert_eq!(hq.balance(ma), 46);
+    assert_eq!(
+        hq.number(&format!(
+            "SELECT count(*) FROM member WHERE merged_into = '{ma}'"
+        )),
+        1
+    );
+    let e = b
+        .api
+        .call(MemberUpdate {
+            member_id: mb,
+            changes: MemberChanges {
+                name: Some("许晴晴".into()),
+                ..Default::default()
+            },
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::MemberMerged);
+}
+
+#[test]
+fn a_till_whose_clock_is_a_year_ahead_cannot_win_every_later_edit() {
+    let hq = Hq::start();
+    let (a, b) = (connected(&hq), connected(&hq));
+    let m = a.register("13800139008", "何平");
+    a.sync().unwrap();
+    b.sync().unwrap();
+    let rename = |t: &Till, name: &str| {
+        t.api
+            .call(MemberUpdate {
+                member_id: m,
+                changes: MemberChanges {
+                    name: Some(name.into()),
+                    ..Default::default()
+                },
+            })
+            .unwrap();
+    };
+    // A's clock jumps a year ahead; it renames the member and syncs.
+    a.clock.advance(chrono::Duration::days(365));
+    rename(&a, "何平甲");
+    a.sync().unwrap();
+    // An hour later, B (clock right, not yet synced since) renames the member too.
+    hq.clock.advance(chrono::Duration::hours(1));
+    b.clock.advance(chrono::Duration::hours(1));
+    rename(&b, "何平乙");
+    b.sync().unwrap();
+    a.sync().unwrap();
+    for t in [&a, &b] {
+        assert_eq!(
+            t.find("13800139008")[0].name,
+            "何平乙",
+            "the later real edit wins"
+        );
+    }
+    assert_eq!(
+        hq.rows(&format!("SELECT name FROM member WHERE id = '{m}'")),
+        vec!["何平乙".to_string()]
+    );
+    // A's edit keeps the stamp headquarters gave it, not its year-ahead one.
+    let year_ahead = chrono::DateTime::parse_from_rfc3339("2027-01-01T00:00:00Z")
+        .unwrap()
+        .timestamp_millis();
+    assert_eq!(
+        a.number(&format!(
+            "SELECT count(*) FROM member_field_edit WHERE field = 'name' AND hlc_wall_ms > {year_ahead}"
+        )),
+        0
+    );
+}
+
+#[test]
+fn a_merge_sent_by_a_till_is_refused_by_headquarters() {
+    let hq = Hq::start();
+    let a = connected(&hq);
+    let m = a.register("13800139009", "邓超");
+    a.sync().unwrap();
+    // A forged merge written into the outbox by hand.
+    a.api
+        .store()
+        .write(|tx| {
+            pos_core::sync::outbox::append(
+                tx,
+                pos_sync_proto::Payload::MemberMerged(pos_sync_proto::catalogue::MemberMergedV1 {
+                    merged: m.0,
+                    survivor: uuid::Uuid::now_v7(),
+                    phone: "13800139009".into(),
+                    at: "2026-11-23T02:00:00Z".into(),
+                }),
+            )
+            .map(|_| ())
+        })
+        .unwrap();
+    let r = a.sync().unwrap();
+    assert_eq!(r.quarantined.len(), 1, "{r:?}");
+    assert_eq!(
+        hq.number("SELECT count(*) FROM quarantine WHERE reason = 'hq_only_kind'"),
+        1
+    );
+    assert_eq!(
+        hq.number("SELECT count(*) FROM member WHERE merged_into IS NOT NULL"),
+        0
+    );
+}
