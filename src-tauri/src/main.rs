@@ -53,6 +53,31 @@ fn start_housekeeping(store: pos_core::db::Store) {
     });
 }
 
+/// The nightly sync with headquarters: checked every minute and at start-up, so a till that was
+/// off at night catches up when it starts (`sync::state::due`). "立即同步" runs the same sync.
+fn start_nightly_sync(store: pos_core::db::Store) {
+    std::thread::spawn(move || loop {
+        let due = store
+            .read(pos_core::sync::state::status)
+            .map(|s| pos_core::sync::state::due(&s, store.clock().now()))
+            .unwrap_or(false);
+        if due {
+            match pos_sync::sync(&store, |_| {}) {
+                Ok(r) => eprintln!(
+                    "PharmaPOS 夜间同步：上传 {}，下载 {}，未同步 {}",
+                    r.pushed, r.pulled, r.unsynced
+                ),
+                Err(e) => eprintln!(
+                    "PharmaPOS 夜间同步失败：{}（{}）",
+                    e.message,
+                    e.code.as_str()
+                ),
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    });
+}
+
 fn main() {
     let core = match open_api() {
         Ok(core) => core,
@@ -63,6 +88,7 @@ fn main() {
     };
     eprintln!("PharmaPOS: 数据库 {}", core.store().path().display());
     start_housekeeping(core.store().clone());
+    start_nightly_sync(core.store().clone());
     if let Err(e) = core
         .store()
         .spawn_checkpointer(std::time::Duration::from_millis(500))

@@ -334,6 +334,19 @@ fn sync_settings_are_checked_and_the_token_never_shown() {
     assert!(!serde_json::to_string(&st)
         .unwrap()
         .contains("ttttttttttttttttttttt"));
+    // Changing only the time keeps the saved token.
+    let st = t
+        .api
+        .call(SyncConfigure {
+            hq_url: "https://hq.example.com".into(),
+            token: String::new(),
+            nightly_at: Some("01:15".into()),
+        })
+        .unwrap();
+    assert!(st.has_token);
+    assert_eq!(st.nightly_at, "01:15");
+    let saved = t.api.store().read(state::endpoint).unwrap().unwrap();
+    assert_eq!(saved.token, "t".repeat(43));
     // Without a syncer plugged in, "sync now" says so.
     let e = t.api.call(SyncNow {}).unwrap_err();
     assert_eq!(e.code, pos_core::ErrorCode::SyncFailed);

@@ -39,6 +39,10 @@ impl Syncer for HttpSyncer {
 
 /// Pushes, then pulls, with the endpoint configured in the store (`sync_state`).
 pub fn sync(store: &Store, mut progress: impl FnMut(Progress)) -> Result<SyncReport> {
+    // One sync at a time in this process (the nightly one and "sync now" may meet); a second
+    // would be harmless (headquarters and the inbox deduplicate) but only slower.
+    static RUNNING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = RUNNING.lock().unwrap_or_else(|p| p.into_inner());
     let endpoint = store
         .read(state::endpoint)?
         .ok_or_else(state::not_configured)?;

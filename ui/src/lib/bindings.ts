@@ -699,7 +699,11 @@ export type StaffInfo = { id: StaffId, staff_no: string, name: string, roles: Ar
 
 export type StaffList = Record<string, never>;
 
-export type SyncConfigure = { hq_url: string, token: string, 
+export type SyncConfigure = { hq_url: string, 
+/**
+ * This store's token as headquarters issued it; `""` keeps the one saved before.
+ */
+token: string, 
 /**
  * `HH:MM`; default `02:00`.
  */

@@ -29,6 +29,7 @@ impl Command for SyncStatusGet {
 #[serde(deny_unknown_fields)]
 pub struct SyncConfigure {
     pub hq_url: String,
+    /// This store's token as headquarters issued it; `""` keeps the one saved before.
     pub token: String,
     /// `HH:MM`; default `02:00`.
     #[serde(default)]

@@ -86,7 +86,8 @@ pub fn endpoint(c: &Connection) -> Result<Option<Endpoint>> {
     Ok(e)
 }
 
-/// Connects the till to headquarters: its address (http or https) and this store's token.
+/// Connects the till to headquarters: its address (http or https) and this store's token. An
+/// empty token keeps the one saved before (a manager changing the time need not paste it again).
 pub fn configure(tx: &Tx<'_>, hq_url: &str, token: &str, nightly_at: &str) -> Result<()> {
     let url = hq_url.trim().trim_end_matches('/');
     if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 10 {
@@ -95,7 +96,11 @@ pub fn configure(tx: &Tx<'_>, hq_url: &str, token: &str, nightly_at: &str) -> Re
             "总部地址须以 https:// 开头，如 https://hq.example.com",
         ));
     }
-    let token = token.trim();
+    let saved: String = tx.query_row("SELECT token FROM sync_state", [], |r| r.get(0))?;
+    let token = match token.trim() {
+        "" if !saved.is_empty() => saved.as_str(),
+        t => t,
+    };
     if token.len() < 16 || token.chars().any(char::is_whitespace) {
         return Err(PosError::invalid_field(
             "token",
@@ -138,4 +143,119 @@ pub fn not_configured() -> PosError {
         ErrorCode::SyncNotConfigured,
         "本机尚未连接总部：请店长在“门店设置 → 总部同步”填写总部地址和门店令牌",
     )
+}
+
+/// How long after a failed attempt the nightly sync tries again.
+pub const RETRY_AFTER_MINUTES: i64 = 10;
+
+/// Whether the nightly sync should run at `now`: the till is connected, nothing has succeeded
+/// since the latest scheduled moment (today's `nightly_at` in China time once it has passed,
+/// else yesterday's) — which is also how a till that was off at night catches up at start-up —
+/// and the last attempt is not within the last few minutes (a dead network is retried, not
+/// hammered).
+pub fn due(s: &SyncStatus, now: chrono::DateTime<chrono::Utc>) -> bool {
+    use chrono::{Duration, NaiveTime, TimeZone};
+    if s.hq_url.is_empty() || !s.has_token {
+        return false;
+    }
+    let Ok(at) = NaiveTime::parse_from_str(&s.nightly_at, "%H:%M") else {
+        return false;
+    };
+    let china = crate::clock::china();
+    let local = now.with_timezone(&china);
+    let today = local.date_naive().and_time(at);
+    let scheduled = if local.naive_local() >= today {
+        today
+    } else {
+        today - Duration::days(1)
+    };
+    let Some(scheduled) = china.from_local_datetime(&scheduled).single() else {
+        return false;
+    };
+    let since = |t: &Option<String>| t.as_deref().and_then(crate::clock::parse_stamp);
+    if since(&s.last_success_at).is_some_and(|t| t >= scheduled) {
+        return false;
+    }
+    since(&s.last_attempt_at).is_none_or(|t| now - t >= Duration::minutes(RETRY_AFTER_MINUTES))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(success: Option<&str>, attempt: Option<&str>) -> SyncStatus {
+        SyncStatus {
+            hq_url: "https://hq.example.com".into(),
+            has_token: true,
+            nightly_at: "02:00".into(),
+            unsynced: 0,
+            waiting: 0,
+            conflicts: 0,
+            pull_cursor: 0,
+            last_attempt_at: attempt.map(str::to_string),
+            last_success_at: success.map(str::to_string),
+            last_error: None,
+        }
+    }
+
+    fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+        crate::clock::parse_stamp(s).unwrap()
+    }
+
+    #[test]
+    fn the_nightly_sync_is_due_once_after_its_time_and_caught_up_after_a_night_off() {
+        // 02:00 China time is 18:00 UTC the day before.
+        let cases: &[(Option<&str>, Option<&str>, &str, bool)] = &[
+            // succeeded last night, now the afternoon: not due
+            (
+                Some("2026-11-28T18:05:00Z"),
+                Some("2026-11-28T18:05:00Z"),
+                "2026-11-29T06:00:00Z",
+                false,
+            ),
+            // the next night, 02:00:00 exactly: due
+            (
+                Some("2026-11-28T18:05:00Z"),
+                Some("2026-11-28T18:05:00Z"),
+                "2026-11-29T18:00:00Z",
+                true,
+            ),
+            // a minute before the time: not yet
+            (
+                Some("2026-11-28T18:05:00Z"),
+                Some("2026-11-28T18:05:00Z"),
+                "2026-11-29T17:59:00Z",
+                false,
+            ),
+            // the till was off two nights: due at start-up in the morning
+            (
+                Some("2026-11-26T18:05:00Z"),
+                Some("2026-11-26T18:05:00Z"),
+                "2026-11-29T01:00:00Z",
+                true,
+            ),
+            // never synced: due
+            (None, None, "2026-11-29T01:00:00Z", true),
+            // failed 5 minutes ago: wait
+            (
+                Some("2026-11-27T18:05:00Z"),
+                Some("2026-11-28T18:10:00Z"),
+                "2026-11-28T18:15:00Z",
+                false,
+            ),
+            // failed 11 minutes ago: try again
+            (
+                Some("2026-11-27T18:05:00Z"),
+                Some("2026-11-28T18:10:00Z"),
+                "2026-11-28T18:21:00Z",
+                true,
+            ),
+        ];
+        for (i, (success, attempt, now, want)) in cases.iter().enumerate() {
+            assert_eq!(due(&status(*success, *attempt), at(now)), *want, "case {i}");
+        }
+        let mut off = status(None, None);
+        off.hq_url.clear();
+        assert!(!due(&off, at("2026-11-29T01:00:00Z")), "not connected");
+    }
 }
