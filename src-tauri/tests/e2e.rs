@@ -1981,3 +1981,75 @@ async fn sync_now_against_a_running_headquarters() {
     assert_eq!(at_hq.len(), 2);
     c.close().await.unwrap();
 }
+
+#[test]
+fn a_lost_till_is_restored_from_headquarters_on_the_first_run_screen() {
+    scenario(restore_on_the_first_run_screen);
+}
+
+async fn restore_on_the_first_run_screen() {
+    let db = pos_hq::testing::TestDb::create().await.unwrap();
+    let hq = start_hq(&db).await;
+    let scratch = tempfile::tempdir().unwrap();
+    // The till that is lost: it registered a member, sold and synced.
+    let lost = other_store(&db, &hq.url, scratch.path()).await;
+    let id = lost.read(pos_core::db::till_identity).unwrap().store_id.0;
+    let token = pos_hq::issue_token(&db.pool, id).await.unwrap();
+    let staff = lost.read(pos_core::staff::list).unwrap()[0].id;
+    lost.write(|tx| {
+        pos_core::member::register(
+            tx,
+            staff,
+            pos_core::member::NewMember {
+                phone: "13700137001".into(),
+                name: "柳青".into(),
+                basic_consent: true,
+                ..Default::default()
+            },
+        )
+        .map(|_| ())
+    })
+    .unwrap();
+    let sync = {
+        let lost = lost.clone();
+        tokio::task::spawn_blocking(move || pos_sync::sync(&lost, |_| {}))
+    };
+    sync.await.unwrap().unwrap();
+    drop(lost);
+
+    // A new computer: an empty store file opens on the first-run screen.
+    let driver = start_driver_on(false);
+    let c = connect(&driver).await;
+    wait_for(&c, "first-run").await;
+    click(&c, "restore-open").await;
+    fill(&c, "restore-url", &hq.url).await;
+    fill(&c, "restore-token", &token).await;
+    fill_digits(&c, "restore-staff-no", "3001").await;
+    fill_digits(&c, "restore-pin", "8642").await;
+    fill_digits(&c, "restore-pin-again", "8642").await;
+    screenshot(&c, "restore-form.png").await;
+    publish_screenshot("restore-form.png");
+    click(&c, "restore-submit").await;
+    let done = wait_for(&c, "restore-done").await;
+    assert_eq!(done.attr("data-sales").await.unwrap().as_deref(), Some("0"));
+    let text = text_of(&c, "restore-done").await;
+    assert!(text.contains("会员 1 位"), "{text}");
+    click(&c, "restore-login").await;
+    login(&c, "3001", "8642").await;
+    // The restored member is found at the rebuilt till.
+    let input = wait_for(&c, "scan-input").await;
+    press(&input, Key::F2).await;
+    let search = wait_for(&c, "member-search-input").await;
+    type_digits_then_enter(&search, "13700137001").await;
+    wait_count(&c, "member-result", 1).await;
+    assert_eq!(
+        wait_for(&c, "member-result")
+            .await
+            .attr("data-name")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("柳青")
+    );
+    c.close().await.unwrap();
+}

@@ -168,6 +168,39 @@ impl Till {
         t
     }
 
+    /// A new, empty till file (no pharmacy, no staff): what a till whose file was lost starts on.
+    pub fn empty() -> Till {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(FixedClock::at("2026-11-23T02:00:00Z"));
+        let store = Store::open(&dir.path().join("till.sqlite"), clock.clone()).unwrap();
+        Till {
+            api: Api::new(store).with_syncer(Arc::new(pos_sync::HttpSyncer)),
+            clock,
+            dir,
+        }
+    }
+
+    /// Imports the demo catalog file (what a manager does on a rebuilt till: the catalog is the
+    /// store's file, not a synced fact).
+    pub fn import_demo_catalog(&self) {
+        let parsed =
+            pos_core::catalog::import::parse(pos_core::demo::DEMO_CATALOG, |_, _| {}).unwrap();
+        self.api
+            .store()
+            .write(|tx| {
+                pos_core::catalog::import::write(
+                    tx,
+                    &parsed,
+                    false,
+                    None,
+                    "demo-catalog.csv",
+                    |_, _| {},
+                )
+                .map(|_| ())
+            })
+            .unwrap();
+    }
+
     /// The same till file opened again (a restart), at the same moment.
     pub fn reopen(self) -> Till {
         let Till { api, clock, dir } = self;

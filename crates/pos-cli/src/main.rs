@@ -59,6 +59,22 @@ enum Command {
         #[arg(long)]
         status: bool,
     },
+    /// Rebuild a till whose file was lost from headquarters, on a new, empty store file: every
+    /// sale, return, member and ledger it had pushed comes back; then import the catalog again.
+    RestoreFromHq {
+        /// The new store file (it must not hold records of its own).
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        hq: String,
+        #[arg(long)]
+        token: String,
+        /// The store manager's staff number, and the new PIN they choose.
+        #[arg(long)]
+        manager: String,
+        #[arg(long)]
+        pin: String,
+    },
     /// Write a generated catalog CSV of N realistic products (benchmarks, load tests).
     GenCatalog {
         count: usize,
@@ -79,6 +95,13 @@ fn main() {
             token,
             status,
         } => sync(db, hq, token, status),
+        Command::RestoreFromHq {
+            db,
+            hq,
+            token,
+            manager,
+            pin,
+        } => restore_from_hq(&db, hq, token, manager, pin),
         Command::GenCatalog { count, seed } => {
             let csv = pos_core::catalog::generate::csv(count, seed);
             std::io::stdout()
@@ -176,6 +199,37 @@ fn sync(db: Option<PathBuf>, hq: Option<String>, token: Option<String>, status: 
             pos_sync::Progress::Pushing { sent, total } => eprint!("\r上传 {sent}/{total}"),
             pos_sync::Progress::Pulling { received } => eprint!("\r下载 {received}      "),
         })?;
+        eprintln!();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+        Ok(())
+    });
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{}: {}", e.code.as_str(), e.message);
+            3
+        }
+    }
+}
+
+fn restore_from_hq(
+    db: &std::path::Path,
+    hq: String,
+    token: String,
+    manager: String,
+    pin: String,
+) -> i32 {
+    let result = Store::open(db, Arc::new(SystemClock)).and_then(|store| {
+        let request = pos_core::sync::RestoreRequest {
+            hq_url: hq,
+            token,
+            manager_staff_no: manager,
+            manager_pin: pin,
+        };
+        let report = pos_sync::restore_from_hq(&store, &request, |n| eprint!("\r已恢复 {n} 条"))?;
         eprintln!();
         println!(
             "{}",

@@ -306,6 +306,7 @@ fn is_named_dyn<T: TS + 'static + ?Sized>() -> bool {
 }
 
 mod sync;
+pub use crate::sync::RestoreRequest;
 pub use sync::{SyncConfigure, SyncNow, SyncStatusGet};
 
 commands!(
@@ -380,6 +381,7 @@ commands!(
     SyncStatusGet,
     SyncConfigure,
     SyncNow,
+    RestoreRequest,
 );
 
 // ---------------------------------------------------------------- setup and login

@@ -136,6 +136,8 @@ pub enum ErrorCode {
     SyncNotConfigured,
     /// Headquarters could not be reached or refused the sync; nothing was lost.
     SyncFailed,
+    /// A restore from headquarters into a store file that already has records of its own.
+    RestoreNotEmpty,
 }
 
 impl ErrorCode {
@@ -205,6 +207,7 @@ impl ErrorCode {
             ErrorCode::PrintFailed => "PRINT_FAILED",
             ErrorCode::SyncNotConfigured => "SYNC_NOT_CONFIGURED",
             ErrorCode::SyncFailed => "SYNC_FAILED",
+            ErrorCode::RestoreNotEmpty => "RESTORE_NOT_EMPTY",
         }
     }
 
@@ -274,6 +277,7 @@ impl ErrorCode {
         ErrorCode::PrintFailed,
         ErrorCode::SyncNotConfigured,
         ErrorCode::SyncFailed,
+        ErrorCode::RestoreNotEmpty,
     ];
 }
 

@@ -158,7 +158,7 @@ pub fn check_pin(pin: &str) -> Result<()> {
     Ok(())
 }
 
-fn hash_pin(pin: &str) -> Result<String> {
+pub(crate) fn hash_pin(pin: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(pin.as_bytes(), &salt)

@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/health", get(health))
         .route("/v1/push", post(push_handler))
         .route("/v1/pull", get(pull_handler))
+        .route("/v1/restore", get(restore_handler))
         .route("/v1/admin/stores", get(admin_stores))
         .route("/v1/admin/gaps", get(admin_gaps))
         .route("/v1/admin/quarantine", get(admin_quarantine))
@@ -253,6 +254,22 @@ async fn pull_handler(
         .unwrap_or(DEFAULT_PULL_EVENTS)
         .clamp(1, MAX_PULL_EVENTS);
     let page = push::pull(&state.pool, store, params.cursor, limit).await?;
+    Ok(Json(page))
+}
+
+/// `GET /v1/restore?cursor=N&limit=M`: the token's own store's events, for rebuilding a till.
+async fn restore_handler(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<PullParams>, QueryRejection>,
+) -> Result<Json<PullPage>, ApiError> {
+    let store = authenticate(&state, &headers).await?;
+    let Query(params) = params.map_err(bad_query)?;
+    let limit = params
+        .limit
+        .unwrap_or(DEFAULT_PULL_EVENTS)
+        .clamp(1, MAX_PULL_EVENTS);
+    let page = push::own(&state.pool, store, params.cursor, limit).await?;
     Ok(Json(page))
 }
 

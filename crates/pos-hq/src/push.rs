@@ -304,7 +304,6 @@ pub async fn device_gaps(c: &impl GenericClient, device: Uuid) -> Result<Vec<Gap
 /// Events after `cursor` that `store` did not produce, of the kinds tills pull, in `hq_seq`
 /// order; the envelope comes back exactly as its till sent it.
 pub async fn pull(pool: &Pool, store: Uuid, cursor: i64, limit: u32) -> Result<PullPage> {
-    let client = pool.get().await?;
     let sql = format!(
         "SELECT hq_seq, event_id, store_id, device_id, seq, kind, payload, payload_hash, created_at,
                 order_hlc
@@ -313,8 +312,25 @@ pub async fn pull(pool: &Pool, store: Uuid, cursor: i64, limit: u32) -> Result<P
          ORDER BY hq_seq
          LIMIT $3"
     );
+    page(pool, &sql, store, cursor, limit).await
+}
+
+/// Every event `store` itself pushed (all kinds, all its devices), after `cursor`, in `hq_seq`
+/// order: what a till whose file was lost is rebuilt from (`GET /v1/restore`).
+pub async fn own(pool: &Pool, store: Uuid, cursor: i64, limit: u32) -> Result<PullPage> {
+    let sql = "SELECT hq_seq, event_id, store_id, device_id, seq, kind, payload, payload_hash,
+                      created_at, order_hlc
+               FROM event
+               WHERE hq_seq > $1 AND store_id = $2
+               ORDER BY hq_seq
+               LIMIT $3";
+    page(pool, sql, store, cursor, limit).await
+}
+
+async fn page(pool: &Pool, sql: &str, store: Uuid, cursor: i64, limit: u32) -> Result<PullPage> {
+    let client = pool.get().await?;
     let fetch = i64::from(limit) + 1;
-    let rows = client.query(&sql, &[&cursor, &store, &fetch]).await?;
+    let rows = client.query(sql, &[&cursor, &store, &fetch]).await?;
     let more = rows.len() > limit as usize;
     let events: Vec<PulledEvent> = rows
         .iter()

@@ -168,6 +168,15 @@ pub struct SaleV1 {
     pub points_earned: i64,
     #[serde(default)]
     pub rx_reviewed_by: Option<Uuid>,
+    /// The coupon used, and the member's balance right after the sale (what its receipt prints).
+    #[serde(default)]
+    pub coupon_id: Option<Uuid>,
+    #[serde(default)]
+    pub points_balance_after: Option<i64>,
+    /// The pricing engine's explanation of the sale, the JSON text exactly as the till stored it
+    /// (for a rebuilt till).
+    #[serde(default)]
+    pub pricing: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -186,12 +195,24 @@ pub struct SaleLineV1 {
     pub name: String,
     pub spec: String,
     #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
     pub batch_no: Option<String>,
     #[serde(default)]
     pub batch_expires_on: Option<String>,
     #[serde(with = "rust_decimal::serde::str")]
     pub unit_price: Decimal,
     pub quantity: u32,
+    /// unit price × quantity before any discount.
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub list_amount: Option<Decimal>,
+    /// The rate applied (`"0.95"`), and who overrode the price and why.
+    #[serde(default)]
+    pub rate: Option<String>,
+    #[serde(default)]
+    pub override_by: Option<Uuid>,
+    #[serde(default)]
+    pub override_reason: Option<String>,
     /// How the line was priced (`non_member`, `not_discountable`, `tier`, `member_day`, `override`).
     pub rule: String,
     #[serde(with = "rust_decimal::serde::str")]
@@ -270,6 +291,9 @@ pub struct ReturnCommittedV1 {
     pub points_taken_back: i64,
     pub points_given_back: i64,
     pub full: bool,
+    /// The member's balance right after the return (what its receipt prints).
+    #[serde(default)]
+    pub points_balance_after: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

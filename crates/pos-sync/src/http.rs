@@ -42,6 +42,19 @@ impl Client {
         answer(response)
     }
 
+    /// This store's own events, for rebuilding a lost till.
+    pub fn restore(&self, cursor: i64, limit: u32) -> Result<PullPage> {
+        let response = self
+            .agent
+            .get(format!(
+                "{}/v1/restore?cursor={cursor}&limit={limit}",
+                self.base
+            ))
+            .header("Authorization", format!("Bearer {}", self.token))
+            .call();
+        answer(response)
+    }
+
     pub fn pull(&self, cursor: i64, limit: u32) -> Result<PullPage> {
         let response = self
             .agent

@@ -13,7 +13,9 @@ pub use http::Client;
 
 use pos_core::db::{till_identity, Store};
 use pos_core::error::{ErrorCode, PosError, Result};
-use pos_core::sync::{apply, outbox, state, SyncReport, Syncer};
+use pos_core::sync::{
+    apply, outbox, restore, state, RestoreReport, RestoreRequest, SyncReport, Syncer,
+};
 use pos_sync_proto::{PushBatch, MAX_BATCH_EVENTS, PROTOCOL};
 
 /// Where a sync is, for a progress bar.
@@ -35,6 +37,63 @@ impl Syncer for HttpSyncer {
             Progress::Pulling { received } => progress(received, 0),
         })
     }
+
+    fn restore(
+        &self,
+        store: &Store,
+        request: &RestoreRequest,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<RestoreReport> {
+        restore_from_hq(store, request, |n| progress(n, 0))
+    }
+}
+
+/// Rebuilds a lost till on `store` (a new, empty file) from headquarters: this store's own
+/// events first (its sales, returns, staff, members, ledgers), then the rest of the chain.
+pub fn restore_from_hq(
+    store: &Store,
+    request: &RestoreRequest,
+    mut progress: impl FnMut(u64),
+) -> Result<RestoreReport> {
+    pos_core::staff::check_pin(&request.manager_pin)?;
+    let client = Client::new(&request.hq_url, &request.token)?;
+    let limit = pos_sync_proto::MAX_PULL_EVENTS;
+    let first = client.restore(0, limit)?;
+    let Some(store_id) = first.events.first().map(|e| e.event.store_id) else {
+        return Err(PosError::new(
+            ErrorCode::SyncFailed,
+            "总部没有本店的任何数据：请核对门店令牌是否是本店的",
+        ));
+    };
+    store.write(|tx| {
+        restore::begin(tx, store_id)?;
+        state::configure(tx, &request.hq_url, &request.token, "02:00")
+    })?;
+    let mut report = RestoreReport {
+        store_id: store_id.to_string(),
+        ..Default::default()
+    };
+    let mut page = first;
+    loop {
+        store.write(|tx| apply::restore_page(tx, &page))?;
+        report.events += page.events.len() as u64;
+        progress(report.events);
+        if !page.more || page.events.is_empty() {
+            break;
+        }
+        page = client.restore(page.next_cursor, limit)?;
+    }
+    store.write(|tx| restore::finish(tx, &request.manager_staff_no, &request.manager_pin))?;
+    let mut pulled = SyncReport::default();
+    pull_all(store, &client, &mut pulled, &mut |_| {})?;
+    store.write(|tx| state::finish(tx, None))?;
+    report.pulled = pulled.pulled;
+    let count = |sql: &str| store.read(|c| Ok(c.query_row(sql, [], |r| r.get::<_, i64>(0))?));
+    report.sales = count("SELECT count(*) FROM sale")?;
+    report.returns = count("SELECT count(*) FROM sale_return")?;
+    report.members = count("SELECT count(*) FROM member")?;
+    report.staff = count("SELECT count(*) FROM staff")?;
+    Ok(report)
 }
 
 /// Pushes, then pulls, with the endpoint configured in the store (`sync_state`).

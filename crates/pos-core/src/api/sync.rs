@@ -64,3 +64,17 @@ impl Command for SyncNow {
         })
     }
 }
+
+/// `restore_from_hq`: rebuilds a lost till on this new, empty store file from headquarters
+/// (no login: there is nobody to log in yet; refused once the file has staff or sales).
+impl Command for crate::sync::RestoreRequest {
+    const NAME: &'static str = "restore_from_hq";
+    const ROLES: &'static [Role] = &[];
+    const NEEDS_LOGIN: bool = false;
+    type Output = crate::sync::RestoreReport;
+    fn run(self, ctx: &Ctx<'_>) -> Result<crate::sync::RestoreReport> {
+        ctx.api.syncer.restore(ctx.store, &self, &|done, total| {
+            (ctx.progress)(ImportProgress { done, total })
+        })
+    }
+}

@@ -355,7 +355,7 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
     outbox::append(
         tx,
         Payload::SaleCommitted(ev::SaleCommittedV1 {
-            sale: sale_event(&sale),
+            sale: sale_event(tx, &sale)?,
             store_id: till.store_id.0,
             device_id: till.device_id.0,
             prescription: prescription.map(|p| ev::PrescriptionV1 {
@@ -571,9 +571,49 @@ pub fn by_receipt_no(c: &Connection, receipt_no: &str) -> Result<SaleId> {
     Err(sale_not_found())
 }
 
-/// The sale as headquarters reads it (`sale.committed@1`), not the screen's type.
-fn sale_event(s: &Sale) -> ev::SaleV1 {
-    ev::SaleV1 {
+/// The sale as headquarters reads it (`sale.committed@1`), not the screen's type: everything a
+/// rebuilt till needs to have the sale back as it was.
+fn sale_event(tx: &Tx<'_>, s: &Sale) -> Result<ev::SaleV1> {
+    let (coupon_id, pricing, balance_after): (Option<String>, String, Option<i64>) = tx.query_row(
+        "SELECT coupon_id, pricing, points_balance_after FROM sale WHERE id = ?1",
+        [s.id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let mut extra = tx
+        .prepare_cached("SELECT rate, override_by, override_reason FROM sale_line WHERE id = ?1")?;
+    let mut lines = Vec::with_capacity(s.lines.len());
+    for l in &s.lines {
+        let (rate, override_by, override_reason): (String, Option<String>, Option<String>) =
+            extra.query_row([l.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        lines.push(ev::SaleLineV1 {
+            id: l.id.0,
+            product_id: l.product_id.0,
+            barcode: l.barcode.clone(),
+            name: l.name.clone(),
+            spec: l.spec.clone(),
+            unit: l.unit.clone(),
+            batch_no: l.batch_no.clone(),
+            batch_expires_on: l.batch_expires_on.clone(),
+            unit_price: l.unit_price.decimal(),
+            quantity: l.quantity,
+            list_amount: Some(l.list_amount.decimal()),
+            rate: Some(rate),
+            override_by: override_by.and_then(|s| uuid::Uuid::parse_str(&s).ok()),
+            override_reason,
+            rule: crate::sync::tag(&l.rule),
+            net: l.net.decimal(),
+            coupon_share: l.coupon_share.decimal(),
+            points_share: l.points_share.decimal(),
+            small_change_share: l.small_change_share.decimal(),
+            final_net: l.final_net.decimal(),
+            rx: l.rx,
+            ephedrine: l.ephedrine,
+            insurance: l.insurance,
+            points_eligible: l.points_eligible,
+            guidance: l.guidance.clone(),
+        });
+    }
+    Ok(ev::SaleV1 {
         id: s.id.0,
         receipt_no: s.receipt_no.clone(),
         business_date: s.business_date.clone(),
@@ -584,32 +624,7 @@ fn sale_event(s: &Sale) -> ev::SaleV1 {
             card_no: m.card_no.clone(),
             tier: crate::sync::tag(&m.tier),
         }),
-        lines: s
-            .lines
-            .iter()
-            .map(|l| ev::SaleLineV1 {
-                id: l.id.0,
-                product_id: l.product_id.0,
-                barcode: l.barcode.clone(),
-                name: l.name.clone(),
-                spec: l.spec.clone(),
-                batch_no: l.batch_no.clone(),
-                batch_expires_on: l.batch_expires_on.clone(),
-                unit_price: l.unit_price.decimal(),
-                quantity: l.quantity,
-                rule: crate::sync::tag(&l.rule),
-                net: l.net.decimal(),
-                coupon_share: l.coupon_share.decimal(),
-                points_share: l.points_share.decimal(),
-                small_change_share: l.small_change_share.decimal(),
-                final_net: l.final_net.decimal(),
-                rx: l.rx,
-                ephedrine: l.ephedrine,
-                insurance: l.insurance,
-                points_eligible: l.points_eligible,
-                guidance: l.guidance.clone(),
-            })
-            .collect(),
+        lines,
         payments: s
             .payments
             .iter()
@@ -635,5 +650,8 @@ fn sale_event(s: &Sale) -> ev::SaleV1 {
         points_used: s.points_used,
         points_earned: s.points_earned,
         rx_reviewed_by: s.rx_reviewed_by.map(|r| r.0),
-    }
+        coupon_id: coupon_id.and_then(|c| uuid::Uuid::parse_str(&c).ok()),
+        points_balance_after: balance_after,
+        pricing: Some(pricing),
+    })
 }

@@ -588,6 +588,7 @@ pub fn create(
             points_taken_back: r.points_taken_back,
             points_given_back: r.points_given_back,
             full: r.full,
+            points_balance_after: r.points_balance,
         }),
     )?;
     Ok(r)

@@ -34,7 +34,7 @@ pub struct Applied {
 }
 
 /// The outcome of one event.
-enum Outcome {
+pub(crate) enum Outcome {
     Applied,
     Waiting(String),
     Ignored(&'static str),
@@ -57,11 +57,26 @@ impl Outcome {
 /// Keeps and applies one pulled page, then retries the events still waiting, and moves the
 /// pull cursor, all in the caller's transaction.
 pub fn page(tx: &Tx<'_>, page: &PullPage) -> Result<Applied> {
+    let applied = keep_and_apply(tx, page, false)?;
+    tx.execute(
+        "UPDATE sync_state SET pull_cursor = max(pull_cursor, ?1)",
+        [page.next_cursor],
+    )?;
+    Ok(applied)
+}
+
+/// Keeps and applies one page of this store's own events while a lost till is rebuilt
+/// (`super::restore`); the pull cursor is not moved (the chain's events are pulled after).
+pub fn restore_page(tx: &Tx<'_>, page: &PullPage) -> Result<Applied> {
+    keep_and_apply(tx, page, true)
+}
+
+fn keep_and_apply(tx: &Tx<'_>, page: &PullPage, restoring: bool) -> Result<Applied> {
     let own = till_identity(tx)?.store_id;
     let mut out = Applied::default();
     let received_at = stamp(tx.clock.now());
     for p in &page.events {
-        if p.event.store_id == own.0 {
+        if p.event.store_id == own.0 && !restoring {
             continue; // our own event, echoed: we have it already
         }
         let new = tx
@@ -94,10 +109,6 @@ pub fn page(tx: &Tx<'_>, page: &PullPage) -> Result<Applied> {
         record(tx, p.event.event_id, &o)?;
     }
     retry_waiting(tx, &mut out)?;
-    tx.execute(
-        "UPDATE sync_state SET pull_cursor = max(pull_cursor, ?1)",
-        [page.next_cursor],
-    )?;
     Ok(out)
 }
 
@@ -195,6 +206,20 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
         Ok(p) => p,
         Err(err) => return Ok(Outcome::Bad(err.to_string())),
     };
+    // This store's own events come back only when a lost till is rebuilt: they carry the rows
+    // the till had (sales, returns, staff, its details), not only what other stores need.
+    if e.store_id == till_identity(tx)?.store_id.0 {
+        use super::restore;
+        match &payload {
+            Payload::SaleCommitted(s) => return restore::sale(tx, s),
+            Payload::ReturnCommitted(r) => return restore::sale_return(tx, e.store_id, r),
+            Payload::StaffCreated(s) => return restore::staff(tx, s, &e.created_at),
+            Payload::PharmacySettingsUpdated(p) => return restore::pharmacy(tx, p, &e.created_at),
+            Payload::MemberTierChanged(t) => return restore::tier(tx, t),
+            Payload::RulesUpdated(r) => return rules(tx, r.document.clone()),
+            _ => {}
+        }
+    }
     match payload {
         Payload::MemberRegistered(m) => member_registered(tx, e.store_id, &m),
         Payload::MemberFieldEdited(f) => field_edited(tx, &f, p.order_hlc.unwrap_or(f.hlc)),
@@ -306,30 +331,10 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
         }
         Payload::SaleCommitted(s) => sale_committed(tx, e.store_id, &s),
         Payload::ReturnCommitted(r) => return_committed(tx, e.store_id, &r),
-        Payload::RulesUpdated(r) => {
-            if e.store_id != HQ_STORE {
-                return Ok(Outcome::Ignored(
-                    "门店的规则只在本店生效；连锁规则由总部下发",
-                ));
-            }
-            let rules: crate::rules::BusinessRules = match serde_json::from_value(r.document) {
-                Ok(rules) => rules,
-                Err(err) => return Ok(Outcome::Bad(format!("规则格式不正确：{err}"))),
-            };
-            let rules = match rules.validated() {
-                Ok(rules) => rules,
-                Err(err) => return Ok(Outcome::Bad(err.message)),
-            };
-            let json = serde_json::to_string(&rules).map_err(crate::error::PosError::storage)?;
-            tx.execute(
-                "INSERT INTO business_rules (singleton, rules, updated_at, updated_by)
-                 VALUES (1, ?1, ?2, NULL)
-                 ON CONFLICT (singleton) DO UPDATE SET rules = excluded.rules,
-                   updated_at = excluded.updated_at, updated_by = NULL",
-                (&json, stamp(tx.clock.now())),
-            )?;
-            Ok(Outcome::Applied)
-        }
+        Payload::RulesUpdated(r) if e.store_id == HQ_STORE => rules(tx, r.document),
+        Payload::RulesUpdated(_) => Ok(Outcome::Ignored(
+            "门店的规则只在本店生效；连锁规则由总部下发",
+        )),
         Payload::MemberMerged(m) if e.store_id == HQ_STORE => member_merged(tx, &m),
         Payload::MemberMerged(_) => Ok(Outcome::Bad("合并会员只能由总部发出".into())),
         Payload::CatalogImported(_)
@@ -337,6 +342,27 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
         | Payload::StaffCreated(_)
         | Payload::StaffPinChanged(_) => Ok(Outcome::Ignored("只与发出的门店有关")),
     }
+}
+
+/// The business rules document, from headquarters (or this store's own, when rebuilt).
+fn rules(tx: &Tx<'_>, document: serde_json::Value) -> Result<Outcome> {
+    let rules: crate::rules::BusinessRules = match serde_json::from_value(document) {
+        Ok(rules) => rules,
+        Err(err) => return Ok(Outcome::Bad(format!("规则格式不正确：{err}"))),
+    };
+    let rules = match rules.validated() {
+        Ok(rules) => rules,
+        Err(err) => return Ok(Outcome::Bad(err.message)),
+    };
+    let json = serde_json::to_string(&rules).map_err(crate::error::PosError::storage)?;
+    tx.execute(
+        "INSERT INTO business_rules (singleton, rules, updated_at, updated_by)
+         VALUES (1, ?1, ?2, NULL)
+         ON CONFLICT (singleton) DO UPDATE SET rules = excluded.rules,
+           updated_at = excluded.updated_at, updated_by = NULL",
+        (&json, stamp(tx.clock.now())),
+    )?;
+    Ok(Outcome::Applied)
 }
 
 fn member_registered(

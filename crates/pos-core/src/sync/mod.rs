@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod outbox;
+pub mod restore;
 pub mod state;
 
 use serde::Serialize;
@@ -49,11 +50,49 @@ pub struct SyncReport {
     pub unsynced: i64,
 }
 
+/// What a till whose file was lost asks headquarters for (the first-run screen's 从总部恢复).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct RestoreRequest {
+    pub hq_url: String,
+    pub token: String,
+    /// The store's manager who restores, and the new PIN they choose (PINs never leave a till).
+    pub manager_staff_no: String,
+    pub manager_pin: String,
+}
+
+/// What came back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+pub struct RestoreReport {
+    pub store_id: String,
+    /// This store's own events headquarters had, and what they became.
+    #[ts(type = "number")]
+    pub events: u64,
+    #[ts(type = "number")]
+    pub sales: i64,
+    #[ts(type = "number")]
+    pub returns: i64,
+    #[ts(type = "number")]
+    pub members: i64,
+    #[ts(type = "number")]
+    pub staff: i64,
+    /// The other stores' events pulled afterwards.
+    #[ts(type = "number")]
+    pub pulled: u64,
+}
+
 /// Runs a sync with headquarters. The core declares it; `pos-sync` implements it over HTTP and
 /// the desktop and the CLI plug it in, so the core itself does no network I/O.
 pub trait Syncer: Send + Sync {
     /// Pushes, then pulls; `progress(done, total)` as it goes (total 0 while pulling).
     fn sync(&self, store: &Store, progress: &dyn Fn(u64, u64)) -> Result<SyncReport>;
+    /// Rebuilds this (new, empty) store file from headquarters; `progress(events, 0)`.
+    fn restore(
+        &self,
+        store: &Store,
+        request: &RestoreRequest,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<RestoreReport>;
 }
 
 /// Nothing plugged in: "sync now" is refused with a clear error.
@@ -61,9 +100,21 @@ pub struct NoSyncer;
 
 impl Syncer for NoSyncer {
     fn sync(&self, _: &Store, _: &dyn Fn(u64, u64)) -> Result<SyncReport> {
-        Err(PosError::new(
-            ErrorCode::SyncFailed,
-            "此程序不含同步组件，请使用收银台程序或 pharmapos sync",
-        ))
+        Err(no_sync())
     }
+    fn restore(
+        &self,
+        _: &Store,
+        _: &RestoreRequest,
+        _: &dyn Fn(u64, u64),
+    ) -> Result<RestoreReport> {
+        Err(no_sync())
+    }
+}
+
+fn no_sync() -> PosError {
+    PosError::new(
+        ErrorCode::SyncFailed,
+        "此程序不含同步组件，请使用收银台程序或 pharmapos sync",
+    )
 }
