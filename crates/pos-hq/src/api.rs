@@ -117,18 +117,40 @@ impl From<deadpool_postgres::PoolError> for ApiError {
 }
 
 /// The store the request's bearer token belongs to.
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Uuid, ApiError> {
-    let token = headers
+fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+    headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or_else(ApiError::unauthorized)?;
+        .ok_or_else(ApiError::unauthorized)
+}
+
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Uuid, ApiError> {
+    let token = bearer(headers)?;
     let client = state.pool.get().await?;
     crate::store_for_token(&client, token)
         .await?
         .ok_or_else(ApiError::unauthorized)
+}
+
+/// The admin views need an admin token: a store's token sees only its own sync, never the
+/// chain's members, stores or quarantine.
+async fn authenticate_admin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let token = bearer(headers)?;
+    let client = state.pool.get().await?;
+    if crate::stores::is_admin_token(&client, token).await? {
+        return Ok(());
+    }
+    if crate::store_for_token(&client, token).await?.is_some() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "ADMIN_ONLY",
+            "这是总部管理接口，门店令牌无权查看；请使用总部管理令牌",
+        ));
+    }
+    Err(ApiError::unauthorized())
 }
 
 async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
@@ -277,7 +299,7 @@ async fn admin_stores(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<views::StoreView>>, ApiError> {
-    authenticate(&state, &headers).await?;
+    authenticate_admin(&state, &headers).await?;
     let client = state.pool.get().await?;
     Ok(Json(views::stores(&**client).await?))
 }
@@ -286,7 +308,7 @@ async fn admin_gaps(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<pos_sync_proto::Gap>>, ApiError> {
-    authenticate(&state, &headers).await?;
+    authenticate_admin(&state, &headers).await?;
     let client = state.pool.get().await?;
     Ok(Json(views::all_gaps(&**client).await?))
 }
@@ -301,7 +323,7 @@ async fn admin_quarantine(
     headers: HeaderMap,
     params: Result<Query<LimitParams>, QueryRejection>,
 ) -> Result<Json<Vec<views::QuarantineView>>, ApiError> {
-    authenticate(&state, &headers).await?;
+    authenticate_admin(&state, &headers).await?;
     let Query(params) = params.map_err(bad_query)?;
     let client = state.pool.get().await?;
     let limit = params.limit.unwrap_or(100).clamp(1, 1000);
@@ -318,7 +340,7 @@ async fn admin_members(
     headers: HeaderMap,
     params: Result<Query<PhoneParams>, QueryRejection>,
 ) -> Result<Json<Vec<views::MemberView>>, ApiError> {
-    authenticate(&state, &headers).await?;
+    authenticate_admin(&state, &headers).await?;
     let Query(params) = params.map_err(bad_query)?;
     let client = state.pool.get().await?;
     Ok(Json(
@@ -330,7 +352,7 @@ async fn admin_merge_queue(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<views::MergeQueueView>>, ApiError> {
-    authenticate(&state, &headers).await?;
+    authenticate_admin(&state, &headers).await?;
     let client = state.pool.get().await?;
     Ok(Json(views::merge_queue(&**client).await?))
 }

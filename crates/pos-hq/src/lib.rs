@@ -21,4 +21,6 @@ pub mod views;
 pub use api::{router, AppState};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use db::{migrate, migrate_client, pool, Pool};
-pub use stores::{add_store, issue_token, revoke_tokens, store_for_token};
+pub use stores::{
+    add_store, issue_admin_token, issue_token, revoke_admin_tokens, revoke_tokens, store_for_token,
+};

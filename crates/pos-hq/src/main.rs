@@ -48,6 +48,14 @@ enum Command {
         #[arg(long)]
         store: Uuid,
     },
+    /// Print a new admin token for headquarters' staff and tools (the /v1/admin views).
+    IssueAdminToken {
+        /// Who or what it is for, e.g. "IT 部 张工".
+        #[arg(long)]
+        note: String,
+    },
+    /// Revoke every admin token.
+    RevokeAdminTokens,
 }
 
 #[tokio::main]
@@ -97,6 +105,17 @@ async fn main() -> Result<()> {
             let pool = pos_hq::pool(&settings.database_url)?;
             let n = pos_hq::revoke_tokens(&pool, store).await?;
             eprintln!("已吊销 {n} 个令牌");
+        }
+        Command::IssueAdminToken { note } => {
+            let pool = pos_hq::pool(&settings.database_url)?;
+            let token = pos_hq::issue_admin_token(&pool, &note).await?;
+            println!("{token}");
+            eprintln!("管理令牌只显示这一次，请妥善保管 (shown once)");
+        }
+        Command::RevokeAdminTokens => {
+            let pool = pos_hq::pool(&settings.database_url)?;
+            let n = pos_hq::revoke_admin_tokens(&pool).await?;
+            eprintln!("已吊销 {n} 个管理令牌");
         }
     }
     Ok(())

@@ -47,6 +47,44 @@ pub async fn revoke_tokens(pool: &Pool, store: Uuid) -> Result<u64> {
         .await?)
 }
 
+/// A new admin token (for headquarters' own staff and tools: the admin views); shown once.
+pub async fn issue_admin_token(pool: &Pool, note: &str) -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).context("no randomness for a token")?;
+    let token = hex::encode(bytes);
+    pool.get()
+        .await?
+        .execute(
+            "INSERT INTO admin_token (token_sha256, note) VALUES ($1, $2)",
+            &[&token_hash(&token), &note],
+        )
+        .await?;
+    Ok(token)
+}
+
+/// Revokes every admin token; returns how many were still valid.
+pub async fn revoke_admin_tokens(pool: &Pool) -> Result<u64> {
+    Ok(pool
+        .get()
+        .await?
+        .execute(
+            "UPDATE admin_token SET revoked_at = now() WHERE revoked_at IS NULL",
+            &[],
+        )
+        .await?)
+}
+
+/// Whether `token` is a valid admin token.
+pub async fn is_admin_token(client: &tokio_postgres::Client, token: &str) -> Result<bool> {
+    Ok(client
+        .query_opt(
+            "SELECT 1 FROM admin_token WHERE token_sha256 = $1 AND revoked_at IS NULL",
+            &[&token_hash(token)],
+        )
+        .await?
+        .is_some())
+}
+
 /// The store a valid (known, not revoked) token belongs to.
 pub async fn store_for_token(client: &tokio_postgres::Client, token: &str) -> Result<Option<Uuid>> {
     let row = client

@@ -63,9 +63,34 @@ async fn a_batch_pushed_twice_is_stored_once() {
     );
     assert_eq!(hq.member(m).await.points_balance, 120);
 
-    let stores: Vec<serde_json::Value> = hq.http.get_json("/v1/admin/stores", &till.token).await;
+    let stores: Vec<serde_json::Value> = hq.http.get_json("/v1/admin/stores", &hq.admin).await;
     assert_eq!(stores[0]["events"], 3);
     assert!(!stores[0]["last_push_at"].is_null());
+    // A store's token does not open the chain's views; no token at all is not logged in.
+    let (status, body) = hq
+        .http
+        .send(
+            Method::GET,
+            "/v1/admin/members?phone=13800138000",
+            Some(&till.token),
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "ADMIN_ONLY".to_string())
+    );
+    let (status, _) = hq
+        .http
+        .send(Method::GET, "/v1/admin/stores", None, Vec::new())
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    pos_hq::revoke_admin_tokens(&hq.db.pool).await.unwrap();
+    let (status, _) = hq
+        .http
+        .send(Method::GET, "/v1/admin/stores", Some(&hq.admin), Vec::new())
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a revoked admin token");
 }
 
 #[tokio::test]
@@ -164,7 +189,7 @@ async fn damaged_unknown_and_unreadable_events_are_quarantined_and_the_rest_stor
 
     let q: Vec<serde_json::Value> = hq
         .http
-        .get_json("/v1/admin/quarantine?limit=2", &till.token)
+        .get_json("/v1/admin/quarantine?limit=2", &hq.admin)
         .await;
     assert_eq!(q.len(), 2);
 }
@@ -309,7 +334,7 @@ async fn a_hole_in_a_device_sequence_is_reported() {
     let gaps: Vec<(i64, i64)> = ack.gaps.iter().map(|g| (g.from_seq, g.to_seq)).collect();
     assert_eq!(gaps, vec![(2, 3), (5, 5)]);
     assert!(ack.gaps.iter().all(|g| g.device_id == till.device));
-    let all: Vec<pos_sync_proto::Gap> = hq.http.get_json("/v1/admin/gaps", &till.token).await;
+    let all: Vec<pos_sync_proto::Gap> = hq.http.get_json("/v1/admin/gaps", &hq.admin).await;
     assert_eq!(all, ack.gaps);
 }
 
@@ -531,7 +556,7 @@ async fn same_phone_at_two_stores(
         push_one(&hq, &mut a, &reg_a).await;
         push_one(&hq, &mut a, &points(early, 100)).await;
     }
-    let queue: Vec<serde_json::Value> = hq.http.get_json("/v1/admin/merge-queue", &a.token).await;
+    let queue: Vec<serde_json::Value> = hq.http.get_json("/v1/admin/merge-queue", &hq.admin).await;
     (early, late, queue, hq, a, b)
 }
 
@@ -576,7 +601,7 @@ async fn the_same_phone_at_two_stores_merges_into_the_earliest_in_either_order()
 
         let members: Vec<serde_json::Value> = hq
             .http
-            .get_json("/v1/admin/members?phone=13800138000", &a.token)
+            .get_json("/v1/admin/members?phone=13800138000", &hq.admin)
             .await;
         assert_eq!(members.len(), 2);
         assert_eq!(members[0]["id"], early.to_string());

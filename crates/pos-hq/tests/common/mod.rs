@@ -121,6 +121,8 @@ pub struct Hq {
     pub http: Http,
     /// Headquarters' clock: 2026-11-29 12:00 UTC ([`T0`]) until moved.
     pub clock: std::sync::Arc<pos_hq::ManualClock>,
+    /// An admin token, for the /v1/admin views.
+    pub admin: String,
 }
 
 impl Hq {
@@ -131,11 +133,13 @@ impl Hq {
             .await
             .expect("server");
         let http = Http::new(&server.base_url);
+        let admin = pos_hq::issue_admin_token(&db.pool, "tests").await.unwrap();
         Hq {
             db,
             server,
             http,
             clock,
+            admin,
         }
     }
 
