@@ -365,3 +365,55 @@ fn a_merge_sent_by_a_till_is_refused_by_headquarters() {
         0
     );
 }
+
+#[test]
+fn chain_rules_published_by_headquarters_reach_every_till_and_a_stores_own_stay_home() {
+    let hq = Hq::start();
+    let (a, b) = (connected(&hq), connected(&hq));
+    let rules = |t: &Till| t.api.store().read(pos_core::rules::get).unwrap();
+    let mut doc = serde_json::to_value(rules(&a)).unwrap();
+    doc["member_days"] = serde_json::json!([8, 18, 28]);
+    doc["member_day_rate"] = serde_json::json!("0.85");
+    let published =
+        pos_sync_proto::Payload::RulesUpdated(pos_sync_proto::catalogue::RulesUpdatedV1 {
+            document: doc,
+        });
+    hq.block_on(pos_hq::push::publish(&hq.db.pool, &*hq.clock, &published))
+        .unwrap();
+    a.sync().unwrap();
+    b.sync().unwrap();
+    for t in [&a, &b] {
+        let r = rules(t);
+        assert_eq!(r.member_days, vec![8, 18, 28]);
+        assert_eq!(r.member_day_rate.to_string(), "0.85");
+    }
+    // A till's own change of its rules does not spread to the other stores.
+    let mut mine = rules(&a);
+    mine.drop_small_change = true;
+    a.login("3001", "3333");
+    a.api
+        .store()
+        .write(|tx| {
+            let me = pos_core::staff::list(tx)?[0].id;
+            pos_core::rules::update(tx, me, mine.clone())
+        })
+        .unwrap();
+    a.sync().unwrap();
+    b.sync().unwrap();
+    assert!(rules(&a).drop_small_change);
+    assert!(!rules(&b).drop_small_change);
+    // Rules headquarters cannot vouch for (a bad document) are kept aside at the till, unapplied.
+    let bad = pos_sync_proto::Payload::RulesUpdated(pos_sync_proto::catalogue::RulesUpdatedV1 {
+        document: serde_json::json!({"member_day_rate": "2.5"}),
+    });
+    hq.block_on(pos_hq::push::publish(&hq.db.pool, &*hq.clock, &bad))
+        .unwrap();
+    b.sync().unwrap();
+    assert_eq!(rules(&b).member_day_rate.to_string(), "0.85");
+    assert_eq!(
+        b.number(
+            "SELECT count(*) FROM sync_inbox WHERE kind = 'rules.updated@1' AND outcome = 'bad'"
+        ),
+        1
+    );
+}

@@ -56,6 +56,12 @@ enum Command {
     },
     /// Revoke every admin token.
     RevokeAdminTokens,
+    /// Publish the chain's business rules (the JSON document a till's 规则 screen saves) to every
+    /// store; each till checks them and applies them at its next sync.
+    PublishRules {
+        #[arg(long)]
+        file: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -111,6 +117,20 @@ async fn main() -> Result<()> {
             let token = pos_hq::issue_admin_token(&pool, &note).await?;
             println!("{token}");
             eprintln!("管理令牌只显示这一次，请妥善保管 (shown once)");
+        }
+        Command::PublishRules { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let document: serde_json::Value = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not JSON", file.display()))?;
+            anyhow::ensure!(document.is_object(), "the rules document is a JSON object");
+            let pool = pos_hq::pool(&settings.database_url)?;
+            let payload =
+                pos_sync_proto::Payload::RulesUpdated(pos_sync_proto::catalogue::RulesUpdatedV1 {
+                    document,
+                });
+            let id = pos_hq::push::publish(&pool, &pos_hq::SystemClock, &payload).await?;
+            eprintln!("已发布连锁规则（事件 {id}），各门店下次同步时生效");
         }
         Command::RevokeAdminTokens => {
             let pool = pos_hq::pool(&settings.database_url)?;

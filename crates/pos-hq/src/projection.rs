@@ -523,6 +523,17 @@ async fn emit_merged(
         phone: phone.to_string(),
         at: r.now.to_rfc3339_opts(SecondsFormat::Millis, true),
     });
+    emit(tx, &payload, r.now).await?;
+    Ok(())
+}
+
+/// Writes one of headquarters' own events (signed `HQ_STORE`, its own sequence) for every till
+/// to pull. Returns its id.
+pub async fn emit(
+    tx: &Transaction<'_>,
+    payload: &Payload,
+    now: DateTime<Utc>,
+) -> Result<Uuid, tokio_postgres::Error> {
     let seq: i64 = tx
         .query_one(
             "SELECT COALESCE(max(seq), 0) + 1 FROM event WHERE device_id = $1",
@@ -532,17 +543,17 @@ async fn emit_merged(
         .get(0);
     let json = payload.to_json();
     let env = Envelope {
-        event_id: new_event_id(r.now),
+        event_id: new_event_id(now),
         store_id: HQ_STORE,
         device_id: Uuid::nil(),
         seq,
         kind: payload.kind().to_string(),
         payload_hash: payload_hash(json.as_bytes()),
         payload: json,
-        created_at: r.now.to_rfc3339_opts(SecondsFormat::Millis, true),
+        created_at: now.to_rfc3339_opts(SecondsFormat::Millis, true),
     };
     crate::push::insert_event(tx, &env).await?;
-    Ok(())
+    Ok(env.event_id)
 }
 
 /// A UUIDv7 from headquarters' clock (time is an input here too).

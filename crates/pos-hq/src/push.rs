@@ -106,6 +106,19 @@ pub async fn push(
     Ok(ack)
 }
 
+/// Publishes headquarters' own event (chain rules) for every till: under the push lock, so
+/// pulls see it in order like any pushed event.
+pub async fn publish(pool: &Pool, clock: &dyn Clock, payload: &Payload) -> Result<Uuid> {
+    let mut conn = pool.get().await?;
+    let client: &mut tokio_postgres::Client = &mut conn;
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])
+        .await?;
+    let id = projection::emit(&tx, payload, clock.now()).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
 /// The stamp a member edit is ordered by when its till's clock was too far ahead, if it was.
 fn clamped_stamp(payload: &Payload, receipt: &Receipt) -> Option<HlcStamp> {
     let Payload::MemberFieldEdited(p) = payload else {
