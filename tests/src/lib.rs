@@ -180,27 +180,6 @@ impl Till {
         }
     }
 
-    /// Imports the demo catalog file (what a manager does on a rebuilt till: the catalog is the
-    /// store's file, not a synced fact).
-    pub fn import_demo_catalog(&self) {
-        let parsed =
-            pos_core::catalog::import::parse(pos_core::demo::DEMO_CATALOG, |_, _| {}).unwrap();
-        self.api
-            .store()
-            .write(|tx| {
-                pos_core::catalog::import::write(
-                    tx,
-                    &parsed,
-                    false,
-                    None,
-                    "demo-catalog.csv",
-                    |_, _| {},
-                )
-                .map(|_| ())
-            })
-            .unwrap();
-    }
-
     /// The same till file opened again (a restart), at the same moment.
     pub fn reopen(self) -> Till {
         let Till { api, clock, dir } = self;

@@ -66,6 +66,8 @@ fn a_lost_till_is_rebuilt_from_headquarters_with_every_synced_sale() {
     let ret = a.return_all(&s3);
     a.sync().unwrap();
     let synced = records(&a);
+    let catalog =
+        a.texts("SELECT concat_ws('|', barcode, name, price_fen, rx, guidance) FROM product ORDER BY barcode");
     let sale_view = a.api.call(SaleGet { sale_id: s1.id }).unwrap();
     let return_view = a.api.call(ReturnGet { return_id: ret.id }).unwrap();
     // The unsynced tail: one more sale after the last sync.
@@ -110,10 +112,14 @@ fn a_lost_till_is_rebuilt_from_headquarters_with_every_synced_sale() {
         })
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::WrongPin);
-    // Nothing restored waits to be sent again; the rebuilt till sells and syncs as a new device
-    // once the manager has imported the catalog file again.
+    // The store's catalog came back too (its own products, prices and their history), nothing
+    // restored waits to be sent again, and the rebuilt till sells and syncs as a new device.
+    assert_eq!(r.number("SELECT count(*) FROM product"), 246);
+    assert_eq!(
+        r.texts("SELECT concat_ws('|', barcode, name, price_fen, rx, guidance) FROM product ORDER BY barcode"),
+        catalog
+    );
     assert_eq!(r.unsynced(), 0);
-    r.import_demo_catalog();
     let next = r.sell(Some(m1), PARACETAMOL, 1, 0);
     assert!(
         next.receipt_no > s1.receipt_no,

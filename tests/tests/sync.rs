@@ -417,3 +417,76 @@ fn chain_rules_published_by_headquarters_reach_every_till_and_a_stores_own_stay_
         1
     );
 }
+
+#[test]
+fn the_chain_catalog_and_prices_published_by_headquarters_reach_every_till() {
+    let hq = Hq::start();
+    let (a, b) = (connected(&hq), connected(&hq));
+    let product = |barcode: &str, name: &str, price: &str| {
+        pos_sync_proto::Payload::CatalogProduct(pos_sync_proto::catalogue::CatalogProductV1 {
+            barcode: barcode.into(),
+            name: name.into(),
+            generic_name: name.into(),
+            spec: "10片/盒".into(),
+            dosage_form: "片剂".into(),
+            manufacturer: "华北制药".into(),
+            unit: "盒".into(),
+            price: price.parse().unwrap(),
+            category: "感冒用药".into(),
+            rx: false,
+            ephedrine: false,
+            insurance: true,
+            member_discount: true,
+            points: true,
+            follow_up: false,
+            allergen_classes: vec![],
+            days_of_supply: Some(5),
+            guidance: "饭后服用".into(),
+        })
+    };
+    // A new product for the chain, and a new price for one every store sells.
+    let new_one = product("6901234567892", "维C银翘片", "9.90");
+    let sold = a
+        .api
+        .call(pos_core::api::ProductByBarcode {
+            barcode: GANMAOLING.into(),
+        })
+        .unwrap();
+    let mut repriced = pos_core::catalog::import::product_event(&sold);
+    repriced.price = "14.80".parse().unwrap();
+    hq.block_on(pos_hq::push::publish_all(
+        &hq.db.pool,
+        &*hq.clock,
+        &[new_one, pos_sync_proto::Payload::CatalogProduct(repriced)],
+    ))
+    .unwrap();
+    for t in [&a, &b] {
+        t.sync().unwrap();
+        let s = t.sell(None, "6901234567892", 1, 0);
+        assert_eq!(s.payable.to_string(), "9.90");
+        let s = t.sell(None, GANMAOLING, 1, 0);
+        assert_eq!(s.payable.to_string(), "14.80", "the chain's new price");
+        assert_eq!(
+            t.number(
+                "SELECT count(*) FROM product_price_history h JOIN product p ON p.id = h.product_id
+                 WHERE p.barcode = '6939668066407' AND h.source = '总部目录' AND h.new_price_fen = 1480"
+            ),
+            1
+        );
+    }
+    // A store's own catalog import stays at that store (and at headquarters, for its rebuild).
+    assert_eq!(
+        b.number("SELECT count(*) FROM sync_inbox WHERE kind = 'catalog.product@1' AND store_id <> '00000000-0000-0000-0000-000000000000'"),
+        0
+    );
+    assert!(
+        hq.number(&format!(
+            "SELECT count(*) FROM event WHERE kind = 'catalog.product@1' AND store_id = '{}'",
+            a.api
+                .store()
+                .read(pos_core::db::till_identity)
+                .unwrap()
+                .store_id
+        )) >= 246
+    );
+}

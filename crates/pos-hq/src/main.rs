@@ -62,6 +62,12 @@ enum Command {
         #[arg(long)]
         file: PathBuf,
     },
+    /// Publish products of the chain's catalog (prices included) to every store: a JSON-lines
+    /// file, one `catalog.product@1` payload per line (docs/sync.md), all or none.
+    PublishCatalog {
+        #[arg(long)]
+        file: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -131,6 +137,23 @@ async fn main() -> Result<()> {
                 });
             let id = pos_hq::push::publish(&pool, &pos_hq::SystemClock, &payload).await?;
             eprintln!("已发布连锁规则（事件 {id}），各门店下次同步时生效");
+        }
+        Command::PublishCatalog { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let mut payloads = Vec::new();
+            for (i, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                let p: pos_sync_proto::catalogue::CatalogProductV1 = serde_json::from_str(line)
+                    .with_context(|| format!("{} line {}: not a product", file.display(), i + 1))?;
+                payloads.push(pos_sync_proto::Payload::CatalogProduct(p));
+            }
+            let pool = pos_hq::pool(&settings.database_url)?;
+            let ids = pos_hq::push::publish_all(&pool, &pos_hq::SystemClock, &payloads).await?;
+            eprintln!("已发布 {} 个商品，各门店下次同步时生效", ids.len());
         }
         Command::RevokeAdminTokens => {
             let pool = pos_hq::pool(&settings.database_url)?;

@@ -28,11 +28,12 @@ use crate::{Clock, Pool};
 pub const PUSH_LOCK: i64 = 0x5048_4152_4d50_4f53;
 
 /// The kinds a till pulls: members, points, coupons, sales and returns of other stores (so a
-/// member's history follows them) and the chain's rules. Staff, catalog imports and pharmacy
-/// settings stay with their store.
+/// member's history follows them), and the chain's rules and catalog as headquarters publishes
+/// them. Staff, a store's own catalog and rules, and pharmacy settings stay with their store.
 pub const PULLED_KINDS_SQL: &str = "(kind LIKE 'member.%' OR kind LIKE 'points.entry@%' \
      OR kind LIKE 'coupon.%' OR kind LIKE 'sale.committed@%' OR kind LIKE 'return.committed@%' \
-     OR kind LIKE 'rules.updated@%')";
+     OR (store_id = '00000000-0000-0000-0000-000000000000' \
+         AND (kind LIKE 'rules.updated@%' OR kind LIKE 'catalog.product@%')))";
 
 /// Stores a batch already checked for protocol, size and store (see `api`).
 pub async fn push(
@@ -109,14 +110,28 @@ pub async fn push(
 /// Publishes headquarters' own event (chain rules) for every till: under the push lock, so
 /// pulls see it in order like any pushed event.
 pub async fn publish(pool: &Pool, clock: &dyn Clock, payload: &Payload) -> Result<Uuid> {
+    let ids = publish_all(pool, clock, std::slice::from_ref(payload)).await?;
+    Ok(ids[0])
+}
+
+/// [`publish`] for many events (a whole catalog), all or none, in this order.
+pub async fn publish_all(
+    pool: &Pool,
+    clock: &dyn Clock,
+    payloads: &[Payload],
+) -> Result<Vec<Uuid>> {
     let mut conn = pool.get().await?;
     let client: &mut tokio_postgres::Client = &mut conn;
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])
         .await?;
-    let id = projection::emit(&tx, payload, clock.now()).await?;
+    let now = clock.now();
+    let mut ids = Vec::with_capacity(payloads.len());
+    for p in payloads {
+        ids.push(projection::emit(&tx, p, now).await?);
+    }
     tx.commit().await?;
-    Ok(id)
+    Ok(ids)
 }
 
 /// The stamp a member edit is ordered by when its till's clock was too far ahead, if it was.

@@ -107,6 +107,8 @@ catalogue! {
         "a coupon was used on a sale";
     CatalogImported = "catalog.imported@1" => CatalogImportedV1,
         "a catalog file was imported at this store";
+    CatalogProduct = "catalog.product@1" => CatalogProductV1,
+        "a product was added or changed (price included): a store's own, or the chain's from headquarters";
     RulesUpdated = "rules.updated@1" => RulesUpdatedV1,
         "the business rules document changed";
     PharmacySettingsUpdated = "pharmacy_settings.updated@1" => PharmacySettingsUpdatedV1,
@@ -465,6 +467,34 @@ pub struct CatalogImportedV1 {
     pub updated: u64,
     pub price_changes: u64,
     pub skipped_rows: u64,
+}
+
+/// One product of the catalog as the till sells it, keyed by its barcode (product ids are each
+/// till's own).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogProductV1 {
+    pub barcode: String,
+    pub name: String,
+    pub generic_name: String,
+    pub spec: String,
+    pub dosage_form: String,
+    pub manufacturer: String,
+    pub unit: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub price: Decimal,
+    pub category: String,
+    pub rx: bool,
+    pub ephedrine: bool,
+    pub insurance: bool,
+    pub member_discount: bool,
+    pub points: bool,
+    pub follow_up: bool,
+    #[serde(default)]
+    pub allergen_classes: Vec<String>,
+    #[serde(default)]
+    pub days_of_supply: Option<u32>,
+    #[serde(default)]
+    pub guidance: String,
 }
 
 /// The whole rules document (PRODUCT.md §4) as the manager saved it.

@@ -328,6 +328,116 @@ fn text(s: &str, label: &str, max: usize) -> std::result::Result<String, String>
 }
 
 /// Runs the product insert or update statement; both take the same 22 parameters in this order.
+/// What [`upsert`] did to one product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Unchanged,
+    Created,
+    Updated { price_changed: bool },
+}
+
+/// Adds the product, or updates the one with its barcode (keeping this till's id); every price
+/// a product has had goes to the history, starting with its first.
+pub fn upsert(tx: &Tx<'_>, row: &Product, by: Option<StaffId>, source: &str) -> Result<Change> {
+    let now = stamp(tx.clock.now());
+    let existing = tx
+        .prepare_cached(&format!(
+            "SELECT {PRODUCT_COLUMNS} FROM product WHERE barcode = ?1"
+        ))?
+        .query_row([&row.barcode], product_from_row)
+        .optional()?;
+    let incoming = |id| Product { id, ..row.clone() };
+    let record_price = |id: ProductId, old_fen: Option<i64>| -> Result<()> {
+        tx.prepare_cached(
+            "INSERT INTO product_price_history (product_id, old_price_fen, new_price_fen, changed_at, changed_by, source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(rusqlite::params![id, old_fen, row.price.fen(), now, by, source])?;
+        Ok(())
+    };
+    Ok(match existing {
+        Some(old) if old == incoming(old.id) => Change::Unchanged,
+        Some(old) => {
+            // Insert and update take the same parameters (see `execute_product`).
+            let mut update = tx.prepare_cached(
+                "UPDATE product SET barcode = ?2, name = ?3, generic_name = ?4, spec = ?5, dosage_form = ?6,
+                    manufacturer = ?7, unit = ?8, price_fen = ?9, category = ?10, rx = ?11, ephedrine = ?12,
+                    insurance = ?13, member_discount = ?14, points = ?15, follow_up = ?16,
+                    allergen_classes = ?17, days_of_supply = ?18, guidance = ?19, name_initials = ?20,
+                    generic_initials = ?21, updated_at = ?22
+                 WHERE id = ?1",
+            )?;
+            execute_product(&mut update, &incoming(old.id), &now)?;
+            let price_changed = old.price != row.price;
+            if price_changed {
+                record_price(old.id, Some(old.price.fen()))?;
+            }
+            Change::Updated { price_changed }
+        }
+        None => {
+            let id = ProductId::new(tx.clock);
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO product (id, barcode, name, generic_name, spec, dosage_form, manufacturer, unit,
+                    price_fen, category, rx, ephedrine, insurance, member_discount, points, follow_up,
+                    allergen_classes, days_of_supply, guidance, name_initials, generic_initials, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?22)",
+            )?;
+            execute_product(&mut insert, &incoming(id), &now)?;
+            record_price(id, None)?;
+            Change::Created
+        }
+    })
+}
+
+/// The product as the sync carries it (`catalog.product@1`).
+pub fn product_event(p: &Product) -> ev::CatalogProductV1 {
+    ev::CatalogProductV1 {
+        barcode: p.barcode.clone(),
+        name: p.name.clone(),
+        generic_name: p.generic_name.clone(),
+        spec: p.spec.clone(),
+        dosage_form: p.dosage_form.clone(),
+        manufacturer: p.manufacturer.clone(),
+        unit: p.unit.clone(),
+        price: p.price.decimal(),
+        category: p.category.clone(),
+        rx: p.rx,
+        ephedrine: p.ephedrine,
+        insurance: p.insurance,
+        member_discount: p.member_discount,
+        points: p.points,
+        follow_up: p.follow_up,
+        allergen_classes: p.allergen_classes.clone(),
+        days_of_supply: p.days_of_supply,
+        guidance: p.guidance.clone(),
+    }
+}
+
+/// A synced product as this till stores it (a new id when the barcode is new here).
+pub fn product_from_event(tx: &Tx<'_>, e: &ev::CatalogProductV1) -> Result<Product> {
+    Ok(Product {
+        id: ProductId::new(tx.clock),
+        barcode: e.barcode.clone(),
+        name: e.name.clone(),
+        generic_name: e.generic_name.clone(),
+        spec: e.spec.clone(),
+        dosage_form: e.dosage_form.clone(),
+        manufacturer: e.manufacturer.clone(),
+        unit: e.unit.clone(),
+        price: Money::from_decimal(e.price)?,
+        category: e.category.clone(),
+        rx: e.rx,
+        ephedrine: e.ephedrine,
+        insurance: e.insurance,
+        member_discount: e.member_discount,
+        points: e.points,
+        follow_up: e.follow_up,
+        allergen_classes: e.allergen_classes.clone(),
+        days_of_supply: e.days_of_supply,
+        guidance: e.guidance.clone(),
+    })
+}
+
 fn execute_product(
     stmt: &mut rusqlite::CachedStatement<'_>,
     p: &Product,
@@ -395,64 +505,24 @@ pub fn write(
         )
         .with_details(serde_json::to_value(&report).unwrap_or_default()));
     }
-    let now = stamp(tx.clock.now());
     let total = parsed.rows.len() as u64;
-    let mut find = tx.prepare_cached(&format!(
-        "SELECT {PRODUCT_COLUMNS} FROM product WHERE barcode = ?1"
-    ))?;
-    // Insert and update take the same parameters (see `product_params`).
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO product (id, barcode, name, generic_name, spec, dosage_form, manufacturer, unit,
-            price_fen, category, rx, ephedrine, insurance, member_discount, points, follow_up,
-            allergen_classes, days_of_supply, guidance, name_initials, generic_initials, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?22)",
-    )?;
-    let mut update = tx.prepare_cached(
-        "UPDATE product SET barcode = ?2, name = ?3, generic_name = ?4, spec = ?5, dosage_form = ?6,
-            manufacturer = ?7, unit = ?8, price_fen = ?9, category = ?10, rx = ?11, ephedrine = ?12,
-            insurance = ?13, member_discount = ?14, points = ?15, follow_up = ?16,
-            allergen_classes = ?17, days_of_supply = ?18, guidance = ?19, name_initials = ?20,
-            generic_initials = ?21, updated_at = ?22
-         WHERE id = ?1",
-    )?;
-    let mut history = tx.prepare_cached(
-        "INSERT INTO product_price_history (product_id, old_price_fen, new_price_fen, changed_at, changed_by, source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
     for (i, (_, row)) in parsed.rows.iter().enumerate() {
         if i % 1000 == 0 {
             progress(i as u64, total);
         }
-        let existing = find
-            .query_row([&row.barcode], product_from_row)
-            .optional()?;
-        let incoming = |id| Product { id, ..row.clone() };
-        // Every price a product has had goes to the history, starting with its first.
-        let mut record_price = |id: ProductId, old_fen: Option<i64>| {
-            history.execute(rusqlite::params![
-                id,
-                old_fen,
-                row.price.fen(),
-                now,
-                by,
-                source
-            ])
-        };
-        match existing {
-            Some(old) if old == incoming(old.id) => report.unchanged += 1,
-            Some(old) => {
-                execute_product(&mut update, &incoming(old.id), &now)?;
-                report.updated += 1;
-                if old.price != row.price {
-                    record_price(old.id, Some(old.price.fen()))?;
-                    report.price_changes += 1;
+        match upsert(tx, row, by, source)? {
+            Change::Unchanged => report.unchanged += 1,
+            change => {
+                match change {
+                    Change::Created => report.created += 1,
+                    Change::Updated { price_changed } => {
+                        report.updated += 1;
+                        report.price_changes += u64::from(price_changed);
+                    }
+                    Change::Unchanged => {}
                 }
-            }
-            None => {
-                let id = ProductId::new(tx.clock);
-                execute_product(&mut insert, &incoming(id), &now)?;
-                record_price(id, None)?;
-                report.created += 1;
+                // Headquarters keeps the store's catalog too: a rebuilt till gets it back.
+                outbox::append(tx, Payload::CatalogProduct(product_event(row)))?;
             }
         }
     }

@@ -217,6 +217,7 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
             Payload::PharmacySettingsUpdated(p) => return restore::pharmacy(tx, p, &e.created_at),
             Payload::MemberTierChanged(t) => return restore::tier(tx, t),
             Payload::RulesUpdated(r) => return rules(tx, r.document.clone()),
+            Payload::CatalogProduct(c) => return catalog_product(tx, c, "从总部恢复"),
             _ => {}
         }
     }
@@ -331,6 +332,10 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
         }
         Payload::SaleCommitted(s) => sale_committed(tx, e.store_id, &s),
         Payload::ReturnCommitted(r) => return_committed(tx, e.store_id, &r),
+        Payload::CatalogProduct(c) if e.store_id == HQ_STORE => catalog_product(tx, &c, "总部目录"),
+        Payload::CatalogProduct(_) => Ok(Outcome::Ignored(
+            "门店自己的目录只在本店生效；连锁目录由总部下发",
+        )),
         Payload::RulesUpdated(r) if e.store_id == HQ_STORE => rules(tx, r.document),
         Payload::RulesUpdated(_) => Ok(Outcome::Ignored(
             "门店的规则只在本店生效；连锁规则由总部下发",
@@ -342,6 +347,26 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
         | Payload::StaffCreated(_)
         | Payload::StaffPinChanged(_) => Ok(Outcome::Ignored("只与发出的门店有关")),
     }
+}
+
+/// A product of the chain's catalog (from headquarters) or of this store's own (when rebuilt):
+/// added, or updated by barcode with its price history.
+fn catalog_product(tx: &Tx<'_>, c: &ev::CatalogProductV1, source: &str) -> Result<Outcome> {
+    let barcode_ok = !c.barcode.is_empty()
+        && c.barcode.len() <= 20
+        && c.barcode.bytes().all(|b| b.is_ascii_digit());
+    if !barcode_ok || c.name.trim().is_empty() || c.price.is_sign_negative() {
+        return Ok(Outcome::Bad(format!(
+            "商品资料不完整或条码、价格无效：{}",
+            c.barcode
+        )));
+    }
+    let product = match crate::catalog::import::product_from_event(tx, c) {
+        Ok(p) => p,
+        Err(e) => return Ok(Outcome::Bad(e.message)),
+    };
+    crate::catalog::import::upsert(tx, &product, None, source)?;
+    Ok(Outcome::Applied)
 }
 
 /// The business rules document, from headquarters (or this store's own, when rebuilt).
