@@ -64,3 +64,19 @@ CREATE TABLE member_merge (
     survivor_id TEXT NOT NULL,
     at          TEXT NOT NULL
 ) STRICT;
+
+-- Ephedrine purchases anywhere in the chain, as headquarters announces them: by a keyed digest
+-- of the buyer's ID number (the key comes from headquarters too), never the number itself.
+CREATE TABLE chain_key (
+    key_id      TEXT PRIMARY KEY,
+    key_hex     TEXT NOT NULL
+) STRICT;
+CREATE TABLE ephedrine_chain_purchase (
+    sale_id         TEXT PRIMARY KEY,
+    store_id        TEXT NOT NULL,
+    key_id          TEXT NOT NULL,
+    digest          TEXT NOT NULL,
+    business_date   TEXT NOT NULL,
+    packages        INTEGER NOT NULL
+) STRICT;
+CREATE INDEX ephedrine_chain_purchase_digest ON ephedrine_chain_purchase (digest, business_date);

@@ -92,7 +92,8 @@ pub struct EphedrineBuyer {
     pub buyer_name: String,
     /// 110105********002X
     pub id_masked: String,
-    /// Register lines with the same ID number in the last 30 days (repeated buying is flagged).
+    /// Purchases (sales) by the same ID number in the last 30 days, at this store and, once
+    /// synced, anywhere in the chain (repeated buying is flagged).
     pub recent_purchases: u32,
 }
 
@@ -427,13 +428,46 @@ fn gates(c: &Connection, id: SaleId, lines: &[CartLine], today: NaiveDate) -> Re
     })
 }
 
-/// Register lines with this ID number in the last 30 days.
+/// Purchases by this ID number in the last 30 days: this store's register, plus the chain's
+/// purchases headquarters announced by the number's keyed digest (each sale counted once).
 pub fn recent_ephedrine(c: &Connection, id_number: &str, today: NaiveDate) -> Result<u32> {
     let since = (today - Duration::days(EPHEDRINE_REPEAT_DAYS)).to_string();
-    Ok(c.prepare_cached(
-        "SELECT count(*) FROM ephedrine_register WHERE id_number = ?1 AND business_date >= ?2",
-    )?
-    .query_row((id_number, since), |r| r.get(0))?)
+    let here: u32 = c
+        .prepare_cached(
+            "SELECT count(DISTINCT sale_id) FROM ephedrine_register
+             WHERE id_number = ?1 AND business_date >= ?2",
+        )?
+        .query_row((id_number, &since), |r| r.get(0))?;
+    let mut elsewhere = 0u32;
+    let keys: Vec<(String, String)> = c
+        .prepare_cached("SELECT key_id, key_hex FROM chain_key")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (key_id, key_hex) in keys {
+        let Some(key) = hex_bytes(&key_hex) else {
+            continue;
+        };
+        let digest = pos_sync_proto::catalogue::id_digest(&key, id_number);
+        elsewhere += c
+            .prepare_cached(
+                "SELECT count(*) FROM ephedrine_chain_purchase p
+                 WHERE p.key_id = ?1 AND p.digest = ?2 AND p.business_date >= ?3
+                   AND NOT EXISTS (SELECT 1 FROM ephedrine_register r WHERE r.sale_id = p.sale_id)",
+            )?
+            .query_row((key_id, digest, &since), |r| r.get::<_, u32>(0))?;
+    }
+    Ok(here + elsewhere)
+}
+
+fn hex_bytes(s: &str) -> Option<Vec<u8>> {
+    (s.len() % 2 == 0)
+        .then(|| {
+            (0..s.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
+                .collect()
+        })
+        .flatten()
 }
 
 fn cart_not_found() -> PosError {

@@ -69,8 +69,8 @@ pub async fn apply(tx: &Transaction<'_>, env: &Envelope, payload: &Payload, r: &
         Payload::PointsEntry(p) => points_entry(tx, env, p).await,
         Payload::CouponIssued(p) => coupon_issued(tx, env, p).await,
         Payload::CouponUsed(p) => coupon_used(tx, env, p).await,
-        Payload::SaleCommitted(p) => sale(tx, env, p).await,
-        Payload::ReturnCommitted(p) => sale_return(tx, env, p).await,
+        Payload::SaleCommitted(p) => sale(tx, env, p, r).await,
+        Payload::ReturnCommitted(p) => sale_return(tx, env, p, r).await,
         _ => Ok(()),
     }
 }
@@ -376,7 +376,7 @@ async fn coupon_used(tx: &Transaction<'_>, env: &Envelope, p: &CouponUsedV1) -> 
     Ok(())
 }
 
-async fn sale(tx: &Transaction<'_>, env: &Envelope, p: &SaleCommittedV1) -> R {
+async fn sale(tx: &Transaction<'_>, env: &Envelope, p: &SaleCommittedV1, r: &Receipt) -> R {
     let s = &p.sale;
     let member = s.member.as_ref().map(|m| m.id);
     let n = tx
@@ -422,28 +422,111 @@ async fn sale(tx: &Transaction<'_>, env: &Envelope, p: &SaleCommittedV1) -> R {
         )
         .await?;
     }
+    // What the other tills learn of this sale: the member's spend, and an ephedrine purchase by
+    // the buyer's ID digest — never the sale itself (it carries prescriptions and ID numbers).
+    if let Some(m) = member {
+        let spend = MemberSpendV1 {
+            id: s.id,
+            member_id: m,
+            store_id: env.store_id,
+            business_date: s.business_date.clone(),
+            net: s.payable,
+            at: s.at.clone(),
+        };
+        emit(tx, &Payload::MemberSpend(spend), r.now).await?;
+    }
+    if let Some((_, id_number)) = &p.ephedrine_buyer {
+        let (key_id, key) = chain_key(tx, r).await?;
+        let packages: u32 = s
+            .lines
+            .iter()
+            .filter(|l| l.ephedrine)
+            .map(|l| l.quantity)
+            .sum();
+        let purchase = EphedrinePurchaseV1 {
+            sale_id: s.id,
+            store_id: env.store_id,
+            key_id,
+            digest: pos_sync_proto::catalogue::id_digest(&key, id_number),
+            business_date: s.business_date.clone(),
+            packages,
+        };
+        emit(tx, &Payload::EphedrinePurchase(purchase), r.now).await?;
+    }
     Ok(())
 }
 
-async fn sale_return(tx: &Transaction<'_>, env: &Envelope, p: &ReturnCommittedV1) -> R {
+/// The chain's ID-digest key, made (and announced to the tills) on first need.
+async fn chain_key(tx: &Transaction<'_>, r: &Receipt) -> Result<(Uuid, Vec<u8>), ProjectionError> {
+    if let Some(row) = tx
+        .query_opt("SELECT id, key_hex FROM chain_key LIMIT 1", &[])
+        .await?
+    {
+        let hex_key: String = row.get(1);
+        let key = hex::decode(&hex_key)
+            .map_err(|e| ProjectionError::Invalid(format!("chain key: {e}")))?;
+        return Ok((row.get(0), key));
+    }
+    let mut key = vec![0u8; 32];
+    getrandom::getrandom(&mut key)
+        .map_err(|e| ProjectionError::Invalid(format!("no randomness for the chain key: {e}")))?;
+    let id = new_event_id(r.now);
     tx.execute(
-        "INSERT INTO sale_return (id, sale_id, store_id, receipt_no, business_date, at, refund,
+        "INSERT INTO chain_key (id, key_hex) VALUES ($1, $2)",
+        &[&id, &hex::encode(&key)],
+    )
+    .await?;
+    let announce = EphedrineKeyV1 {
+        key_id: id,
+        key: hex::encode(&key),
+    };
+    emit(tx, &Payload::EphedrineKey(announce), r.now).await?;
+    Ok((id, key))
+}
+
+async fn sale_return(
+    tx: &Transaction<'_>,
+    env: &Envelope,
+    p: &ReturnCommittedV1,
+    r: &Receipt,
+) -> R {
+    let n = tx
+        .execute(
+            "INSERT INTO sale_return (id, sale_id, store_id, receipt_no, business_date, at, refund,
              points_taken_back, points_given_back)
          VALUES ($1, $2, $3, $4, $5::text::date, $6::text::timestamptz, $7::text::numeric, $8, $9)
          ON CONFLICT (id) DO NOTHING",
-        &[
-            &p.id,
-            &p.sale_id,
-            &env.store_id,
-            &p.receipt_no,
-            &p.business_date,
-            &p.at,
-            &p.refund.to_string(),
-            &p.points_taken_back,
-            &p.points_given_back,
-        ],
-    )
-    .await?;
+            &[
+                &p.id,
+                &p.sale_id,
+                &env.store_id,
+                &p.receipt_no,
+                &p.business_date,
+                &p.at,
+                &p.refund.to_string(),
+                &p.points_taken_back,
+                &p.points_given_back,
+            ],
+        )
+        .await?;
+    if n == 0 {
+        return Ok(());
+    }
+    let member: Option<Uuid> = tx
+        .query_opt("SELECT member_id FROM sale WHERE id = $1", &[&p.sale_id])
+        .await?
+        .and_then(|row| row.get(0));
+    if let Some(m) = member {
+        let spend = MemberSpendV1 {
+            id: p.id,
+            member_id: m,
+            store_id: env.store_id,
+            business_date: p.business_date.clone(),
+            net: -p.refund,
+            at: p.at.clone(),
+        };
+        emit(tx, &Payload::MemberSpend(spend), r.now).await?;
+    }
     Ok(())
 }
 

@@ -27,13 +27,15 @@ use crate::{Clock, Pool};
 /// The advisory lock key that serializes pushes ("PHARMPOS" in ASCII).
 pub const PUSH_LOCK: i64 = 0x5048_4152_4d50_4f53;
 
-/// The kinds a till pulls: members, points, coupons, sales and returns of other stores (so a
-/// member's history follows them), and the chain's rules and catalog as headquarters publishes
-/// them. Staff, a store's own catalog and rules, and pharmacy settings stay with their store.
+/// The kinds a till pulls: other stores' members, points and coupons; headquarters' merges,
+/// member spend (never other stores' whole sales: they carry prescriptions and ID numbers),
+/// ephedrine purchases by ID digest, and the chain's rules and catalog. Staff, a store's own
+/// catalog and rules, and pharmacy settings stay with their store.
 pub const PULLED_KINDS_SQL: &str = "(kind LIKE 'member.%' OR kind LIKE 'points.entry@%' \
-     OR kind LIKE 'coupon.%' OR kind LIKE 'sale.committed@%' OR kind LIKE 'return.committed@%' \
+     OR kind LIKE 'coupon.%' \
      OR (store_id = '00000000-0000-0000-0000-000000000000' \
-         AND (kind LIKE 'rules.updated@%' OR kind LIKE 'catalog.product@%')))";
+         AND (kind LIKE 'rules.updated@%' OR kind LIKE 'catalog.product@%' \
+              OR kind LIKE 'ephedrine.%')))";
 
 /// Stores a batch already checked for protocol, size and store (see `api`).
 pub async fn push(

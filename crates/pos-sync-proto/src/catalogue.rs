@@ -14,7 +14,12 @@ use uuid::Uuid;
 
 /// Kinds only headquarters writes; a till that sends one has it quarantined, and a till applies
 /// one only when headquarters signed it.
-pub const HQ_ONLY: &[&str] = &["member.merged@1"];
+pub const HQ_ONLY: &[&str] = &[
+    "member.merged@1",
+    "member.spend@1",
+    "ephedrine.key@1",
+    "ephedrine.purchase@1",
+];
 
 /// One kind of the catalogue, as listed in docs/sync.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +124,12 @@ catalogue! {
         "a staff member changed their PIN (the PIN never leaves the till)";
     MemberMerged = "member.merged@1" => MemberMergedV1,
         "headquarters merged a duplicate member into the surviving one";
+    MemberSpend = "member.spend@1" => MemberSpendV1,
+        "headquarters: a member's net spend at a store (a sale +, a return −), for chain-wide tiers";
+    EphedrineKey = "ephedrine.key@1" => EphedrineKeyV1,
+        "headquarters: the chain's key for digests of ephedrine buyers' ID numbers";
+    EphedrinePurchase = "ephedrine.purchase@1" => EphedrinePurchaseV1,
+        "headquarters: an ephedrine purchase somewhere in the chain, by the buyer's ID digest";
 }
 
 /// A hybrid logical clock stamp (SYNC-DESIGN.md).
@@ -538,9 +549,65 @@ pub struct MemberMergedV1 {
     pub at: String,
 }
 
+/// Headquarters' own: a member's net spend from one sale (+) or return (−) at a store. Tills
+/// learn the chain-wide spend (for tiers) from these, never from other stores' whole sales,
+/// which carry prescriptions and ephedrine buyers' ID numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberSpendV1 {
+    /// The sale's or the return's id.
+    pub id: Uuid,
+    pub member_id: Uuid,
+    pub store_id: Uuid,
+    pub business_date: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub net: Decimal,
+    pub at: String,
+}
+
+/// Headquarters' own: the key tills use to digest a typed ID number ([`id_digest`]) and find the
+/// chain's purchases by that buyer, without any till holding another store's ID numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EphedrineKeyV1 {
+    pub key_id: Uuid,
+    /// 32 bytes, hex.
+    pub key: String,
+}
+
+/// Headquarters' own: one ephedrine purchase in the chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EphedrinePurchaseV1 {
+    pub sale_id: Uuid,
+    pub store_id: Uuid,
+    pub key_id: Uuid,
+    /// [`id_digest`] of the buyer's resident ID number.
+    pub digest: String,
+    pub business_date: String,
+    /// Smallest packages bought (all ephedrine lines of the sale).
+    pub packages: u32,
+}
+
+/// The keyed digest of a resident ID number (HMAC-SHA256, hex), the same at headquarters and
+/// at every till: the last character is upper-cased first (`x` and `X` are one number).
+pub fn id_digest(key: &[u8], id_number: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(id_number.trim().to_ascii_uppercase().as_bytes());
+    let out = mac.finalize().into_bytes();
+    out.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_id_digest_is_keyed_and_ignores_the_case_of_x() {
+        let a = id_digest(b"key-one", "11010519491231002x");
+        assert_eq!(a, id_digest(b"key-one", "11010519491231002X"));
+        assert_ne!(a, id_digest(b"key-two", "11010519491231002X"));
+        assert_eq!(a.len(), 64);
+        assert!(!a.contains("110105"));
+    }
 
     #[test]
     fn every_kind_is_name_at_version_and_listed_once() {

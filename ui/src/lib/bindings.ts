@@ -188,7 +188,8 @@ export type EphedrineBuyer = { buyer_name: string,
  */
 id_masked: string, 
 /**
- * Register lines with the same ID number in the last 30 days (repeated buying is flagged).
+ * Purchases (sales) by the same ID number in the last 30 days, at this store and, once
+ * synced, anywhere in the chain (repeated buying is flagged).
  */
 recent_purchases: number, };
 

@@ -330,8 +330,37 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
             }
             Ok(Outcome::Applied)
         }
-        Payload::SaleCommitted(s) => sale_committed(tx, e.store_id, &s),
-        Payload::ReturnCommitted(r) => return_committed(tx, e.store_id, &r),
+        // Headquarters does not relay other stores' sales (they carry prescriptions and ID
+        // numbers); it sends the member's spend and ephedrine purchases by digest instead.
+        Payload::SaleCommitted(_) | Payload::ReturnCommitted(_) => {
+            Ok(Outcome::Ignored("其他门店的销售只以会员消费额同步"))
+        }
+        Payload::MemberSpend(m) if e.store_id == HQ_STORE => member_spend(tx, &m),
+        Payload::EphedrineKey(k) if e.store_id == HQ_STORE => {
+            tx.prepare_cached(
+                "INSERT INTO chain_key (key_id, key_hex) VALUES (?1, ?2) ON CONFLICT (key_id) DO NOTHING",
+            )?
+            .execute((k.key_id.to_string(), &k.key))?;
+            Ok(Outcome::Applied)
+        }
+        Payload::EphedrinePurchase(p) if e.store_id == HQ_STORE => {
+            tx.prepare_cached(
+                "INSERT INTO ephedrine_chain_purchase (sale_id, store_id, key_id, digest, business_date, packages)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (sale_id) DO NOTHING",
+            )?
+            .execute((
+                p.sale_id.to_string(),
+                p.store_id.to_string(),
+                p.key_id.to_string(),
+                &p.digest,
+                &p.business_date,
+                p.packages,
+            ))?;
+            Ok(Outcome::Applied)
+        }
+        Payload::MemberSpend(_) | Payload::EphedrineKey(_) | Payload::EphedrinePurchase(_) => {
+            Ok(Outcome::Bad("只有总部可以发出此类事件".into()))
+        }
         Payload::CatalogProduct(c) if e.store_id == HQ_STORE => catalog_product(tx, &c, "总部目录"),
         Payload::CatalogProduct(_) => Ok(Outcome::Ignored(
             "门店自己的目录只在本店生效；连锁目录由总部下发",
@@ -765,66 +794,24 @@ fn coupon_issued(tx: &Tx<'_>, c: &ev::CouponIssuedV1) -> Result<Outcome> {
     Ok(Outcome::Applied)
 }
 
-/// Another store's sale counts towards its member's tier here too (tiers are chain-wide).
-fn sale_committed(tx: &Tx<'_>, from_store: uuid::Uuid, s: &ev::SaleCommittedV1) -> Result<Outcome> {
-    let Some(m) = &s.sale.member else {
-        return Ok(Outcome::Ignored("非会员销售只记在发生的门店"));
-    };
-    if !member_exists(tx, m.id)? {
-        return Ok(waiting_for_member(m.id));
+/// A member's spend at another store counts towards their tier here too (tiers are chain-wide).
+fn member_spend(tx: &Tx<'_>, m: &ev::MemberSpendV1) -> Result<Outcome> {
+    if !member_exists(tx, m.member_id)? {
+        return Ok(waiting_for_member(m.member_id));
     }
-    let Ok(net) = crate::money::Money::from_decimal(s.sale.payable) else {
-        return Ok(Outcome::Bad("应收金额格式不正确".into()));
+    let Ok(net) = crate::money::Money::from_decimal(m.net) else {
+        return Ok(Outcome::Bad("消费金额格式不正确".into()));
     };
+    let reason = if net.fen() < 0 { "return" } else { "sale" };
     spend(
         tx,
-        s.sale.id,
         m.id,
-        from_store,
-        &s.sale.business_date,
+        m.member_id,
+        m.store_id,
+        &m.business_date,
         net.fen(),
-        &s.sale.at,
-        "sale",
-    )
-}
-
-fn return_committed(
-    tx: &Tx<'_>,
-    from_store: uuid::Uuid,
-    r: &ev::ReturnCommittedV1,
-) -> Result<Outcome> {
-    // The member is the sale's: the sale's spend row says who it was.
-    let member: Option<String> = tx
-        .prepare_cached("SELECT member_id FROM member_spend WHERE id = ?1")?
-        .query_row([r.sale_id.to_string()], |r| r.get(0))
-        .optional()?;
-    let Some(member) = member else {
-        let known_sale = tx
-            .prepare_cached(
-                "SELECT 1 FROM sync_inbox WHERE kind LIKE 'sale.committed@%' AND payload LIKE ?1",
-            )?
-            .query_row([format!("%\"id\":\"{}\"%", r.sale_id)], |_| Ok(()))
-            .optional()?
-            .is_some();
-        return Ok(if known_sale {
-            Outcome::Ignored("非会员销售的退货只记在发生的门店")
-        } else {
-            Outcome::Waiting(format!("原销售 {} 尚未同步到本店", r.sale_id))
-        });
-    };
-    let Ok(refund) = crate::money::Money::from_decimal(r.refund) else {
-        return Ok(Outcome::Bad("退款金额格式不正确".into()));
-    };
-    let member = uuid::Uuid::parse_str(&member).map_err(crate::error::PosError::storage)?;
-    spend(
-        tx,
-        r.id,
-        member,
-        from_store,
-        &r.business_date,
-        -refund.fen(),
-        &r.at,
-        "return",
+        &m.at,
+        reason,
     )
 }
 
