@@ -272,7 +272,18 @@ fn the_same_phone_registered_at_two_stores_becomes_one_member_everywhere_with_al
     let mb = b.register("13800139007", "许晴");
     a.sell(Some(ma), GANMAOLING, 1, 0); // 15 points
     b.sell(Some(mb), GANMAOLING, 2, 0); // 31 points
-                                        // Sync in the order that makes the later registration arrive first.
+                                        // The later registration has the newer address: the merge keeps it (fields merge per field).
+    b.clock.advance(chrono::Duration::minutes(5));
+    b.api
+        .call(MemberUpdate {
+            member_id: mb,
+            changes: MemberChanges {
+                address: Some("杭州市西湖区文三路 88 号".into()),
+                ..Default::default()
+            },
+        })
+        .unwrap();
+    // Sync in the order that makes the later registration arrive first.
     b.sync().unwrap();
     a.sync().unwrap();
     b.sync().unwrap();
@@ -284,6 +295,20 @@ fn the_same_phone_registered_at_two_stores_becomes_one_member_everywhere_with_al
         assert_eq!(t.balance(ma), 46);
     }
     assert_eq!(hq.balance(ma), 46);
+    for t in [&a, &b] {
+        let profile = t
+            .api
+            .call(pos_core::api::MemberGet { member_id: ma })
+            .unwrap();
+        assert_eq!(
+            profile.address, "杭州市西湖区文三路 88 号",
+            "the newer address, at every till"
+        );
+    }
+    assert_eq!(
+        hq.rows(&format!("SELECT address FROM member WHERE id = '{ma}'")),
+        vec!["杭州市西湖区文三路 88 号".to_string()]
+    );
     assert_eq!(
         hq.number(&format!(
             "SELECT count(*) FROM member WHERE merged_into = '{ma}'"

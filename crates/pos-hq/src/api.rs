@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/admin/quarantine", get(admin_quarantine))
         .route("/v1/admin/members", get(admin_members))
         .route("/v1/admin/merge-queue", get(admin_merge_queue))
+        .route("/v1/admin/negative-balances", get(admin_negative_balances))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
@@ -293,6 +294,15 @@ async fn restore_handler(
         .clamp(1, MAX_PULL_EVENTS);
     let page = push::own(&state.pool, store, params.cursor, limit).await?;
     Ok(Json(page))
+}
+
+async fn admin_negative_balances(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<views::NegativeBalanceView>>, ApiError> {
+    authenticate_admin(&state, &headers).await?;
+    let client = state.pool.get().await?;
+    Ok(Json(views::negative_balances(&**client).await?))
 }
 
 async fn admin_stores(

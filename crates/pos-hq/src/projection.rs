@@ -578,6 +578,7 @@ async fn reconcile_phone(tx: &Transaction<'_>, phone: &str, r: &Receipt) -> R {
         )
         .await?;
         emit_merged(tx, merged, survivor, phone, r).await?;
+        merge_fields(tx, merged, survivor, r).await?;
         if name != survivor_name {
             tx.execute(
                 "INSERT INTO merge_queue (merged, survivor, phone, merged_name, survivor_name)
@@ -590,6 +591,47 @@ async fn reconcile_phone(tx: &Transaction<'_>, phone: &str, r: &Receipt) -> R {
         tracing::info!(%merged, %survivor, "member merged (same phone)");
     }
     Ok(())
+}
+
+/// Fields merge per field: where the merged member's value was written later (by HLC stamp) than
+/// the survivor's, the survivor takes it, and the tills hear of it as headquarters' own field
+/// edit with that stamp (so they order it exactly as headquarters does). The name is not merged
+/// (differing names go to the merge queue for a person), nor the phone (it is the same).
+async fn merge_fields(tx: &Transaction<'_>, merged: Uuid, survivor: Uuid, r: &Receipt) -> R {
+    let rows = tx
+        .query(
+            "SELECT f.field, f.value, f.wall_ms, f.counter, f.device, f.event_id
+             FROM member_field f
+             LEFT JOIN member_field s ON s.member_id = $2 AND s.field = f.field
+             WHERE f.member_id = $1 AND f.field NOT IN ('name', 'phone')
+               AND (s.member_id IS NULL
+                    OR (f.wall_ms, f.counter, f.device, f.event_id)
+                       > (s.wall_ms, s.counter, s.device, s.event_id))",
+            &[&merged, &survivor],
+        )
+        .await?;
+    for row in &rows {
+        let field: String = row.get(0);
+        let value: Option<String> = row.get(1);
+        let stamp = HlcStamp {
+            wall_ms: row.get(2),
+            counter: u32::try_from(row.get::<_, i64>(3)).unwrap_or(u32::MAX),
+            device: row.get(4),
+        };
+        let event_id: Uuid = row.get(5);
+        offer_field(tx, survivor, &field, value.as_deref(), stamp, r, event_id).await?;
+        let edit = MemberFieldEditedV1 {
+            edit_id: new_event_id(r.now),
+            member_id: survivor,
+            field,
+            value,
+            at: r.now.to_rfc3339_opts(SecondsFormat::Millis, true),
+            by_staff: Uuid::nil(),
+            hlc: stamp,
+        };
+        emit(tx, &Payload::MemberFieldEdited(edit), r.now).await?;
+    }
+    refresh_member(tx, survivor).await
 }
 
 /// Headquarters' own event: store [`HQ_STORE`], device nil, its own gapless seq series.

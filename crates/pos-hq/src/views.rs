@@ -296,3 +296,38 @@ pub async fn merge_queue(c: &impl GenericClient) -> Result<Vec<MergeQueueView>> 
         })
         .collect())
 }
+
+/// A member whose points, summed over every store (and every member merged into them), are below
+/// zero: the same points redeemed at two stores offline. Headquarters flags it for a person;
+/// the daily offline redemption cap at each till bounds how far below zero it can go.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NegativeBalanceView {
+    pub member_id: Uuid,
+    pub phone: Option<String>,
+    pub name: Option<String>,
+    pub balance: i64,
+}
+
+pub async fn negative_balances(c: &impl GenericClient) -> Result<Vec<NegativeBalanceView>> {
+    let rows = c
+        .query(
+            "SELECT b.who, m.phone, m.name, b.balance
+             FROM (SELECT coalesce(m.merged_into, p.member_id) AS who, sum(p.points)::bigint AS balance
+                   FROM points_entry p LEFT JOIN member m ON m.id = p.member_id
+                   GROUP BY 1) b
+             LEFT JOIN member m ON m.id = b.who
+             WHERE b.balance < 0
+             ORDER BY b.balance, b.who",
+            &[],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| NegativeBalanceView {
+            member_id: r.get(0),
+            phone: r.get(1),
+            name: r.get(2),
+            balance: r.get(3),
+        })
+        .collect())
+}

@@ -882,3 +882,35 @@ async fn concurrent_pushes_all_land_and_a_reader_sees_every_one() {
     }
     assert_eq!(seen, 3 * 5 * 4);
 }
+
+#[tokio::test]
+async fn points_spent_twice_offline_at_two_stores_are_flagged_as_a_negative_balance() {
+    let hq = Hq::start().await;
+    let mut a = hq.till("SH001").await;
+    let mut b = hq.till("SH002").await;
+    let m = Uuid::now_v7();
+    let earned = a.env(&points(m, 300));
+    let spend = |t: &mut Till| {
+        let mut p = points(m, -250);
+        if let Payload::PointsEntry(e) = &mut p {
+            e.kind = "redeem".into();
+            e.expires_on = None;
+        }
+        t.env(&p)
+    };
+    let (ra, rb) = (spend(&mut a), spend(&mut b));
+    hq.http.push(&a.token, &a.batch(vec![earned, ra])).await;
+    let flagged: Vec<serde_json::Value> = hq
+        .http
+        .get_json("/v1/admin/negative-balances", &hq.admin)
+        .await;
+    assert!(flagged.is_empty(), "one redemption is covered: {flagged:?}");
+    hq.http.push(&b.token, &b.batch(vec![rb])).await;
+    let flagged: Vec<serde_json::Value> = hq
+        .http
+        .get_json("/v1/admin/negative-balances", &hq.admin)
+        .await;
+    assert_eq!(flagged.len(), 1);
+    assert_eq!(flagged[0]["member_id"], m.to_string());
+    assert_eq!(flagged[0]["balance"], -200);
+}
