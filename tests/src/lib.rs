@@ -255,6 +255,19 @@ impl Till {
             .unwrap()
     }
 
+    /// Renames a member through the member screen's command.
+    pub fn rename(&self, m: MemberId, name: &str) {
+        self.api
+            .call(pos_core::api::MemberUpdate {
+                member_id: m,
+                changes: pos_core::member::MemberChanges {
+                    name: Some(name.into()),
+                    ..Default::default()
+                },
+            })
+            .unwrap();
+    }
+
     pub fn balance(&self, m: MemberId) -> i64 {
         self.api.store().read(|c| points::balance(c, m)).unwrap()
     }

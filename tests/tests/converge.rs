@@ -1,22 +1,7 @@
 //! Three stores selling offline to the same members, syncing in different orders with two
 //! headquarters: both headquarters end in the same state and every till shows the same balances.
 
-use pos_core::api::MemberUpdate;
-use pos_core::ids::MemberId;
-use pos_core::member::MemberChanges;
 use pos_system_tests::{Hq, Till, GANMAOLING, PARACETAMOL};
-
-fn rename(t: &Till, m: MemberId, name: &str) {
-    t.api
-        .call(MemberUpdate {
-            member_id: m,
-            changes: MemberChanges {
-                name: Some(name.into()),
-                ..Default::default()
-            },
-        })
-        .unwrap();
-}
 
 /// What headquarters knows, without its own random ids: members with their winning fields and
 /// merge, balances per surviving member, and the first day's till events once each.
@@ -51,7 +36,7 @@ fn three_stores_in_two_sync_orders_give_the_same_headquarters_and_the_same_balan
     c.sell(Some(m3c), GANMAOLING, 2, 0);
     a.sell(Some(m3a), PARACETAMOL, 4, 0);
     a.clock.advance(chrono::Duration::minutes(5));
-    rename(&a, m1, "钱伟A");
+    a.rename(m1, "钱伟A");
     b.clock.advance(chrono::Duration::minutes(50));
 
     let day_one = [&a, &b, &c]
@@ -91,7 +76,7 @@ fn three_stores_in_two_sync_orders_give_the_same_headquarters_and_the_same_balan
         tills[1].sell(Some(m1), GANMAOLING, 1, 0);
         tills[2].sell(Some(m2), GANMAOLING, 2, 0);
         tills[1].sell(Some(m3a), GANMAOLING, 1, 0);
-        rename(tills[2], m2, "孙娜C");
+        tills[2].rename(m2, "孙娜C");
         for t in &tills {
             t.sync().unwrap();
         }

@@ -335,25 +335,14 @@ fn a_till_whose_clock_is_a_year_ahead_cannot_win_every_later_edit() {
     let m = a.register("13800139008", "何平");
     a.sync().unwrap();
     b.sync().unwrap();
-    let rename = |t: &Till, name: &str| {
-        t.api
-            .call(MemberUpdate {
-                member_id: m,
-                changes: MemberChanges {
-                    name: Some(name.into()),
-                    ..Default::default()
-                },
-            })
-            .unwrap();
-    };
     // A's clock jumps a year ahead; it renames the member and syncs.
     a.clock.advance(chrono::Duration::days(365));
-    rename(&a, "何平甲");
+    a.rename(m, "何平甲");
     a.sync().unwrap();
     // An hour later, B (clock right, not yet synced since) renames the member too.
     hq.clock.advance(chrono::Duration::hours(1));
     b.clock.advance(chrono::Duration::hours(1));
-    rename(&b, "何平乙");
+    b.rename(m, "何平乙");
     b.sync().unwrap();
     a.sync().unwrap();
     for t in [&a, &b] {

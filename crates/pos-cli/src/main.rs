@@ -199,13 +199,23 @@ fn sync(db: Option<PathBuf>, hq: Option<String>, token: Option<String>, status: 
             pos_sync::Progress::Pushing { sent, total } => eprint!("\r上传 {sent}/{total}"),
             pos_sync::Progress::Pulling { received } => eprint!("\r下载 {received}      "),
         })?;
-        eprintln!();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
-        Ok(())
+        print_report(&report)
     });
+    exit_code(result)
+}
+
+/// Ends a progress line and prints what a sync or a restore did, as JSON.
+fn print_report(report: &impl serde::Serialize) -> pos_core::error::Result<()> {
+    eprintln!();
+    println!(
+        "{}",
+        serde_json::to_string_pretty(report).unwrap_or_default()
+    );
+    Ok(())
+}
+
+/// 0, or the error's code and message on stderr and 3 (headquarters or the network failed).
+fn exit_code(result: pos_core::error::Result<()>) -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => {
@@ -230,20 +240,9 @@ fn restore_from_hq(
             manager_pin: pin,
         };
         let report = pos_sync::restore_from_hq(&store, &request, |n| eprint!("\r已恢复 {n} 条"))?;
-        eprintln!();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
-        Ok(())
+        print_report(&report)
     });
-    match result {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("{}: {}", e.code.as_str(), e.message);
-            3
-        }
-    }
+    exit_code(result)
 }
 
 fn gen_members(count: u64, db: &std::path::Path, seed: u64) -> i32 {

@@ -110,6 +110,34 @@ pub fn recompute(tx: &Tx<'_>, member: MemberId, reason: &str) -> Result<Tier> {
     Ok(earned)
 }
 
+/// A spend fact made elsewhere (another store's sale or return, or a rebuilt till's own), kept
+/// once by its id; true when it was new. The caller decides whether the tier is recomputed.
+pub struct SpendFact<'a> {
+    pub id: uuid::Uuid,
+    pub member: uuid::Uuid,
+    pub store: uuid::Uuid,
+    pub business_date: &'a str,
+    pub net_fen: i64,
+    pub at: &'a str,
+}
+
+pub fn keep_spend(tx: &Tx<'_>, f: &SpendFact<'_>) -> Result<bool> {
+    let n = tx
+        .prepare_cached(
+            "INSERT INTO member_spend (id, member_id, store_id, business_date, net_fen, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
+        )?
+        .execute((
+            f.id.to_string(),
+            f.member.to_string(),
+            f.store.to_string(),
+            f.business_date,
+            f.net_fen,
+            f.at,
+        ))?;
+    Ok(n == 1)
+}
+
 pub fn history(c: &Connection, member: MemberId) -> Result<Vec<TierChange>> {
     let mut st = c.prepare(
         "SELECT from_tier, to_tier, spend_fen, at, reason FROM member_tier_history

@@ -96,6 +96,15 @@ pub struct Sale {
     pub returns: Vec<String>,
 }
 
+/// One line of a sale, as `pay` writes it and a rebuilt till writes it back (27 parameters).
+pub(crate) const INSERT_SALE_LINE: &str = "INSERT INTO sale_line (id, sale_id, position, product_id, barcode, name, spec, unit, batch_no,
+                                batch_expires_on, unit_price_fen, quantity, list_fen, rule, rate, net_fen,
+                                coupon_share_fen, points_share_fen, small_change_share_fen, final_net_fen,
+                                rx, ephedrine, insurance, points_eligible, override_by, override_reason,
+                                guidance)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)";
+
 /// Receipt numbers are all digits: business date (8) + till number (2) + the day's sequence
 /// (4), e.g. `20261123010007`, so a keyboard-wedge scanner types them like any barcode.
 pub fn next_receipt_no(tx: &Tx<'_>, today: NaiveDate) -> Result<String> {
@@ -207,15 +216,7 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
             serde_json::to_string(p).map_err(PosError::storage)?,
         ],
     )?;
-    let mut line_st = tx.prepare_cached(
-        "INSERT INTO sale_line (id, sale_id, position, product_id, barcode, name, spec, unit, batch_no,
-                                batch_expires_on, unit_price_fen, quantity, list_fen, rule, rate, net_fen,
-                                coupon_share_fen, points_share_fen, small_change_share_fen, final_net_fen,
-                                rx, ephedrine, insurance, points_eligible, override_by, override_reason,
-                                guidance)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
-    )?;
+    let mut line_st = tx.prepare_cached(INSERT_SALE_LINE)?;
     for (i, (l, pl)) in c.lines.iter().zip(&p.lines).enumerate() {
         debug_assert_eq!(l.id, pl.line_id);
         let override_by: Option<StaffId> = if l.override_price.is_some() {

@@ -138,16 +138,7 @@ fn retry_waiting(tx: &Tx<'_>, out: &mut Applied) -> Result<()> {
                  FROM sync_inbox WHERE outcome = 'waiting' ORDER BY cursor",
             )?;
             let rows = st.query_map([], |r| {
-                let uuid = |i: usize| -> rusqlite::Result<uuid::Uuid> {
-                    let s: String = r.get(i)?;
-                    uuid::Uuid::parse_str(&s).map_err(|e| {
-                        rusqlite::Error::FromSqlConversionFailure(
-                            i,
-                            rusqlite::types::Type::Text,
-                            e.into(),
-                        )
-                    })
-                };
+                let uuid = |i| super::uuid_at(r, i);
                 Ok(PulledEvent {
                     cursor: r.get(0)?,
                     event: pos_sync_proto::Envelope {
@@ -802,45 +793,17 @@ fn member_spend(tx: &Tx<'_>, m: &ev::MemberSpendV1) -> Result<Outcome> {
     let Ok(net) = crate::money::Money::from_decimal(m.net) else {
         return Ok(Outcome::Bad("消费金额格式不正确".into()));
     };
-    let reason = if net.fen() < 0 { "return" } else { "sale" };
-    spend(
-        tx,
-        m.id,
-        m.member_id,
-        m.store_id,
-        &m.business_date,
-        net.fen(),
-        &m.at,
-        reason,
-    )
-}
-
-#[allow(clippy::too_many_arguments)]
-fn spend(
-    tx: &Tx<'_>,
-    id: uuid::Uuid,
-    member: uuid::Uuid,
-    store: uuid::Uuid,
-    business_date: &str,
-    net_fen: i64,
-    at: &str,
-    reason: &str,
-) -> Result<Outcome> {
-    let n = tx
-        .prepare_cached(
-            "INSERT INTO member_spend (id, member_id, store_id, business_date, net_fen, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
-        )?
-        .execute((
-            id.to_string(),
-            member.to_string(),
-            store.to_string(),
-            business_date,
-            net_fen,
-            at,
-        ))?;
-    if n == 1 {
-        crate::member::tier::recompute(tx, MemberId(member), reason)?;
+    let fact = crate::member::tier::SpendFact {
+        id: m.id,
+        member: m.member_id,
+        store: m.store_id,
+        business_date: &m.business_date,
+        net_fen: net.fen(),
+        at: &m.at,
+    };
+    if crate::member::tier::keep_spend(tx, &fact)? {
+        let reason = if net.fen() < 0 { "return" } else { "sale" };
+        crate::member::tier::recompute(tx, MemberId(m.member_id), reason)?;
     }
     Ok(Outcome::Applied)
 }

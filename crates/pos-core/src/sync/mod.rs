@@ -9,6 +9,14 @@ pub mod state;
 
 use serde::Serialize;
 
+/// A UUID stored as text in column `i` (pulled events, outbox rows).
+pub(crate) fn uuid_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<uuid::Uuid> {
+    let s: String = r.get(i)?;
+    uuid::Uuid::parse_str(&s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    })
+}
+
 /// The wire spelling of one of our serde enums (`Tier::Gold` → `gold`), for catalogue payloads
 /// that carry enums as plain strings.
 pub(crate) fn tag<T: Serialize>(v: &T) -> String {

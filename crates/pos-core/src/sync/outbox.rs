@@ -41,16 +41,7 @@ pub fn unsent(c: &Connection, limit: u32) -> Result<Vec<Envelope>> {
     )?;
     let rows = st
         .query_map([limit], |r| {
-            let uuid = |i: usize| -> rusqlite::Result<uuid::Uuid> {
-                let s: String = r.get(i)?;
-                uuid::Uuid::parse_str(&s).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        i,
-                        rusqlite::types::Type::Text,
-                        e.into(),
-                    )
-                })
-            };
+            let uuid = |i| super::uuid_at(r, i);
             Ok(Envelope {
                 event_id: uuid(0)?,
                 store_id: uuid(1)?,

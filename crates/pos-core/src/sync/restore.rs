@@ -152,15 +152,7 @@ fn sale_rows(tx: &Tx<'_>, e: &ev::SaleCommittedV1) -> Result<std::result::Result
             s.pricing.clone().unwrap_or_else(|| "{}".into()),
         ],
     )?;
-    let mut line_st = tx.prepare_cached(
-        "INSERT INTO sale_line (id, sale_id, position, product_id, barcode, name, spec, unit, batch_no,
-                                batch_expires_on, unit_price_fen, quantity, list_fen, rule, rate, net_fen,
-                                coupon_share_fen, points_share_fen, small_change_share_fen, final_net_fen,
-                                rx, ephedrine, insurance, points_eligible, override_by, override_reason,
-                                guidance)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
-    )?;
+    let mut line_st = tx.prepare_cached(crate::sale::INSERT_SALE_LINE)?;
     for (i, l) in s.lines.iter().enumerate() {
         let list = l
             .list_amount
@@ -364,20 +356,15 @@ fn spend(
     net: &rust_decimal::Decimal,
     at: &str,
 ) -> Result<()> {
-    let fen = Money::from_decimal(*net)?.fen();
-    tx.prepare_cached(
-        "INSERT INTO member_spend (id, member_id, store_id, business_date, net_fen, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
-    )?
-    .execute((
-        id.to_string(),
-        member.to_string(),
-        store.to_string(),
+    let fact = crate::member::tier::SpendFact {
+        id,
+        member,
+        store,
         business_date,
-        fen,
+        net_fen: Money::from_decimal(*net)?.fen(),
         at,
-    ))?;
-    Ok(())
+    };
+    crate::member::tier::keep_spend(tx, &fact).map(|_| ())
 }
 
 /// A staff member of this store, back without a usable PIN (PINs never leave a till).
