@@ -362,3 +362,66 @@ fn sync_settings_are_checked_and_the_token_never_shown() {
         .unwrap_err();
     assert_eq!(e.code, pos_core::ErrorCode::Forbidden);
 }
+
+/// Outbox rows written before the catalogue existed carried the screen's own types; the
+/// migration names them `@1`, and version 1 of the catalogue must read them.
+#[test]
+fn payloads_written_before_the_catalogue_read_as_version_one() {
+    let t = cashier();
+    let m = t.register("13800138010", "卢敏");
+    let cart = t.api.call(CartOpen {}).unwrap();
+    t.api
+        .call(CartScan {
+            cart_id: cart.id,
+            barcode: "6939668066407".into(),
+            quantity: Some(2),
+        })
+        .unwrap();
+    t.api
+        .call(CartSetMember {
+            cart_id: cart.id,
+            member_id: Some(m),
+        })
+        .unwrap();
+    let due = t
+        .api
+        .call(CartGet { cart_id: cart.id })
+        .unwrap()
+        .pricing
+        .payable;
+    let sale = t
+        .api
+        .call(SalePay {
+            cart_id: cart.id,
+            tenders: vec![pos_core::pricing::Tender {
+                kind: pos_core::pricing::TenderKind::Cash,
+                amount: due,
+                settlement_no: None,
+            }],
+        })
+        .unwrap();
+    // The old `sale.committed` payload: the whole screen `Sale` plus the registers.
+    let old = serde_json::json!({
+        "sale": sale,
+        "store_id": uuid::Uuid::now_v7().to_string(),
+        "device_id": uuid::Uuid::now_v7().to_string(),
+        "prescription": null,
+        "ephedrine_buyer": null,
+        "allergy_acks": [],
+    });
+    let parsed = pos_sync_proto::Payload::parse("sale.committed@1", &old.to_string())
+        .expect("an old sale payload reads as sale.committed@1");
+    let pos_sync_proto::Payload::SaleCommitted(p) = parsed else {
+        panic!("not a sale")
+    };
+    assert_eq!(p.sale.id, sale.id.0);
+    assert_eq!(p.sale.payable.to_string(), sale.payable.to_string());
+    assert_eq!(
+        p.sale.lines[0].unit, sale.lines[0].unit,
+        "fields the old payload had"
+    );
+    assert_eq!(
+        p.sale.pricing, None,
+        "fields it lacked are empty, not errors"
+    );
+}
