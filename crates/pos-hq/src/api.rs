@@ -179,7 +179,7 @@ async fn push_handler(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<PushAck>, ApiError> {
+) -> Result<(StatusCode, Json<PushAck>), ApiError> {
     let store = authenticate(&state, &headers).await?;
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -213,7 +213,14 @@ async fn push_handler(
         gaps = ack.gaps.len(),
         "push"
     );
-    Ok(Json(ack))
+    // Events set aside make the answer a 4xx (422) so no client can miss them; the body is the
+    // same acknowledgement, and the batch's other events are stored all the same.
+    let status = if ack.quarantined.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(ack)))
 }
 
 /// Reads a batch: JSON first, then the protocol (so a batch of another protocol is named as

@@ -39,7 +39,12 @@ impl Client {
             .header("Authorization", format!("Bearer {}", self.token))
             .header("Content-Type", "application/json")
             .send(&body[..]);
-        answer(response)
+        answer_with(response, |status, text| {
+            // 422: some events were set aside; the body is still the acknowledgement.
+            (status == 422)
+                .then(|| serde_json::from_str::<PushAck>(text).ok())
+                .flatten()
+        })
     }
 
     /// This store's own events, for rebuilding a lost till.
@@ -75,6 +80,14 @@ fn failed(message: String) -> PosError {
 fn answer<T: DeserializeOwned>(
     response: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
 ) -> Result<T> {
+    answer_with(response, |_, _| None)
+}
+
+/// `answer`, where `accept` may still take a non-2xx answer's body as the result.
+fn answer_with<T: DeserializeOwned>(
+    response: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    accept: impl Fn(u16, &str) -> Option<T>,
+) -> Result<T> {
     let mut response = response.map_err(|e| {
         failed(format!(
             "连不上总部（{e}）。数据都在本机，不会丢失；请检查网络后点“立即同步”再试"
@@ -90,6 +103,9 @@ fn answer<T: DeserializeOwned>(
     if status.is_success() {
         return serde_json::from_str(&text)
             .map_err(|e| failed(format!("总部的回答格式不对（{e}），请联系总部")));
+    }
+    if let Some(t) = accept(status.as_u16(), &text) {
+        return Ok(t);
     }
     let body: Option<ErrorBody> = serde_json::from_str(&text).ok();
     let mut err = failed(match &body {
