@@ -12,13 +12,55 @@
 //!   survives, the others get `merged_into` and headquarters emits `member.merged@1`.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use deadpool_postgres::Transaction;
 use pos_sync_proto::catalogue::*;
 use pos_sync_proto::{payload_hash, Envelope, Payload, HQ_STORE};
-use tokio_postgres::Transaction;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::Row;
 use uuid::Uuid;
 
 /// How far ahead of headquarters' clock a till's HLC stamp may be before it is clamped.
 pub const MAX_CLOCK_LEAD_MS: i64 = 5 * 60 * 1000;
+
+// Statements are prepared once per connection (deadpool's statement cache): a push runs the same
+// few statements for thousands of events, and preparing a query string again costs a round trip.
+type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
+
+async fn exec(
+    tx: &Transaction<'_>,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<u64, tokio_postgres::Error> {
+    let st = tx.prepare_cached(sql).await?;
+    tx.execute(&st, params).await
+}
+
+async fn one(
+    tx: &Transaction<'_>,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<Row, tokio_postgres::Error> {
+    let st = tx.prepare_cached(sql).await?;
+    tx.query_one(&st, params).await
+}
+
+async fn opt(
+    tx: &Transaction<'_>,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<Option<Row>, tokio_postgres::Error> {
+    let st = tx.prepare_cached(sql).await?;
+    tx.query_opt(&st, params).await
+}
+
+async fn all(
+    tx: &Transaction<'_>,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<Vec<Row>, tokio_postgres::Error> {
+    let st = tx.prepare_cached(sql).await?;
+    tx.query(&st, params).await
+}
 
 /// The member fields an edit may change (`member.field_edited@1`).
 pub const MEMBER_FIELDS: &[&str] = &[
@@ -87,7 +129,8 @@ pub fn clamp(stamp: HlcStamp, now: DateTime<Utc>) -> HlcStamp {
 
 /// A member row exists for every member an event names, registered or not yet.
 async fn ensure_member(tx: &Transaction<'_>, id: Uuid) -> R {
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO member (id) VALUES ($1) ON CONFLICT (id) DO NOTHING",
         &[&id],
     )
@@ -105,17 +148,18 @@ async fn offer_field(
     r: &Receipt,
     event_id: Uuid,
 ) -> R {
-    let anonymized: bool = tx
-        .query_one(
-            "SELECT anonymized_at IS NOT NULL FROM member WHERE id = $1",
-            &[&member],
-        )
-        .await?
-        .get(0);
+    let anonymized: bool = one(
+        tx,
+        "SELECT anonymized_at IS NOT NULL FROM member WHERE id = $1",
+        &[&member],
+    )
+    .await?
+    .get(0);
     // An anonymized member keeps no personal data, even from edits that arrive later.
     let value = if anonymized { None } else { value };
     let effective = clamp(stamp, r.now);
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO member_field (member_id, field, value, wall_ms, counter, device, event_id, orig_wall_ms)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (member_id, field) DO UPDATE SET
@@ -156,7 +200,7 @@ async fn refresh_member(tx: &Transaction<'_>, member: Uuid) -> R {
         sets.join(", "),
         cols.join(", ")
     );
-    tx.execute(&sql, &[&member]).await?;
+    exec(tx, &sql, &[&member]).await?;
     Ok(())
 }
 
@@ -167,7 +211,8 @@ async fn member_registered(
     r: &Receipt,
 ) -> R {
     ensure_member(tx, p.id).await?;
-    tx.execute(
+    exec(
+        tx,
         "UPDATE member SET registered = true, card_no = $2, store_id = $3, registered_by = $4,
              created_at = $5::text::timestamptz
          WHERE id = $1",
@@ -229,12 +274,14 @@ async fn field_edited(
 async fn anonymized(tx: &Transaction<'_>, p: &MemberAnonymizedV1) -> R {
     ensure_member(tx, p.member_id).await?;
     // LEAST ignores NULL: the first anonymization sets it, a repeated one keeps the earliest.
-    tx.execute(
+    exec(
+        tx,
         "UPDATE member SET anonymized_at = LEAST(anonymized_at, $2::text::timestamptz) WHERE id = $1",
         &[&p.member_id, &p.at],
     )
     .await?;
-    tx.execute(
+    exec(
+        tx,
         "UPDATE member_field SET value = NULL WHERE member_id = $1",
         &[&p.member_id],
     )
@@ -245,7 +292,8 @@ async fn anonymized(tx: &Transaction<'_>, p: &MemberAnonymizedV1) -> R {
 async fn consent(tx: &Transaction<'_>, p: &MemberConsentV1) -> R {
     let e = &p.event;
     ensure_member(tx, p.member_id).await?;
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO consent_event (id, member_id, scope, granted, notice_version, at, by_staff)
          VALUES ($1, $2, $3, $4, $5, $6::text::timestamptz, $7)
          ON CONFLICT (id) DO NOTHING",
@@ -261,7 +309,8 @@ async fn consent(tx: &Transaction<'_>, p: &MemberConsentV1) -> R {
     )
     .await?;
     // The latest by `at`; on a tie a withdrawal (NOT granted = true) beats a grant; then the id.
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO member_consent (member_id, scope, granted, at, consent_id)
          VALUES ($1, $2, $3, $4::text::timestamptz, $5)
          ON CONFLICT (member_id, scope) DO UPDATE SET
@@ -277,7 +326,8 @@ async fn consent(tx: &Transaction<'_>, p: &MemberConsentV1) -> R {
 async fn health_item_added(tx: &Transaction<'_>, p: &HealthItemAddedV1) -> R {
     let i = &p.item;
     ensure_member(tx, p.member_id).await?;
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO health_item (id, member_id, kind, code, note, added_at, added_by)
          VALUES ($1, $2, $3, $4, $5, $6::text::timestamptz, $7)
          ON CONFLICT (id) DO NOTHING",
@@ -297,7 +347,8 @@ async fn health_item_added(tx: &Transaction<'_>, p: &HealthItemAddedV1) -> R {
 
 async fn health_item_removed(tx: &Transaction<'_>, p: &HealthItemRemovedV1) -> R {
     ensure_member(tx, p.member_id).await?;
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO health_item_removal (item_id, member_id, at, by_staff)
          VALUES ($1, $2, $3::text::timestamptz, $4)
          ON CONFLICT (item_id) DO NOTHING",
@@ -309,7 +360,8 @@ async fn health_item_removed(tx: &Transaction<'_>, p: &HealthItemRemovedV1) -> R
 
 async fn points_entry(tx: &Transaction<'_>, env: &Envelope, p: &PointsEntryV1) -> R {
     ensure_member(tx, p.member_id).await?;
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO points_entry (id, member_id, kind, points, expires_on, sale_id, reverses,
              reason, at, business_date, store_id)
          VALUES ($1, $2, $3, $4, $5::text::date, $6, $7, $8, $9::text::timestamptz, $10::text::date, $11)
@@ -333,7 +385,8 @@ async fn points_entry(tx: &Transaction<'_>, env: &Envelope, p: &PointsEntryV1) -
 }
 
 async fn coupon_issued(tx: &Transaction<'_>, env: &Envelope, p: &CouponIssuedV1) -> R {
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO coupon (id, member_id, kind, face, min_spend, valid_from, valid_until,
              issue_key, reason, issued_at, issued_by, store_id)
          VALUES ($1, $2, $3, $4::text::numeric, $5::text::numeric, $6, $7, $8, $9,
@@ -359,7 +412,8 @@ async fn coupon_issued(tx: &Transaction<'_>, env: &Envelope, p: &CouponIssuedV1)
 }
 
 async fn coupon_used(tx: &Transaction<'_>, env: &Envelope, p: &CouponUsedV1) -> R {
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO coupon_use (coupon_id, sale_id, member_id, at, by_staff, store_id)
          VALUES ($1, $2, $3, $4::text::timestamptz, $5, $6)
          ON CONFLICT (coupon_id, sale_id) DO NOTHING",
@@ -379,8 +433,8 @@ async fn coupon_used(tx: &Transaction<'_>, env: &Envelope, p: &CouponUsedV1) -> 
 async fn sale(tx: &Transaction<'_>, env: &Envelope, p: &SaleCommittedV1, r: &Receipt) -> R {
     let s = &p.sale;
     let member = s.member.as_ref().map(|m| m.id);
-    let n = tx
-        .execute(
+    let n = exec(
+            tx,
             "INSERT INTO sale (id, store_id, device_id, receipt_no, business_date, at, member_id,
                  payable, points_used, points_earned)
              VALUES ($1, $2, $3, $4, $5::text::date, $6::text::timestamptz, $7, $8::text::numeric, $9, $10)
@@ -403,7 +457,8 @@ async fn sale(tx: &Transaction<'_>, env: &Envelope, p: &SaleCommittedV1, r: &Rec
         return Ok(());
     }
     for l in &s.lines {
-        tx.execute(
+        exec(
+            tx,
             "INSERT INTO sale_line (id, sale_id, product_id, barcode, name, quantity, unit_price, final_net)
              VALUES ($1, $2, $3, $4, $5, $6, $7::text::numeric, $8::text::numeric)
              ON CONFLICT (id) DO NOTHING",
@@ -458,10 +513,7 @@ async fn sale(tx: &Transaction<'_>, env: &Envelope, p: &SaleCommittedV1, r: &Rec
 
 /// The chain's ID-digest key, made (and announced to the tills) on first need.
 async fn chain_key(tx: &Transaction<'_>, r: &Receipt) -> Result<(Uuid, Vec<u8>), ProjectionError> {
-    if let Some(row) = tx
-        .query_opt("SELECT id, key_hex FROM chain_key LIMIT 1", &[])
-        .await?
-    {
+    if let Some(row) = opt(tx, "SELECT id, key_hex FROM chain_key LIMIT 1", &[]).await? {
         let hex_key: String = row.get(1);
         let key = hex::decode(&hex_key)
             .map_err(|e| ProjectionError::Invalid(format!("chain key: {e}")))?;
@@ -471,7 +523,8 @@ async fn chain_key(tx: &Transaction<'_>, r: &Receipt) -> Result<(Uuid, Vec<u8>),
     getrandom::getrandom(&mut key)
         .map_err(|e| ProjectionError::Invalid(format!("no randomness for the chain key: {e}")))?;
     let id = new_event_id(r.now);
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO chain_key (id, key_hex) VALUES ($1, $2)",
         &[&id, &hex::encode(&key)],
     )
@@ -490,32 +543,35 @@ async fn sale_return(
     p: &ReturnCommittedV1,
     r: &Receipt,
 ) -> R {
-    let n = tx
-        .execute(
-            "INSERT INTO sale_return (id, sale_id, store_id, receipt_no, business_date, at, refund,
+    let n = exec(
+        tx,
+        "INSERT INTO sale_return (id, sale_id, store_id, receipt_no, business_date, at, refund,
              points_taken_back, points_given_back)
          VALUES ($1, $2, $3, $4, $5::text::date, $6::text::timestamptz, $7::text::numeric, $8, $9)
          ON CONFLICT (id) DO NOTHING",
-            &[
-                &p.id,
-                &p.sale_id,
-                &env.store_id,
-                &p.receipt_no,
-                &p.business_date,
-                &p.at,
-                &p.refund.to_string(),
-                &p.points_taken_back,
-                &p.points_given_back,
-            ],
-        )
-        .await?;
+        &[
+            &p.id,
+            &p.sale_id,
+            &env.store_id,
+            &p.receipt_no,
+            &p.business_date,
+            &p.at,
+            &p.refund.to_string(),
+            &p.points_taken_back,
+            &p.points_given_back,
+        ],
+    )
+    .await?;
     if n == 0 {
         return Ok(());
     }
-    let member: Option<Uuid> = tx
-        .query_opt("SELECT member_id FROM sale WHERE id = $1", &[&p.sale_id])
-        .await?
-        .and_then(|row| row.get(0));
+    let member: Option<Uuid> = opt(
+        tx,
+        "SELECT member_id FROM sale WHERE id = $1",
+        &[&p.sale_id],
+    )
+    .await?
+    .and_then(|row| row.get(0));
     if let Some(m) = member {
         let spend = MemberSpendV1 {
             id: p.id,
@@ -531,9 +587,7 @@ async fn sale_return(
 }
 
 async fn reconcile_member_phone(tx: &Transaction<'_>, member: Uuid, r: &Receipt) -> R {
-    let row = tx
-        .query_one("SELECT phone FROM member WHERE id = $1", &[&member])
-        .await?;
+    let row = one(tx, "SELECT phone FROM member WHERE id = $1", &[&member]).await?;
     match row.get::<_, Option<String>>(0) {
         Some(phone) if !phone.is_empty() => reconcile_phone(tx, &phone, r).await,
         _ => Ok(()),
@@ -545,20 +599,21 @@ async fn reconcile_member_phone(tx: &Transaction<'_>, member: Uuid, r: &Receipt)
 /// `member.merged@1` event for the tills; different names go to the merge queue for a person.
 /// The outcome depends only on the set of members, not on the order they arrived in.
 async fn reconcile_phone(tx: &Transaction<'_>, phone: &str, r: &Receipt) -> R {
-    let rows = tx
-        .query(
-            "SELECT id, name, merged_into FROM member
+    let rows = all(
+        tx,
+        "SELECT id, name, merged_into FROM member
              WHERE phone = $1 AND registered AND anonymized_at IS NULL
              ORDER BY created_at NULLS LAST, id",
-            &[&phone],
-        )
-        .await?;
+        &[&phone],
+    )
+    .await?;
     if rows.len() < 2 {
         return Ok(());
     }
     let survivor: Uuid = rows[0].get(0);
     let survivor_name: Option<String> = rows[0].get(1);
-    tx.execute(
+    exec(
+        tx,
         "UPDATE member SET merged_into = NULL WHERE id = $1 AND merged_into IS NOT NULL",
         &[&survivor],
     )
@@ -572,7 +627,8 @@ async fn reconcile_phone(tx: &Transaction<'_>, phone: &str, r: &Receipt) -> R {
         }
         // Members merged into this one follow it to the survivor (one level, so a balance is a
         // sum over the survivor and the members whose merged_into is the survivor).
-        tx.execute(
+        exec(
+            tx,
             "UPDATE member SET merged_into = $2 WHERE id = $1 OR merged_into = $1",
             &[&merged, &survivor],
         )
@@ -580,7 +636,8 @@ async fn reconcile_phone(tx: &Transaction<'_>, phone: &str, r: &Receipt) -> R {
         emit_merged(tx, merged, survivor, phone, r).await?;
         merge_fields(tx, merged, survivor, r).await?;
         if name != survivor_name {
-            tx.execute(
+            exec(
+                tx,
                 "INSERT INTO merge_queue (merged, survivor, phone, merged_name, survivor_name)
                  VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (merged, survivor) DO NOTHING",
@@ -598,18 +655,18 @@ async fn reconcile_phone(tx: &Transaction<'_>, phone: &str, r: &Receipt) -> R {
 /// edit with that stamp (so they order it exactly as headquarters does). The name is not merged
 /// (differing names go to the merge queue for a person), nor the phone (it is the same).
 async fn merge_fields(tx: &Transaction<'_>, merged: Uuid, survivor: Uuid, r: &Receipt) -> R {
-    let rows = tx
-        .query(
-            "SELECT f.field, f.value, f.wall_ms, f.counter, f.device, f.event_id
+    let rows = all(
+        tx,
+        "SELECT f.field, f.value, f.wall_ms, f.counter, f.device, f.event_id
              FROM member_field f
              LEFT JOIN member_field s ON s.member_id = $2 AND s.field = f.field
              WHERE f.member_id = $1 AND f.field NOT IN ('name', 'phone')
                AND (s.member_id IS NULL
                     OR (f.wall_ms, f.counter, f.device, f.event_id)
                        > (s.wall_ms, s.counter, s.device, s.event_id))",
-            &[&merged, &survivor],
-        )
-        .await?;
+        &[&merged, &survivor],
+    )
+    .await?;
     for row in &rows {
         let field: String = row.get(0);
         let value: Option<String> = row.get(1);
@@ -659,13 +716,13 @@ pub async fn emit(
     payload: &Payload,
     now: DateTime<Utc>,
 ) -> Result<Uuid, tokio_postgres::Error> {
-    let seq: i64 = tx
-        .query_one(
-            "SELECT COALESCE(max(seq), 0) + 1 FROM event WHERE device_id = $1",
-            &[&Uuid::nil()],
-        )
-        .await?
-        .get(0);
+    let seq: i64 = one(
+        tx,
+        "SELECT COALESCE(max(seq), 0) + 1 FROM event WHERE device_id = $1",
+        &[&Uuid::nil()],
+    )
+    .await?
+    .get(0);
     let json = payload.to_json();
     let env = Envelope {
         event_id: new_event_id(now),
@@ -677,7 +734,7 @@ pub async fn emit(
         payload: json,
         created_at: now.to_rfc3339_opts(SecondsFormat::Millis, true),
     };
-    crate::push::insert_event(tx, &env).await?;
+    crate::push::insert_event_cached(tx, &env).await?;
     Ok(env.event_id)
 }
 
