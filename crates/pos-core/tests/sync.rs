@@ -425,3 +425,44 @@ fn payloads_written_before_the_catalogue_read_as_version_one() {
         "fields it lacked are empty, not errors"
     );
 }
+
+#[test]
+fn an_edit_that_arrives_after_the_member_was_anonymized_keeps_no_personal_data() {
+    let a = cashier();
+    let b = cashier();
+    let m = a.register("13800138011", "秦岚");
+    b.apply(&positions(a.unsent(), 1));
+    let sent = a.unsent().len();
+    // A renames the member while B, offline, anonymizes them on request.
+    a.clock.advance(chrono::Duration::minutes(5));
+    a.api
+        .call(MemberUpdate {
+            member_id: m,
+            changes: MemberChanges {
+                address: Some("北京市朝阳区建国路 1 号".into()),
+                ..Default::default()
+            },
+        })
+        .unwrap();
+    b.login("3001", "3333");
+    b.api
+        .call(MemberAnonymize {
+            member_id: m,
+            reason: "会员本人申请".into(),
+        })
+        .unwrap();
+    b.apply(&positions(a.unsent().split_off(sent), 100));
+    assert_eq!(
+        b.count("SELECT count(*) FROM member_field_edit WHERE new_value LIKE '%建国路%' OR old_value LIKE '%建国路%'"),
+        0
+    );
+    assert_eq!(
+        b.count("SELECT count(*) FROM member WHERE address LIKE '%建国路%'"),
+        0
+    );
+    assert_eq!(
+        b.count("SELECT count(*) FROM member_field_edit WHERE field = 'address'"),
+        1,
+        "who edited and when stay"
+    );
+}

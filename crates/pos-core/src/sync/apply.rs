@@ -630,9 +630,17 @@ fn field_edited(tx: &Tx<'_>, f: &ev::MemberFieldEditedV1, order: ev::HlcStamp) -
             )?;
         }
         insert_edit(tx, f, old.as_deref(), order)?;
-    } else {
+    } else if status == "active" {
         // A losing edit is history too: who changed what, and when.
         insert_edit(tx, f, None, order)?;
+    } else {
+        // An anonymized member keeps no personal data, not even in an edit that arrives late:
+        // who and when stay, the value does not.
+        let blank = ev::MemberFieldEditedV1 {
+            value: None,
+            ..f.clone()
+        };
+        insert_edit(tx, &blank, None, order)?;
     }
     observe(tx, order)?;
     Ok(Outcome::Applied)
