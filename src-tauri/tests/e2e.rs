@@ -2034,6 +2034,8 @@ async fn restore_on_the_first_run_screen() {
     assert_eq!(done.attr("data-sales").await.unwrap().as_deref(), Some("0"));
     let text = text_of(&c, "restore-done").await;
     assert!(text.contains("会员 1 位"), "{text}");
+    screenshot(&c, "restore-done.png").await;
+    publish_screenshot("restore-done.png");
     click(&c, "restore-login").await;
     login(&c, "3001", "8642").await;
     // The restored member is found at the rebuilt till.
