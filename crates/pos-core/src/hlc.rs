@@ -65,26 +65,45 @@ impl From<Hlc> for pos_sync_proto::catalogue::HlcStamp {
     }
 }
 
+impl From<pos_sync_proto::catalogue::HlcStamp> for Hlc {
+    fn from(h: pos_sync_proto::catalogue::HlcStamp) -> Self {
+        Hlc {
+            wall_ms: h.wall_ms,
+            counter: h.counter,
+            device: DeviceId(h.device),
+        }
+    }
+}
+
 /// The stamp for a local edit on this till, persisted in `hlc_state` inside the same transaction
 /// as the edit, so the next edit (even after a restart with the clock set back) is later.
 pub fn next(tx: &Tx<'_>) -> Result<Hlc> {
+    let stamp = Hlc::tick(last(tx)?, tx.clock.now().timestamp_millis());
+    store(tx, stamp)?;
+    Ok(stamp)
+}
+
+/// Moves this till's clock past a stamp it received (another store's edit, or headquarters'
+/// clamp of one), so its next edit orders after it.
+pub fn observe(tx: &Tx<'_>, remote: Hlc) -> Result<()> {
+    let next = Hlc::receive(last(tx)?, remote, tx.clock.now().timestamp_millis());
+    store(tx, next)
+}
+
+/// The last stamp this till issued or received (zero before the first).
+fn last(tx: &Tx<'_>) -> Result<Hlc> {
     let device = till_identity(tx)?.device_id;
-    let last: Option<(i64, u32)> = tx
+    let (wall_ms, counter) = tx
         .query_row("SELECT wall_ms, counter FROM hlc_state", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
-        .optional()?;
-    let (wall_ms, counter) = last.unwrap_or((0, 0));
-    let stamp = Hlc::tick(
-        Hlc {
-            wall_ms,
-            counter,
-            device,
-        },
-        tx.clock.now().timestamp_millis(),
-    );
-    store(tx, stamp)?;
-    Ok(stamp)
+        .optional()?
+        .unwrap_or((0, 0));
+    Ok(Hlc {
+        wall_ms,
+        counter,
+        device,
+    })
 }
 
 /// Persists `stamp` as the last stamp this till issued or received.

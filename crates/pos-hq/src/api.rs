@@ -272,19 +272,29 @@ fn bad_query(rejection: QueryRejection) -> ApiError {
     )
 }
 
-async fn pull_handler(
-    State(state): State<AppState>,
-    headers: HeaderMap,
+/// The store a page request is for, its cursor and its page size (default 500, at most
+/// `MAX_PULL_EVENTS`): shared by pull and restore.
+async fn page_request(
+    state: &AppState,
+    headers: &HeaderMap,
     params: Result<Query<PullParams>, QueryRejection>,
-) -> Result<Json<PullPage>, ApiError> {
-    let store = authenticate(&state, &headers).await?;
+) -> Result<(Uuid, i64, u32), ApiError> {
+    let store = authenticate(state, headers).await?;
     let Query(params) = params.map_err(bad_query)?;
     let limit = params
         .limit
         .unwrap_or(DEFAULT_PULL_EVENTS)
         .clamp(1, MAX_PULL_EVENTS);
-    let page = push::pull(&state.pool, store, params.cursor, limit).await?;
-    Ok(Json(page))
+    Ok((store, params.cursor, limit))
+}
+
+async fn pull_handler(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<PullParams>, QueryRejection>,
+) -> Result<Json<PullPage>, ApiError> {
+    let (store, cursor, limit) = page_request(&state, &headers, params).await?;
+    Ok(Json(push::pull(&state.pool, store, cursor, limit).await?))
 }
 
 /// `GET /v1/restore?cursor=N&limit=M`: the token's own store's events, for rebuilding a till.
@@ -293,14 +303,8 @@ async fn restore_handler(
     headers: HeaderMap,
     params: Result<Query<PullParams>, QueryRejection>,
 ) -> Result<Json<PullPage>, ApiError> {
-    let store = authenticate(&state, &headers).await?;
-    let Query(params) = params.map_err(bad_query)?;
-    let limit = params
-        .limit
-        .unwrap_or(DEFAULT_PULL_EVENTS)
-        .clamp(1, MAX_PULL_EVENTS);
-    let page = push::own(&state.pool, store, params.cursor, limit).await?;
-    Ok(Json(page))
+    let (store, cursor, limit) = page_request(&state, &headers, params).await?;
+    Ok(Json(push::own(&state.pool, store, cursor, limit).await?))
 }
 
 async fn admin_negative_balances(

@@ -17,8 +17,8 @@ use crate::catalog::initials;
 use crate::clock::stamp;
 use crate::db::{till_identity, Tx};
 use crate::error::Result;
-use crate::hlc::{self, Hlc};
-use crate::ids::{DeviceId, MemberId};
+use crate::hlc;
+use crate::ids::MemberId;
 
 /// What applying one page did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -176,11 +176,7 @@ fn retry_waiting(tx: &Tx<'_>, out: &mut Applied) -> Result<()> {
 }
 
 fn member_exists(tx: &Tx<'_>, id: uuid::Uuid) -> Result<bool> {
-    Ok(tx
-        .prepare_cached("SELECT 1 FROM member WHERE id = ?1")?
-        .query_row([id.to_string()], |_| Ok(()))
-        .optional()?
-        .is_some())
+    super::exists(tx, "SELECT 1 FROM member WHERE id = ?1", id)
 }
 
 fn waiting_for_member(id: uuid::Uuid) -> Outcome {
@@ -473,7 +469,7 @@ fn member_registered(
         m.created_at,
         merged_into,
     ])?;
-    observe(tx, m.hlc)?;
+    hlc::observe(tx, m.hlc.into())?;
     Ok(Outcome::Applied)
 }
 
@@ -642,7 +638,7 @@ fn field_edited(tx: &Tx<'_>, f: &ev::MemberFieldEditedV1, order: ev::HlcStamp) -
         };
         insert_edit(tx, &blank, None, order)?;
     }
-    observe(tx, order)?;
+    hlc::observe(tx, order.into())?;
     Ok(Outcome::Applied)
 }
 
@@ -672,42 +668,12 @@ fn insert_edit(
     Ok(())
 }
 
-/// Moves this till's HLC past a stamp it received, so its next edit orders after it.
-fn observe(tx: &Tx<'_>, remote: ev::HlcStamp) -> Result<()> {
-    let device = till_identity(tx)?.device_id;
-    let (wall_ms, counter): (i64, u32) = tx
-        .query_row("SELECT wall_ms, counter FROM hlc_state", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?
-        .unwrap_or((0, 0));
-    let next = Hlc::receive(
-        Hlc {
-            wall_ms,
-            counter,
-            device,
-        },
-        Hlc {
-            wall_ms: remote.wall_ms,
-            counter: remote.counter,
-            device: DeviceId(remote.device),
-        },
-        tx.clock.now().timestamp_millis(),
-    );
-    hlc::store(tx, next)
-}
-
 fn points_entry(tx: &Tx<'_>, pe: &ev::PointsEntryV1) -> Result<Outcome> {
     if !member_exists(tx, pe.member_id)? {
         return Ok(waiting_for_member(pe.member_id));
     }
     for (lot, _) in &pe.draws {
-        let have = tx
-            .prepare_cached("SELECT 1 FROM points_entry WHERE id = ?1")?
-            .query_row([lot.to_string()], |_| Ok(()))
-            .optional()?
-            .is_some();
-        if !have {
+        if !super::exists(tx, "SELECT 1 FROM points_entry WHERE id = ?1", *lot)? {
             return Ok(Outcome::Waiting(format!("积分批次 {lot} 尚未同步到本店")));
         }
     }
@@ -743,11 +709,7 @@ fn points_entry(tx: &Tx<'_>, pe: &ev::PointsEntryV1) -> Result<Outcome> {
 }
 
 fn coupon_exists(tx: &Tx<'_>, id: uuid::Uuid) -> Result<bool> {
-    Ok(tx
-        .prepare_cached("SELECT 1 FROM coupon WHERE id = ?1")?
-        .query_row([id.to_string()], |_| Ok(()))
-        .optional()?
-        .is_some())
+    super::exists(tx, "SELECT 1 FROM coupon WHERE id = ?1", id)
 }
 
 fn coupon_issued(tx: &Tx<'_>, c: &ev::CouponIssuedV1) -> Result<Outcome> {

@@ -9,6 +9,15 @@ pub mod state;
 
 use serde::Serialize;
 
+/// Whether `sql` (one `?1` for an id) finds a row: a member, coupon, lot or sale already here.
+pub(crate) fn exists(c: &rusqlite::Connection, sql: &str, id: uuid::Uuid) -> Result<bool> {
+    use rusqlite::OptionalExtension;
+    Ok(c.prepare_cached(sql)?
+        .query_row([id.to_string()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// A UUID stored as text in column `i` (pulled events, outbox rows).
 pub(crate) fn uuid_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<uuid::Uuid> {
     let s: String = r.get(i)?;

@@ -54,13 +54,7 @@ fn fen(d: rust_decimal::Decimal) -> std::result::Result<i64, Outcome> {
         .map_err(|e| Outcome::Bad(e.message))
 }
 
-fn exists(tx: &Tx<'_>, sql: &str, id: Uuid) -> Result<bool> {
-    Ok(tx
-        .prepare_cached(sql)?
-        .query_row([id.to_string()], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
+use super::exists;
 
 /// One of this store's own sales, back with everything its receipt and registers need.
 pub(crate) fn sale(tx: &Tx<'_>, e: &ev::SaleCommittedV1) -> Result<Outcome> {
