@@ -299,35 +299,34 @@ async fn insert_events(db: &TestDb, events: &[Envelope]) {
 }
 
 /// Push's own statements without the projections (to split push's cost): per batch of 500 one
-/// transaction with the advisory lock; per event a savepoint, `insert_event`, release; the
-/// store's `last_push_at` and the device's gaps at the end.
+/// transaction with the advisory lock, one multi-row insert of the events
+/// (`pos_hq::push::insert_events`), the store's `last_push_at` and the device's gaps.
 async fn push_without_projections(
     db: &TestDb,
     events: &[Envelope],
     now: chrono::DateTime<chrono::Utc>,
 ) {
     let mut conn = db.pool.get().await.unwrap();
-    let client: &mut tokio_postgres::Client = &mut conn;
     for chunk in events.chunks(MAX_BATCH_EVENTS) {
-        let mut tx = client.transaction().await.unwrap();
+        let tx = conn.transaction().await.unwrap();
         tx.execute(
             "SELECT pg_advisory_xact_lock($1)",
             &[&pos_hq::push::PUSH_LOCK],
         )
         .await
         .unwrap();
-        for e in chunk {
-            let sp = tx.savepoint("event").await.unwrap();
-            assert!(pos_hq::push::insert_event(&sp, e).await.unwrap());
-            sp.commit().await.unwrap();
-        }
+        let refs: Vec<&Envelope> = chunk.iter().collect();
+        let stored = pos_hq::push::insert_events(&tx, &refs, &vec![None; refs.len()])
+            .await
+            .unwrap();
+        assert_eq!(stored.len(), chunk.len());
         tx.execute(
             "UPDATE store SET last_push_at = $2 WHERE id = $1",
             &[&chunk[0].store_id, &now],
         )
         .await
         .unwrap();
-        pos_hq::push::device_gaps(&tx, chunk[0].device_id)
+        pos_hq::push::device_gaps(&*tx, chunk[0].device_id)
             .await
             .unwrap();
         tx.commit().await.unwrap();

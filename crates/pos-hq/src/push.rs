@@ -8,18 +8,21 @@
 //! (a nightly batch of 500 events takes tens of milliseconds, so hundreds of stores still fit in
 //! minutes); pulls and admin views never take the lock.
 //!
-//! A batch is first stored straight (statements prepared once per connection). If an event's
-//! projection fails — a payload that parses but holds something PostgreSQL refuses, such as a
-//! date that is not a date — that attempt is rolled back and the batch is stored again with each
-//! event in its own savepoint, so that event alone is quarantined as `bad_payload` and the rest of
-//! the batch is kept.
+//! A batch is first stored as sets (one insert of its events, one statement per projected
+//! table, statements prepared once per connection). If a projection fails — a payload that
+//! parses but holds something PostgreSQL refuses, such as a date that is not a date — that
+//! attempt is rolled back and the batch is stored again with each event in its own savepoint,
+//! through the same statements, so that event alone is quarantined as `bad_payload` and the
+//! rest of the batch is kept.
+
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, Result};
 use deadpool_postgres::Transaction;
 use pos_sync_proto::catalogue::{HlcStamp, HQ_ONLY};
 use pos_sync_proto::{
     Clamped, Envelope, Gap, Payload, PullPage, PulledEvent, PushAck, PushBatch, QuarantineReason,
-    Quarantined, MAX_PAYLOAD_BYTES,
+    Quarantined, MAX_BATCH_EVENTS, MAX_PAYLOAD_BYTES,
 };
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
@@ -42,9 +45,11 @@ pub const PULLED_KINDS_SQL: &str = "(kind LIKE 'member.%' OR kind LIKE 'points.e
 
 /// Stores a batch already checked for protocol, size and store (see `api`).
 ///
-/// The batch is first stored without a savepoint per event (2 round trips an event fewer). If
-/// any event's projection fails, that attempt is rolled back whole and the batch is stored again
-/// carefully, each event in its own savepoint, so the failing event alone is quarantined.
+/// The batch is first stored as sets: one multi-row insert of its events, then one statement per
+/// projected table ([`projection::apply_all`]). If that fails — an event that parses but holds
+/// something PostgreSQL refuses, such as a date that is not a date — the attempt is rolled back
+/// whole and the batch is stored again carefully, each event in its own savepoint through the
+/// same statements, so the failing event alone is quarantined.
 pub async fn push(
     pool: &Pool,
     clock: &dyn Clock,
@@ -69,6 +74,16 @@ impl std::fmt::Display for NeedsCare {
 
 impl std::error::Error for NeedsCare {}
 
+/// What became of one event that passed [`check`].
+enum Stored {
+    /// Stored now; the stamp headquarters orders it by when its till's clock was too far ahead.
+    Accepted(Option<HlcStamp>),
+    /// Stored before with the same content; the clamp said then, if any (the answer may have
+    /// been lost, so it is said again).
+    Duplicate(Option<HlcStamp>),
+    Quarantined(QuarantineReason, String),
+}
+
 async fn push_batch(
     pool: &Pool,
     clock: &dyn Clock,
@@ -84,46 +99,47 @@ async fn push_batch(
         now: clock.now(),
         store,
     };
+    // What became of each event, in batch order (so the answer lists them in that order).
+    let mut outcomes: Vec<Option<Stored>> = batch.events.iter().map(|_| None).collect();
+    let mut checked = Vec::with_capacity(batch.events.len());
+    let mut positions = Vec::with_capacity(batch.events.len());
+    for (i, env) in batch.events.iter().enumerate() {
+        match check(env, batch) {
+            Ok(payload) => {
+                checked.push((env, payload));
+                positions.push(i);
+            }
+            Err((reason, message)) => outcomes[i] = Some(Stored::Quarantined(reason, message)),
+        }
+    }
+    let stored = if careful {
+        let mut stored = Vec::with_capacity(checked.len());
+        for (env, payload) in &checked {
+            stored.push(store_carefully(&mut tx, env, payload, &receipt).await?);
+        }
+        stored
+    } else {
+        store_as_sets(&tx, &checked, &receipt).await?
+    };
+    for (i, s) in positions.into_iter().zip(stored) {
+        outcomes[i] = Some(s);
+    }
     let mut ack = PushAck::default();
-    for env in &batch.events {
-        let payload = match check(env, batch) {
-            Ok(p) => p,
-            Err((reason, message)) => {
-                quarantine(&tx, batch, env, reason, &message, &mut ack).await?;
-                continue;
-            }
-        };
-        match store_event(&mut tx, env, &payload, &receipt, careful).await? {
-            Stored::Accepted => {
+    for (env, stored) in batch.events.iter().zip(outcomes) {
+        match stored.context("every event has an outcome")? {
+            Stored::Accepted(clamp) => {
                 ack.accepted.push(env.event_id);
-                if let Some(hlc) = clamped_stamp(&payload, &receipt) {
-                    tx.execute(
-                        "UPDATE event SET order_hlc = $2 WHERE event_id = $1",
-                        &[&env.event_id, &serde_json::to_value(hlc)?],
-                    )
-                    .await?;
-                    ack.clamped.push(Clamped {
-                        event_id: env.event_id,
-                        hlc,
-                    });
-                }
+                ack.clamped.extend(clamp.map(|hlc| Clamped {
+                    event_id: env.event_id,
+                    hlc,
+                }));
             }
-            Stored::Duplicate => {
+            Stored::Duplicate(clamp) => {
                 ack.duplicates.push(env.event_id);
-                // The first answer may have been lost: say the clamp again.
-                let row = tx
-                    .query_one(
-                        "SELECT order_hlc FROM event WHERE event_id = $1",
-                        &[&env.event_id],
-                    )
-                    .await?;
-                let stored: Option<serde_json::Value> = row.get(0);
-                if let Some(hlc) = stored.and_then(|v| serde_json::from_value(v).ok()) {
-                    ack.clamped.push(Clamped {
-                        event_id: env.event_id,
-                        hlc,
-                    });
-                }
+                ack.clamped.extend(clamp.map(|hlc| Clamped {
+                    event_id: env.event_id,
+                    hlc,
+                }));
             }
             Stored::Quarantined(reason, message) => {
                 quarantine(&tx, batch, env, reason, &message, &mut ack).await?;
@@ -138,6 +154,122 @@ async fn push_batch(
     ack.gaps = device_gaps(&*tx, batch.device_id).await?;
     tx.commit().await?;
     Ok(ack)
+}
+
+/// The fast path: the batch's events in one insert, their projections a set per table.
+async fn store_as_sets(
+    tx: &Transaction<'_>,
+    checked: &[(&Envelope, Payload)],
+    r: &Receipt,
+) -> Result<Vec<Stored>> {
+    let envs: Vec<&Envelope> = checked.iter().map(|(env, _)| *env).collect();
+    let clamps: Vec<Option<HlcStamp>> = checked.iter().map(|(_, p)| clamped_stamp(p, r)).collect();
+    let inserted = insert_events(tx, &envs, &clamps).await?;
+    let earlier: Vec<Uuid> = envs
+        .iter()
+        .map(|e| e.event_id)
+        .filter(|id| !inserted.contains(id))
+        .collect();
+    let earlier = stored_before(tx, &earlier).await?;
+    // Where in this batch each new id was first seen (an id twice in one batch is stored once).
+    let mut first: HashMap<Uuid, usize> = HashMap::new();
+    let mut outcomes = Vec::with_capacity(checked.len());
+    let mut accepted = Vec::new();
+    for (i, (env, payload)) in checked.iter().enumerate() {
+        let id = env.event_id;
+        let stored = if let Some(&j) = first.get(&id) {
+            judge(env, &checked[j].0.payload_hash, clamps[j])
+        } else if inserted.contains(&id) {
+            first.insert(id, i);
+            accepted.push((*env, payload));
+            Stored::Accepted(clamps[i])
+        } else {
+            let (hash, clamp) = earlier
+                .get(&id)
+                .with_context(|| format!("event {id} was neither stored nor found"))?;
+            judge(env, hash, *clamp)
+        };
+        outcomes.push(stored);
+    }
+    if let Err(e) = projection::apply_all(tx, &accepted, r).await {
+        tracing::debug!(error = ?e, "batch needs care");
+        return Err(NeedsCare.into());
+    }
+    Ok(outcomes)
+}
+
+/// The careful path: one event in its own savepoint, quarantined alone if its projection fails.
+async fn store_carefully(
+    tx: &mut Transaction<'_>,
+    env: &Envelope,
+    payload: &Payload,
+    r: &Receipt,
+) -> Result<Stored> {
+    let clamp = clamped_stamp(payload, r);
+    let sp = tx.savepoint("event").await?;
+    if insert_events(&sp, &[env], &[clamp]).await?.is_empty() {
+        sp.rollback().await?;
+        let earlier = stored_before(tx, &[env.event_id]).await?;
+        let (hash, clamp) = earlier
+            .get(&env.event_id)
+            .with_context(|| format!("event {} was neither stored nor found", env.event_id))?;
+        return Ok(judge(env, hash, *clamp));
+    }
+    match projection::apply(&sp, env, payload, r).await {
+        Ok(()) => {
+            sp.commit().await?;
+            Ok(Stored::Accepted(clamp))
+        }
+        Err(ProjectionError::Invalid(message)) => {
+            sp.rollback().await?;
+            Ok(Stored::Quarantined(QuarantineReason::BadPayload, message))
+        }
+        Err(ProjectionError::Db(e)) if is_data_exception(&e) => {
+            sp.rollback().await?;
+            Ok(Stored::Quarantined(
+                QuarantineReason::BadPayload,
+                format!("事件内容无法入库：{}", db_message(&e)),
+            ))
+        }
+        Err(ProjectionError::Db(e)) => Err(e).context("projection failed"),
+    }
+}
+
+/// An event whose id is already stored: the same event again, or another one reusing its id.
+fn judge(env: &Envelope, stored_hash: &str, clamp: Option<HlcStamp>) -> Stored {
+    if stored_hash == env.payload_hash {
+        Stored::Duplicate(clamp)
+    } else {
+        Stored::Quarantined(
+            QuarantineReason::HashConflict,
+            "同一事件编号此前已收到不同的内容；总部保留最先收到的一份".to_string(),
+        )
+    }
+}
+
+/// Payload hash and ordering stamp of events stored before.
+async fn stored_before(
+    tx: &Transaction<'_>,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, (String, Option<HlcStamp>)>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let st = tx
+        .prepare_cached(
+            "SELECT event_id, payload_hash, order_hlc FROM event WHERE event_id = ANY($1)",
+        )
+        .await?;
+    let rows = tx.query(&st, &[&ids]).await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let clamp = row
+                .get::<_, Option<serde_json::Value>>(2)
+                .and_then(|v| serde_json::from_value(v).ok());
+            (row.get(0), (row.get(1), clamp))
+        })
+        .collect())
 }
 
 /// Publishes headquarters' own event (chain rules) for every till: under the push lock, so
@@ -157,10 +289,9 @@ pub async fn publish_all(
     let tx = conn.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])
         .await?;
-    let now = clock.now();
     let mut ids = Vec::with_capacity(payloads.len());
-    for p in payloads {
-        ids.push(projection::emit(&tx, p, now).await?);
+    for chunk in payloads.chunks(MAX_BATCH_EVENTS) {
+        ids.extend(projection::emit_all(&tx, chunk, clock.now()).await?);
     }
     tx.commit().await?;
     Ok(ids)
@@ -213,107 +344,6 @@ fn check(env: &Envelope, batch: &PushBatch) -> Result<Payload, (QuarantineReason
     })
 }
 
-enum Stored {
-    Accepted,
-    Duplicate,
-    Quarantined(QuarantineReason, String),
-}
-
-async fn store_event(
-    tx: &mut Transaction<'_>,
-    env: &Envelope,
-    payload: &Payload,
-    receipt: &Receipt,
-    careful: bool,
-) -> Result<Stored> {
-    if !careful {
-        if !insert_event_cached(tx, env).await? {
-            return already_stored(tx, env).await;
-        }
-        return match projection::apply(tx, env, payload, receipt).await {
-            Ok(()) => Ok(Stored::Accepted),
-            Err(_) => Err(NeedsCare.into()),
-        };
-    }
-    let sp = tx.savepoint("event").await?;
-    let inserted = insert_event_cached(&sp, env).await?;
-    if !inserted {
-        sp.rollback().await?;
-        return already_stored(tx, env).await;
-    }
-    match projection::apply(&sp, env, payload, receipt).await {
-        Ok(()) => {
-            sp.commit().await?;
-            Ok(Stored::Accepted)
-        }
-        Err(ProjectionError::Invalid(message)) => {
-            sp.rollback().await?;
-            Ok(Stored::Quarantined(QuarantineReason::BadPayload, message))
-        }
-        Err(ProjectionError::Db(e)) if is_data_exception(&e) => {
-            sp.rollback().await?;
-            Ok(Stored::Quarantined(
-                QuarantineReason::BadPayload,
-                format!("事件内容无法入库：{}", db_message(&e)),
-            ))
-        }
-        Err(ProjectionError::Db(e)) => Err(e).context("projection failed"),
-    }
-}
-
-const INSERT_EVENT: &str = "INSERT INTO event (event_id, store_id, device_id, seq, kind, payload, payload_hash, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (event_id) DO NOTHING";
-
-fn event_params(env: &Envelope) -> [&(dyn tokio_postgres::types::ToSql + Sync); 8] {
-    [
-        &env.event_id,
-        &env.store_id,
-        &env.device_id,
-        &env.seq,
-        &env.kind,
-        &env.payload,
-        &env.payload_hash,
-        &env.created_at,
-    ]
-}
-
-/// An event id stored before: the same event again, or another one reusing its id.
-async fn already_stored(tx: &Transaction<'_>, env: &Envelope) -> Result<Stored> {
-    let row = tx
-        .query_one(
-            "SELECT payload_hash FROM event WHERE event_id = $1",
-            &[&env.event_id],
-        )
-        .await?;
-    let stored: String = row.get(0);
-    Ok(if stored == env.payload_hash {
-        Stored::Duplicate
-    } else {
-        Stored::Quarantined(
-            QuarantineReason::HashConflict,
-            "同一事件编号此前已收到不同的内容；总部保留最先收到的一份".to_string(),
-        )
-    })
-}
-
-/// Inserts one event once; false when its id was already stored.
-pub async fn insert_event(
-    c: &impl GenericClient,
-    env: &Envelope,
-) -> Result<bool, tokio_postgres::Error> {
-    Ok(c.execute(INSERT_EVENT, &event_params(env)).await? == 1)
-}
-
-/// [`insert_event`] with the statement prepared once per connection (the push path).
-pub(crate) async fn insert_event_cached(
-    tx: &Transaction<'_>,
-    env: &Envelope,
-) -> Result<bool, tokio_postgres::Error> {
-    let st = tx.prepare_cached(INSERT_EVENT).await?;
-    Ok(tx.execute(&st, &event_params(env)).await? == 1)
-}
-
 /// SQLSTATE class 22 (data exception: a bad date, a number out of range): the event's fault.
 fn is_data_exception(e: &tokio_postgres::Error) -> bool {
     e.code().is_some_and(|c| c.code().starts_with("22"))
@@ -362,27 +392,101 @@ async fn quarantine(
     Ok(())
 }
 
+/// Stores events once each, in this order (so `hq_seq` follows it), in one statement; returns
+/// the ids stored now (the others were stored before, or earlier in the same call).
+pub async fn insert_events(
+    tx: &Transaction<'_>,
+    envs: &[&Envelope],
+    order_hlc: &[Option<HlcStamp>],
+) -> Result<HashSet<Uuid>, tokio_postgres::Error> {
+    let ids: Vec<Uuid> = envs.iter().map(|e| e.event_id).collect();
+    let stores: Vec<Uuid> = envs.iter().map(|e| e.store_id).collect();
+    let devices: Vec<Uuid> = envs.iter().map(|e| e.device_id).collect();
+    let seqs: Vec<i64> = envs.iter().map(|e| e.seq).collect();
+    let kinds: Vec<&str> = envs.iter().map(|e| e.kind.as_str()).collect();
+    let payloads: Vec<&str> = envs.iter().map(|e| e.payload.as_str()).collect();
+    let hashes: Vec<&str> = envs.iter().map(|e| e.payload_hash.as_str()).collect();
+    let created: Vec<&str> = envs.iter().map(|e| e.created_at.as_str()).collect();
+    let order: Vec<Option<String>> = order_hlc
+        .iter()
+        .map(|h| h.and_then(|h| serde_json::to_string(&h).ok()))
+        .collect();
+    let st = tx
+        .prepare_cached(
+            "INSERT INTO event (event_id, store_id, device_id, seq, kind, payload, payload_hash,
+                 created_at, order_hlc)
+             SELECT event_id, store_id, device_id, seq, kind, payload, payload_hash, created_at,
+                    order_hlc::jsonb
+             FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int8[], $5::text[], $6::text[],
+                         $7::text[], $8::text[], $9::text[]) WITH ORDINALITY
+                  AS e(event_id, store_id, device_id, seq, kind, payload, payload_hash,
+                       created_at, order_hlc, ord)
+             ORDER BY ord
+             ON CONFLICT (event_id) DO NOTHING
+             RETURNING event_id",
+        )
+        .await?;
+    let rows = tx
+        .query(
+            &st,
+            &[
+                &ids, &stores, &devices, &seqs, &kinds, &payloads, &hashes, &created, &order,
+            ],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
 /// The holes in a device's sequence: numbers between 1 and the highest stored that never came.
+///
+/// `device_progress` keeps the highest number up to which nothing is missing, so a push reads
+/// only the device's events past it, not its whole history.
 pub async fn device_gaps(c: &impl GenericClient, device: Uuid) -> Result<Vec<Gap>> {
+    let done: i64 = c
+        .query_opt(
+            "SELECT contiguous FROM device_progress WHERE device_id = $1",
+            &[&device],
+        )
+        .await?
+        .map_or(0, |r| r.get(0));
     let rows = c
         .query(
             "SELECT prev + 1, seq - 1 FROM (
-                 SELECT seq, lag(seq, 1, 0::bigint) OVER (ORDER BY seq) AS prev
-                 FROM (SELECT DISTINCT seq FROM event WHERE device_id = $1 AND seq >= 1) s
+                 SELECT seq, lag(seq, 1, $2) OVER (ORDER BY seq) AS prev
+                 FROM (SELECT DISTINCT seq FROM event WHERE device_id = $1 AND seq > $2) s
              ) t
              WHERE seq > prev + 1
              ORDER BY 1",
-            &[&device],
+            &[&device, &done],
         )
         .await?;
-    Ok(rows
+    let gaps: Vec<Gap> = rows
         .iter()
         .map(|r| Gap {
             device_id: device,
             from_seq: r.get(0),
             to_seq: r.get(1),
         })
-        .collect())
+        .collect();
+    let contiguous: i64 = match gaps.first() {
+        Some(g) => g.from_seq - 1,
+        None => c
+            .query_one(
+                "SELECT COALESCE(max(seq), $2) FROM event WHERE device_id = $1",
+                &[&device, &done],
+            )
+            .await?
+            .get(0),
+    };
+    if contiguous > done {
+        c.execute(
+            "INSERT INTO device_progress (device_id, contiguous) VALUES ($1, $2)
+             ON CONFLICT (device_id) DO UPDATE SET contiguous = EXCLUDED.contiguous",
+            &[&device, &contiguous],
+        )
+        .await?;
+    }
+    Ok(gaps)
 }
 
 /// Events after `cursor` that `store` did not produce, of the kinds tills pull, in `hq_seq`

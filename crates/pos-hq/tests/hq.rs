@@ -322,10 +322,10 @@ async fn a_hole_in_a_device_sequence_is_reported() {
     let hq = Hq::start().await;
     let mut till = hq.till("SH001").await;
     let e1 = till.env(&staff_created());
-    let _lost2 = till.env(&staff_created());
-    let _lost3 = till.env(&staff_created());
+    let late2 = till.env(&staff_created());
+    let late3 = till.env(&staff_created());
     let e4 = till.env(&staff_created());
-    let _lost5 = till.env(&staff_created());
+    let late5 = till.env(&staff_created());
     let e6 = till.env(&staff_created());
     let ack = hq
         .http
@@ -334,6 +334,25 @@ async fn a_hole_in_a_device_sequence_is_reported() {
     let gaps: Vec<(i64, i64)> = ack.gaps.iter().map(|g| (g.from_seq, g.to_seq)).collect();
     assert_eq!(gaps, vec![(2, 3), (5, 5)]);
     assert!(ack.gaps.iter().all(|g| g.device_id == till.device));
+    let all: Vec<pos_sync_proto::Gap> = hq.http.get_json("/v1/admin/gaps", &hq.admin).await;
+    assert_eq!(all, ack.gaps);
+
+    // Headquarters remembers how far the sequence is whole; holes filled later close, and a
+    // new hole past the whole part is still found.
+    let ack = hq
+        .http
+        .push(&till.token, &till.batch(vec![late2, late3]))
+        .await;
+    let gaps: Vec<(i64, i64)> = ack.gaps.iter().map(|g| (g.from_seq, g.to_seq)).collect();
+    assert_eq!(gaps, vec![(5, 5)]);
+    let _lost7 = till.env(&staff_created());
+    let e8 = till.env(&staff_created());
+    let ack = hq
+        .http
+        .push(&till.token, &till.batch(vec![late5, e8]))
+        .await;
+    let gaps: Vec<(i64, i64)> = ack.gaps.iter().map(|g| (g.from_seq, g.to_seq)).collect();
+    assert_eq!(gaps, vec![(7, 7)]);
     let all: Vec<pos_sync_proto::Gap> = hq.http.get_json("/v1/admin/gaps", &hq.admin).await;
     assert_eq!(all, ack.gaps);
 }
