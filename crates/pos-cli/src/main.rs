@@ -75,6 +75,12 @@ enum Command {
         #[arg(long)]
         pin: String,
     },
+    /// Check the store file's audit log: every entry's hash and its link to the one before.
+    /// Exit 0 when the chain is whole, 4 (and the first bad entry on stderr) when it is not.
+    AuditVerify {
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
     /// Write a generated catalog CSV of N realistic products (benchmarks, load tests).
     GenCatalog {
         count: usize,
@@ -102,6 +108,7 @@ fn main() {
             manager,
             pin,
         } => restore_from_hq(&db, hq, token, manager, pin),
+        Command::AuditVerify { db } => audit_verify(db),
         Command::GenCatalog { count, seed } => {
             let csv = pos_core::catalog::generate::csv(count, seed);
             std::io::stdout()
@@ -202,6 +209,33 @@ fn sync(db: Option<PathBuf>, hq: Option<String>, token: Option<String>, status: 
         print_report(&report)
     });
     exit_code(result)
+}
+
+fn audit_verify(db: Option<PathBuf>) -> i32 {
+    let choice = pos_core::config::choose_store(db);
+    let result = Store::open(&choice.path, Arc::new(SystemClock))
+        .and_then(|store| store.read(pos_core::audit::verify));
+    match result {
+        Ok(v) => {
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            if v.ok() {
+                eprintln!("审计日志完整：共 {} 条", v.entries);
+                0
+            } else {
+                if let Some(bad) = &v.first_bad {
+                    eprintln!("AUDIT_CHAIN_BROKEN: {}", bad.problem);
+                }
+                for date in &v.broken_seals {
+                    eprintln!("AUDIT_CHAIN_BROKEN: {date} 日结时封存的审计记录已不在日志中");
+                }
+                4
+            }
+        }
+        Err(e) => {
+            eprintln!("{}: {}", e.code.as_str(), e.message);
+            3
+        }
+    }
 }
 
 /// Ends a progress line and prints what a sync or a restore did, as JSON.

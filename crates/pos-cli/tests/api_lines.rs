@@ -126,3 +126,40 @@ fn bindings_check_detects_staleness() {
     std::fs::write(&out, "// edited by hand\n").unwrap();
     assert!(!run(true));
 }
+
+#[test]
+fn audit_verify_passes_a_whole_chain_and_names_an_edited_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.sqlite");
+    let line = r#"{"id":1,"cmd":"login","args":{"staff_no":"1001","pin":"1111"}}"#;
+    run_cli(&db, &format!("{line}\n").repeat(4));
+    let verify = || {
+        Command::new(env!("CARGO_BIN_EXE_pharmapos"))
+            .args(["audit-verify", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap()
+    };
+    let out = verify();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["entries"].as_i64().unwrap() >= 4);
+
+    // Someone with the file and the sqlite3 shell: triggers dropped, the third entry edited.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update;
+         UPDATE audit_log SET subject = '3001' WHERE seq = 3;",
+    )
+    .unwrap();
+    drop(conn);
+    let out = verify();
+    assert_eq!(out.status.code(), Some(4));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["first_bad"]["seq"], 3);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("AUDIT_CHAIN_BROKEN") && err.contains("第 3 条"),
+        "{err}"
+    );
+}

@@ -16,6 +16,8 @@
 //!   the business rules and housekeeping;
 //! - [`checkout`]: coupon/points on the cart, approvals, hold/recall, Rx, payment, returns;
 //! - [`till`]: receipt printing, printer queues, the business date, the till's settings;
+//! - [`manager`]: the manager's day: shifts and the blind count, day close, the start of the
+//!   business day, the audit log;
 //! - [`sync`]: the sync with headquarters and restoring a till from it.
 
 use std::path::PathBuf;
@@ -325,6 +327,7 @@ mod admin;
 mod cart;
 mod catalog;
 mod checkout;
+mod manager;
 mod members;
 mod session;
 mod sync;
@@ -342,6 +345,11 @@ pub use checkout::{
     CartSetCoupon, CartSetEphedrineBuyer, CartSetGuidance, CartSetPoints, CartSetPrescription,
     ReturnCreate, ReturnGet, ReturnOpen, ReturnPreviewArgs, ReturnTicket, SaleFind, SaleGet,
     SalePay,
+};
+pub use manager::{
+    AuditList, AuditVerify, CashDirection, ClosedDay, DayClose, DayClosedList, DayPreview,
+    DayReportGet, DaySettingsGet, DaySettingsUpdate, ShiftCashMove, ShiftClose, ShiftCurrentGet,
+    ShiftOpen, ShiftSlipGet,
 };
 pub use members::{
     CouponIssue, CouponsIssueTopSpenders, ExportFormat, ExportedFile, HealthChoicesGet,
@@ -431,4 +439,17 @@ commands!(
     SyncConfigure,
     SyncNow,
     RestoreRequest,
+    ShiftCurrentGet,
+    ShiftOpen,
+    ShiftCashMove,
+    ShiftClose,
+    ShiftSlipGet,
+    DayPreview,
+    DayClose,
+    DayReportGet,
+    DayClosedList,
+    DaySettingsGet,
+    DaySettingsUpdate,
+    AuditVerify,
+    AuditList,
 );

@@ -753,6 +753,13 @@ pub fn override_price(
     if n == 0 {
         return Err(line_not_found());
     }
+    crate::audit::record(
+        tx,
+        Some(manager),
+        "price.override",
+        &id.to_string(),
+        serde_json::json!({ "line": line, "price": price, "reason": reason }),
+    )?;
     get(tx, id, tx.clock.today())
 }
 

@@ -37,6 +37,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129_0006_sync",
         include_str!("../migrations/20261129_0006_sync.sql"),
     ),
+    (
+        "20261129_0007_manager_day",
+        include_str!("../migrations/20261129_0007_manager_day.sql"),
+    ),
 ];
 
 /// WAL size (pages) at which a commit checkpoints by itself when no checkpointer runs (≈ 80 MB).

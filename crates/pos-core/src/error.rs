@@ -138,6 +138,20 @@ pub enum ErrorCode {
     SyncFailed,
     /// A restore from headquarters into a store file that already has records of its own.
     RestoreNotEmpty,
+    /// Opening a shift while this till has one open.
+    ShiftAlreadyOpen,
+    /// Cash in/out or closing a shift when none is open.
+    NoOpenShift,
+    /// A cash count with letters, a negative or huge count, or an unknown denomination.
+    InvalidCount,
+    /// Closing a day while a shift of that day is still open.
+    ShiftStillOpen,
+    /// Closing a business day that is closed already.
+    DayAlreadyClosed,
+    /// Closing a business day that has not begun, or reading the report of a day never closed.
+    DayNotClosable,
+    /// The audit log does not verify: an entry was edited, removed or slipped in.
+    AuditChainBroken,
 }
 
 impl ErrorCode {
@@ -208,6 +222,13 @@ impl ErrorCode {
             ErrorCode::SyncNotConfigured => "SYNC_NOT_CONFIGURED",
             ErrorCode::SyncFailed => "SYNC_FAILED",
             ErrorCode::RestoreNotEmpty => "RESTORE_NOT_EMPTY",
+            ErrorCode::ShiftAlreadyOpen => "SHIFT_ALREADY_OPEN",
+            ErrorCode::NoOpenShift => "NO_OPEN_SHIFT",
+            ErrorCode::InvalidCount => "INVALID_COUNT",
+            ErrorCode::ShiftStillOpen => "SHIFT_STILL_OPEN",
+            ErrorCode::DayAlreadyClosed => "DAY_ALREADY_CLOSED",
+            ErrorCode::DayNotClosable => "DAY_NOT_CLOSABLE",
+            ErrorCode::AuditChainBroken => "AUDIT_CHAIN_BROKEN",
         }
     }
 
@@ -278,6 +299,13 @@ impl ErrorCode {
         ErrorCode::SyncNotConfigured,
         ErrorCode::SyncFailed,
         ErrorCode::RestoreNotEmpty,
+        ErrorCode::ShiftAlreadyOpen,
+        ErrorCode::NoOpenShift,
+        ErrorCode::InvalidCount,
+        ErrorCode::ShiftStillOpen,
+        ErrorCode::DayAlreadyClosed,
+        ErrorCode::DayNotClosable,
+        ErrorCode::AuditChainBroken,
     ];
 }
 

@@ -3,10 +3,13 @@
 //! no network I/O; the desktop shell, the CLI and the tests all reach it through [`api::Api`].
 
 pub mod api;
+pub mod audit;
+pub mod business_day;
 pub mod cart;
 pub mod catalog;
 pub mod clock;
 pub mod config;
+pub mod day_close;
 pub mod db;
 pub mod demo;
 pub mod documents;
@@ -21,6 +24,7 @@ pub mod pricing;
 pub mod rules;
 pub mod sale;
 pub mod settings;
+pub mod shift;
 pub mod staff;
 pub mod sync;
 pub mod text;

@@ -158,9 +158,63 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
+/// `#[serde(with = "crate::money::signed")]`: an amount that may be negative (an over/short, a
+/// net after refunds) in a document the till wrote itself. Typed input keeps refusing
+/// negatives (`Money`'s own `Deserialize`).
+pub mod signed {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(m: &Money, s: S) -> Result<S::Ok, S::Error> {
+        m.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+        let s = String::deserialize(d)?;
+        let dec = Decimal::from_str(s.trim()).map_err(serde::de::Error::custom)?;
+        Money::from_decimal(dec).map_err(|e| serde::de::Error::custom(e.message))
+    }
+
+    /// The same for an optional amount.
+    pub mod opt {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(m: &Option<Money>, s: S) -> Result<S::Ok, S::Error> {
+            m.serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Money>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|s| {
+                    let dec = Decimal::from_str(s.trim()).map_err(serde::de::Error::custom)?;
+                    Money::from_decimal(dec).map_err(|e| serde::de::Error::custom(e.message))
+                })
+                .transpose()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signed_amounts_round_trip_in_documents() {
+        #[derive(Serialize, Deserialize, PartialEq, Debug)]
+        struct Doc {
+            #[serde(with = "signed")]
+            a: Money,
+            #[serde(with = "signed::opt")]
+            b: Option<Money>,
+        }
+        let d = Doc {
+            a: Money::from_fen(-30),
+            b: Some(Money::from_fen(-1234)),
+        };
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(json, r#"{"a":"-0.30","b":"-12.34"}"#);
+        assert_eq!(serde_json::from_str::<Doc>(&json).unwrap(), d);
+        assert!(serde_json::from_str::<Money>(r#""-0.30""#).is_err());
+    }
 
     #[test]
     fn fen_round_trips() {

@@ -272,6 +272,13 @@ pub fn update(tx: &Tx<'_>, by: StaffId, rules: BusinessRules) -> Result<Business
             document: serde_json::to_value(&rules).map_err(PosError::storage)?,
         }),
     )?;
+    crate::audit::record(
+        tx,
+        Some(by),
+        "rules.update",
+        "business_rules",
+        serde_json::to_value(&rules).map_err(PosError::storage)?,
+    )?;
     Ok(rules)
 }
 

@@ -113,6 +113,13 @@ pub fn update(tx: &Tx<'_>, by: Option<StaffId>, s: PharmacySettings) -> Result<P
             store_code: s.store_code.clone(),
         }),
     )?;
+    crate::audit::record(
+        tx,
+        by,
+        "settings.pharmacy",
+        "pharmacy_settings",
+        serde_json::to_value(&s).map_err(PosError::storage)?,
+    )?;
     Ok(s)
 }
 

@@ -234,6 +234,13 @@ pub fn create(tx: &Tx<'_>, new: NewStaff) -> Result<StaffInfo> {
             active: info.active,
         }),
     )?;
+    crate::audit::record(
+        tx,
+        None,
+        "staff.create",
+        &info.staff_no,
+        serde_json::json!({ "name": info.name, "roles": info.roles }),
+    )?;
     Ok(info)
 }
 
@@ -262,18 +269,25 @@ pub fn login(store: &Store, staff_no: &str, pin: &str) -> Result<Session> {
                 },
             )
             .optional()?;
-        let log = |outcome: &str| {
+        let log = |outcome: &str, who: Option<StaffId>| -> Result<()> {
             tx.execute(
                 "INSERT INTO login_log (at, staff_no, outcome) VALUES (?1, ?2, ?3)",
                 (stamp(now), staff_no.trim(), outcome),
+            )?;
+            crate::audit::record(
+                tx,
+                who,
+                "login",
+                staff_no.trim(),
+                serde_json::json!({ "outcome": outcome }),
             )
         };
         let Some((staff, hash, failed, locked_until)) = row else {
-            log("unknown_staff_no")?;
+            log("unknown_staff_no", None)?;
             return Ok(Attempt::Refused(wrong_pin(None)));
         };
         if !staff.active {
-            log("inactive")?;
+            log("inactive", Some(staff.id))?;
             return Ok(Attempt::Refused(PosError::new(
                 ErrorCode::AccountInactive,
                 "该工号已停用，请联系店长",
@@ -281,7 +295,7 @@ pub fn login(store: &Store, staff_no: &str, pin: &str) -> Result<Session> {
         }
         if let Some(until) = locked_until.as_deref().and_then(parse_stamp) {
             if until > now {
-                log("locked")?;
+                log("locked", Some(staff.id))?;
                 return Ok(Attempt::Refused(locked(until, now)));
             }
         }
@@ -290,11 +304,11 @@ pub fn login(store: &Store, staff_no: &str, pin: &str) -> Result<Session> {
                 "UPDATE staff SET failed_pins = 0, locked_until = NULL WHERE id = ?1",
                 [staff.id],
             )?;
-            log("ok")?;
+            log("ok", Some(staff.id))?;
             return Ok(Attempt::Ok(staff));
         }
         let failed = failed + 1;
-        log("wrong_pin")?;
+        log("wrong_pin", Some(staff.id))?;
         if failed >= MAX_WRONG_PINS {
             let until = now + Duration::minutes(LOCK_MINUTES);
             tx.execute(
@@ -356,6 +370,13 @@ pub fn change_pin(tx: &Tx<'_>, id: StaffId, old_pin: &str, new_pin: &str) -> Res
     outbox::append(
         tx,
         Payload::StaffPinChanged(ev::StaffPinChangedV1 { staff_id: id.0 }),
+    )?;
+    crate::audit::record(
+        tx,
+        Some(id),
+        "staff.pin_change",
+        &id.to_string(),
+        serde_json::json!({}),
     )?;
     Ok(())
 }

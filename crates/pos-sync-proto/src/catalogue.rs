@@ -122,6 +122,8 @@ catalogue! {
         "a staff member was added (never with the PIN)";
     StaffPinChanged = "staff.pin_changed@1" => StaffPinChangedV1,
         "a staff member changed their PIN (the PIN never leaves the till)";
+    DayClosed = "day.closed@1" => DayClosedV1,
+        "a store manager closed a business day (日结): the numbered report as signed";
     MemberMerged = "member.merged@1" => MemberMergedV1,
         "headquarters merged a duplicate member into the surviving one";
     MemberSpend = "member.spend@1" => MemberSpendV1,
@@ -522,6 +524,19 @@ pub struct PharmacySettingsUpdatedV1 {
     pub phone: String,
     pub licence_no: String,
     pub store_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayClosedV1 {
+    pub business_date: String,
+    /// 1, 2, 3 … in the till's closing order.
+    pub number: i64,
+    pub closed_at: String,
+    pub closed_by: Uuid,
+    /// The till's audit chain hash sealed into the report.
+    pub audit_hash: String,
+    /// The report as signed (fields in docs/api.md, `day_close_report`).
+    pub report: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,6 +4,55 @@ export type AccessLogLine = { at: string, staff_id: StaffId, staff_name: string 
 
 export type Approver = { staff_no: string, pin: string, };
 
+export type AuditEntry = { seq: number, at: string, staff_id: StaffId | null, 
+/**
+ * The staff member's name, when the entry names one.
+ */
+staff_name: string | null, action: string, subject: string, detail: string, };
+
+export type AuditFilter = { 
+/**
+ * From this moment (RFC 3339), inclusive.
+ */
+from: string | null, 
+/**
+ * Up to this moment (RFC 3339), exclusive.
+ */
+to: string | null, action: string | null, staff_id: StaffId | null, 
+/**
+ * At most this many, newest first (default 200, at most 1 000).
+ */
+limit: number | null, };
+
+export type AuditList = { filter: AuditFilter, };
+
+export type AuditVerification = { 
+/**
+ * Entries read.
+ */
+entries: number, 
+/**
+ * The first entry that does not fit the chain, if any.
+ */
+first_bad: BadEntry | null, 
+/**
+ * Day closes whose sealed hash is not in the chain any more (the end was cut off or
+ * rewritten after the close).
+ */
+broken_seals: Array<string>, };
+
+export type AuditVerify = Record<string, never>;
+
+export type BadEntry = { 
+/**
+ * The entry's number (for a missing entry: the number that was expected there).
+ */
+seq: number, 
+/**
+ * What is wrong, in Chinese.
+ */
+problem: string, };
+
 export type BusinessDate = Record<string, never>;
 
 export type BusinessRules = { 
@@ -138,13 +187,27 @@ export type CartSetQuantity = { cart_id: SaleId, line_id: LineId, quantity: numb
 
 export type CartStatus = "open" | "held" | "paid" | "voided";
 
+export type CashDirection = "in" | "out";
+
 export type CatalogImport = { source: ImportSource, only_good_rows: boolean, };
 
 export type CatalogImportCheck = { source: ImportSource, };
 
 export type ChangePin = { old_pin: string, new_pin: string, };
 
+export type ClosedDay = { business_date: string, number: number, closed_at: string, };
+
 export type ConsentScope = "basic" | "health";
+
+export type CountLine = { 
+/**
+ * The note or coin, in yuan: "100", "50", … "0.1".
+ */
+denomination: Money, 
+/**
+ * How many, as typed (whole, 0 or more).
+ */
+count: string, };
 
 export type Coupon = { id: CouponId, member_id: MemberId, kind: CouponKind, face: Money, min_spend: Money, valid_from: string, valid_until: string, reason: string, issued_at: string, status: CouponStatus, used_in_sale: SaleId | null, };
 
@@ -176,6 +239,76 @@ export type CreateFirstManager = { staff_no: string, name: string, pin: string, 
 
 export type CurrentSession = Record<string, never>;
 
+export type DayClose = { business_date: string, };
+
+export type DayClosedList = Record<string, never>;
+
+export type DayPreview = { business_date?: string, };
+
+export type DayReport = { business_date: string, 
+/**
+ * The close's number (1, 2, 3 … in closing order); `None` on a preview.
+ */
+number: number | null, closed_at: string | null, closed_by_name: string | null, sales_count: number, 
+/**
+ * Σ list amounts before any discount.
+ */
+sales_subtotal: Money, 
+/**
+ * Σ amounts due (应收) of the sales.
+ */
+sales_amount: Money, returns_count: number, returns_amount: Money, 
+/**
+ * sales − returns
+ */
+net_amount: Money, discounts: DiscountTotals, tenders: Array<TenderTotal>, 
+/**
+ * Σ floats of the day's shifts.
+ */
+floats: Money, cash_in: Money, cash_out: Money, 
+/**
+ * floats + cash in − cash out + cash tendered − change − cash refunds.
+ */
+cash_expected: Money, 
+/**
+ * Σ blind counts of the day's shifts (None when no shift was kept).
+ */
+cash_counted: Money | null, over_short: Money | null, member_sales_count: number, member_sales_amount: Money, 
+/**
+ * Member share of sales by amount, in percent with one decimal ("62.5").
+ */
+member_share_pct: string, 
+/**
+ * 客单价: sales amount ÷ sales count.
+ */
+average_ticket: Money, new_members: number, points_issued: number, points_redeemed: number, 
+/**
+ * Sales with at least one Rx line.
+ */
+rx_sales: number, 
+/**
+ * Lines written to the ephedrine register.
+ */
+ephedrine_lines: number, top_products: Array<TopProduct>, shifts: Array<ShiftLine>, 
+/**
+ * The audit chain's last hash when the day was closed (on a preview: now).
+ */
+audit_hash: string, };
+
+export type DayReportGet = { business_date: string, };
+
+export type DaySettings = { 
+/**
+ * Local time the business day starts, `HH:MM`, from `00:00` to `12:00`.
+ */
+day_starts_at: string, };
+
+export type DaySettingsGet = Record<string, never>;
+
+export type DaySettingsUpdate = { settings: DaySettings, };
+
+export type DiscountTotals = { tier: Money, member_day: Money, manual: Money, coupon: Money, points: Money, small_change: Money, total: Money, };
+
 export type Discounts = { tier: Money, member_day: Money, 
 /**
  * Manager overrides (list − override amount; negative when the price was raised).
@@ -193,7 +326,7 @@ id_masked: string,
  */
 recent_purchases: number, };
 
-export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "MEMBER_MERGED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED" | "SYNC_NOT_CONFIGURED" | "SYNC_FAILED" | "RESTORE_NOT_EMPTY";
+export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "MEMBER_MERGED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED" | "SYNC_NOT_CONFIGURED" | "SYNC_FAILED" | "RESTORE_NOT_EMPTY" | "SHIFT_ALREADY_OPEN" | "NO_OPEN_SHIFT" | "INVALID_COUNT" | "SHIFT_STILL_OPEN" | "DAY_ALREADY_CLOSED" | "DAY_NOT_CLOSABLE" | "AUDIT_CHAIN_BROKEN";
 
 export type ExportFormat = "json" | "pdf";
 
@@ -220,6 +353,24 @@ allergy_pending: Array<LineId>,
 blocked: Array<string>, };
 
 export type Gender = "unknown" | "female" | "male";
+
+export type HandoverSlip = { shift: Shift, sales_count: number, 
+/**
+ * Σ amounts due of the shift's sales.
+ */
+sales_amount: Money, returns_count: number, returns_amount: Money, tenders: Array<TenderTotal>, cash_in: Money, cash_out: Money, 
+/**
+ * float + cash in − cash out + cash net of sales and returns.
+ */
+cash_expected: Money, 
+/**
+ * The blind count (None while the shift is open).
+ */
+counted: Array<[Money, bigint]> | null, cash_counted: Money | null, 
+/**
+ * counted − expected: positive is over (长款), negative short (短款).
+ */
+over_short: Money | null, closed_by_name: string | null, };
 
 export type HealthChoices = { allergen_classes: Array<string>, conditions: Array<string>, groups: Array<string>, };
 
@@ -702,6 +853,20 @@ demo: boolean, pharmacy: PharmacySettings, };
 
 export type SetupStatusArgs = Record<string, never>;
 
+export type Shift = { id: string, cashier_id: StaffId, cashier_name: string, business_date: string, opened_at: string, float: Money, closed_at: string | null, };
+
+export type ShiftCashMove = { direction: CashDirection, amount: string, reason: string, };
+
+export type ShiftClose = { count: Array<CountLine>, };
+
+export type ShiftCurrentGet = Record<string, never>;
+
+export type ShiftLine = { shift_id: string, cashier_name: string, opened_at: string, closed_at: string | null, float: Money, cash_expected: Money, cash_counted: Money | null, over_short: Money | null, };
+
+export type ShiftOpen = { float: string, };
+
+export type ShiftSlipGet = { shift_id: string, };
+
 export type SpendRecord = { id: string, store_id: string, 
 /**
  * The store's name when it is this till's own store (`settings::store_name`).
@@ -786,6 +951,24 @@ settlement_no?: string, };
 
 export type TenderKind = "cash" | "wechat" | "alipay" | "card" | "insurance";
 
+export type TenderTotal = { 
+/**
+ * cash | wechat | alipay | card | insurance
+ */
+kind: string, 
+/**
+ * Paid in by sales (for cash: tendered less change).
+ */
+sales: Money, 
+/**
+ * Paid back by returns.
+ */
+refunds: Money, 
+/**
+ * sales − refunds
+ */
+net: Money, };
+
 export type Tier = "normal" | "silver" | "gold" | "diamond";
 
 export type TierChange = { from_tier: Tier, to_tier: Tier, spend: Money, at: string, reason: string, };
@@ -813,6 +996,8 @@ printer_format: PrinterFormat, };
 export type TillSettingsGet = Record<string, never>;
 
 export type TillSettingsUpdate = { settings: TillSettings, };
+
+export type TopProduct = { name: string, spec: string, quantity: number, amount: Money, };
 
 export type TopSpenderIssue = { 
 /**
@@ -901,4 +1086,17 @@ export interface Commands {
   sync_configure: { args: SyncConfigure, result: SyncStatus };
   sync_now: { args: SyncNow, result: SyncReport };
   restore_from_hq: { args: RestoreRequest, result: RestoreReport };
+  shift_current: { args: ShiftCurrentGet, result: Shift | null };
+  shift_open: { args: ShiftOpen, result: Shift };
+  shift_cash_move: { args: ShiftCashMove, result: Shift };
+  shift_close: { args: ShiftClose, result: HandoverSlip };
+  shift_slip: { args: ShiftSlipGet, result: HandoverSlip };
+  day_preview: { args: DayPreview, result: DayReport };
+  day_close: { args: DayClose, result: DayReport };
+  day_report: { args: DayReportGet, result: DayReport };
+  day_closed_list: { args: DayClosedList, result: Array<ClosedDay> };
+  day_settings_get: { args: DaySettingsGet, result: DaySettings };
+  day_settings_update: { args: DaySettingsUpdate, result: DaySettings };
+  audit_verify: { args: AuditVerify, result: AuditVerification };
+  audit_list: { args: AuditList, result: Array<AuditEntry> };
 }

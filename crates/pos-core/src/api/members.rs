@@ -54,6 +54,25 @@ fn profile_for(ctx: &Ctx<'_>, c: &rusqlite::Connection, id: MemberId) -> Result<
     member::profile(c, id, ctx.store.clock().today(), show)
 }
 
+/// Records that `ctx`'s staff member was shown this member's whole phone number (pharmacists
+/// and managers see it; cashiers see it masked).
+fn audit_full_phone_view(ctx: &Ctx<'_>, id: MemberId) -> Result<()> {
+    let me = ctx.me()?;
+    if me.staff.sees_member_details() {
+        let by = me.staff.id;
+        ctx.store.write(|tx| {
+            crate::audit::record(
+                tx,
+                Some(by),
+                "member.full_phone_view",
+                &id.to_string(),
+                serde_json::json!({}),
+            )
+        })?;
+    }
+    Ok(())
+}
+
 /// `member_get`: the member's basic file for the profile screen.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -66,7 +85,9 @@ impl Command for MemberGet {
     const ROLES: &'static [Role] = SELLERS;
     type Output = MemberProfile;
     fn run(self, ctx: &Ctx<'_>) -> Result<MemberProfile> {
-        ctx.store.read(|c| profile_for(ctx, c, self.member_id))
+        let profile = ctx.store.read(|c| profile_for(ctx, c, self.member_id))?;
+        audit_full_phone_view(ctx, self.member_id)?;
+        Ok(profile)
     }
 }
 
@@ -361,6 +382,13 @@ impl Command for MemberExportFile {
         let me = ctx.my_id()?;
         let export = ctx.store.write(|tx| {
             member::require_active(tx, self.member_id)?;
+            crate::audit::record(
+                tx,
+                Some(me),
+                "member.export",
+                &self.member_id.to_string(),
+                serde_json::json!({ "format": format!("{:?}", self.format) }),
+            )?;
             member::export::gather(tx, me, self.member_id, tx.clock.today())
         })?;
         let (bytes, ext) = match self.format {

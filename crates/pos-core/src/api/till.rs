@@ -138,7 +138,10 @@ impl Command for BusinessDate {
     const ROLES: &'static [Role] = &[];
     type Output = String;
     fn run(self, ctx: &Ctx<'_>) -> Result<String> {
-        Ok(ctx.store.clock().today().to_string())
+        Ok(ctx
+            .store
+            .read(|c| crate::business_day::of(c, ctx.store.clock().now()))?
+            .to_string())
     }
 }
 
@@ -168,6 +171,17 @@ impl Command for TillSettingsUpdate {
     const ROLES: &'static [Role] = &[Role::Manager];
     type Output = TillSettings;
     fn run(self, ctx: &Ctx<'_>) -> Result<TillSettings> {
-        ctx.store.write(|tx| till::update(tx, self.settings))
+        let me = ctx.my_id()?;
+        ctx.store.write(|tx| {
+            let saved = till::update(tx, self.settings)?;
+            crate::audit::record(
+                tx,
+                Some(me),
+                "settings.till",
+                "till",
+                serde_json::to_value(&saved).map_err(crate::error::PosError::storage)?,
+            )?;
+            Ok(saved)
+        })
     }
 }

@@ -151,7 +151,13 @@ pub fn log_access(
         "INSERT INTO health_access_log (at, staff_id, member_id, action, item_id) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute((stamp(tx.clock.now()), staff, member, action, item))?;
-    Ok(())
+    crate::audit::record(
+        tx,
+        Some(staff),
+        "health.access",
+        &member.to_string(),
+        serde_json::json!({ "action": action, "item": item }),
+    )
 }
 
 pub fn refused() -> PosError {

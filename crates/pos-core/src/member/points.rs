@@ -170,7 +170,7 @@ fn write_entry(
 ) -> Result<PointsEntryId> {
     let id = PointsEntryId::new(tx.clock);
     let at = stamp(tx.clock.now());
-    let today = tx.clock.today().to_string();
+    let today = crate::business_day::today(tx)?.to_string();
     let expires = expires_on.map(|d| d.to_string());
     tx.prepare_cached(
         "INSERT INTO points_entry (id, member_id, kind, points, expires_on, sale_id, reverses, reason,
@@ -325,6 +325,13 @@ pub fn adjust(
 ) -> Result<PointsEntryId> {
     let reason = crate::text::reason(reason, "调整积分须写明原因")?;
     check_points(delta.abs())?;
+    crate::audit::record(
+        tx,
+        Some(by),
+        "points.adjust",
+        &member.to_string(),
+        serde_json::json!({ "points": delta, "reason": reason }),
+    )?;
     let info = EntryInfo {
         member,
         kind: PointsKind::Adjust,

@@ -60,7 +60,7 @@ pub fn record_spend(
         id,
         member,
         store,
-        tx.clock.today().to_string(),
+        crate::business_day::today(tx)?.to_string(),
         net_fen,
         stamp(tx.clock.now()),
     ))?;

@@ -172,7 +172,11 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
     let settlement = pricing::settle(p, tenders)?;
     let rules = rules::get(tx)?;
     let till = till_identity(tx)?;
-    let receipt_no = next_receipt_no(tx, today)?;
+    // The day of record: the business day (a day closed already passes its sales to the next).
+    let business_date = crate::business_day::today(tx)?;
+    let receipt_no = next_receipt_no(tx, business_date)?;
+    let business_date = business_date.to_string();
+    let shift = crate::shift::current_id(tx)?;
     let at = stamp(tx.clock.now());
     let tier = c.member.as_ref().map(|m| m.tier);
     let earned = pricing::points_earned(p, settlement.insurance, tier, &rules);
@@ -184,15 +188,15 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
                            member_tier, subtotal_fen, tier_fen, member_day_fen, manual_fen, coupon_fen,
                            points_fen, small_change_fen, payable_fen, tendered_fen, change_fen,
                            insurance_fen, coupon_id, points_used, points_earned, line_count,
-                           rx_reviewed_by, pricing)
+                           rx_reviewed_by, pricing, shift_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                 ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
         rusqlite::params![
             id,
             receipt_no,
             till.store_id,
             till.device_id,
-            t,
+            business_date,
             at,
             by,
             c.member.as_ref().map(|m| m.id),
@@ -214,6 +218,7 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
             c.lines.len() as i64,
             rx_reviewed_by,
             serde_json::to_string(p).map_err(PosError::storage)?,
+            shift,
         ],
     )?;
     let mut line_st = tx.prepare_cached(INSERT_SALE_LINE)?;
@@ -334,7 +339,7 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
                     l.quantity,
                     l.batch_no,
                     at,
-                    t,
+                    business_date,
                     by,
                 ],
             )?;

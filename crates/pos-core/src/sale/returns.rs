@@ -497,7 +497,7 @@ pub fn create(
     let refund = p.refund.fen();
 
     let return_id = id;
-    let today = tx.clock.today();
+    let today = crate::business_day::today(tx)?;
     let receipt_no = next_receipt_no(tx, today)?;
     let at = stamp(tx.clock.now());
     let till = till_identity(tx)?;
@@ -520,8 +520,9 @@ pub fn create(
     tx.execute(
         "INSERT INTO sale_return (id, receipt_no, sale_id, store_id, device_id, business_date, at,
                                   cashier_id, approved_by, reason_code, reason_note, refund_fen,
-                                  points_taken_back, points_given_back, points_balance_after, full)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                                  points_taken_back, points_given_back, points_balance_after, full,
+                                  shift_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         rusqlite::params![
             return_id,
             receipt_no,
@@ -539,6 +540,7 @@ pub fn create(
             given_back,
             balance_after,
             full,
+            crate::shift::current_id(tx)?,
         ],
     )?;
     for (l, r) in p.lines.iter().zip(&p.line_refunds) {
@@ -589,6 +591,18 @@ pub fn create(
             points_given_back: r.points_given_back,
             full: r.full,
             points_balance_after: r.points_balance,
+        }),
+    )?;
+    crate::audit::record(
+        tx,
+        Some(r.approved_by),
+        "return",
+        &r.receipt_no,
+        serde_json::json!({
+            "sale": r.sale_receipt_no,
+            "refund": r.refund,
+            "cashier": r.cashier_id,
+            "reason": r.reason.as_str(),
         }),
     )?;
     Ok(r)

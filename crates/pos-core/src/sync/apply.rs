@@ -203,6 +203,7 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
             Payload::StaffCreated(s) => return restore::staff(tx, s, &e.created_at),
             Payload::PharmacySettingsUpdated(p) => return restore::pharmacy(tx, p, &e.created_at),
             Payload::MemberTierChanged(t) => return restore::tier(tx, t),
+            Payload::DayClosed(d) => return restore::day_closed(tx, d),
             Payload::RulesUpdated(r) => return rules(tx, r.document.clone()),
             Payload::CatalogProduct(c) => return catalog_product(tx, c, "从总部恢复"),
             _ => {}
@@ -361,7 +362,8 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
         Payload::CatalogImported(_)
         | Payload::PharmacySettingsUpdated(_)
         | Payload::StaffCreated(_)
-        | Payload::StaffPinChanged(_) => Ok(Outcome::Ignored("只与发出的门店有关")),
+        | Payload::StaffPinChanged(_)
+        | Payload::DayClosed(_) => Ok(Outcome::Ignored("只与发出的门店有关")),
     }
 }
 

@@ -402,6 +402,24 @@ pub(crate) fn pharmacy(
     Ok(Outcome::Applied)
 }
 
+/// A day the store had closed stays closed (and its report stays as signed). The audit chain
+/// itself is not rebuilt, so the sealed hash is kept for reference only.
+pub(crate) fn day_closed(tx: &Tx<'_>, d: &ev::DayClosedV1) -> Result<Outcome> {
+    tx.execute(
+        "INSERT INTO day_close (business_date, number, closed_at, closed_by, report, audit_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (business_date) DO NOTHING",
+        rusqlite::params![
+            d.business_date,
+            d.number,
+            d.closed_at,
+            d.closed_by.to_string(),
+            d.report.to_string(),
+            d.audit_hash
+        ],
+    )?;
+    Ok(Outcome::Applied)
+}
+
 /// The member's tier as the store's own records said.
 pub(crate) fn tier(tx: &Tx<'_>, t: &ev::MemberTierChangedV1) -> Result<Outcome> {
     if !exists(tx, "SELECT 1 FROM member WHERE id = ?1", t.member_id)? {

@@ -1,6 +1,8 @@
 //! Shared scenario setup: a real store file in a temp dir, an injected clock, the demo data.
 #![allow(dead_code)]
 
+pub mod counter;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
