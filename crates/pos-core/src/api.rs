@@ -335,7 +335,10 @@ mod till;
 
 pub use crate::member::NewMember;
 pub use crate::sync::RestoreRequest;
-pub use admin::{SettingsGet, SettingsUpdate, StaffCreate, StaffList};
+pub use admin::{
+    SettingsGet, SettingsUpdate, StaffCreate, StaffList, StaffResetPin, StaffSetActive,
+    StaffSetRoles,
+};
 pub use cart::{
     CartAddProduct, CartGet, CartOpen, CartRemoveLine, CartScan, CartSetMember, CartSetQuantity,
 };
@@ -377,6 +380,9 @@ commands!(
     SettingsUpdate,
     StaffList,
     StaffCreate,
+    StaffSetActive,
+    StaffResetPin,
+    StaffSetRoles,
     ProductByBarcode,
     ProductSearch,
     CatalogImportCheck,

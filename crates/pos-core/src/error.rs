@@ -152,6 +152,10 @@ pub enum ErrorCode {
     DayNotClosable,
     /// The audit log does not verify: an entry was edited, removed or slipped in.
     AuditChainBroken,
+    /// No staff member with that id.
+    StaffNotFound,
+    /// Deactivating oneself, or the store's last active manager (or taking away their manager role).
+    LastManager,
 }
 
 impl ErrorCode {
@@ -229,6 +233,8 @@ impl ErrorCode {
             ErrorCode::DayAlreadyClosed => "DAY_ALREADY_CLOSED",
             ErrorCode::DayNotClosable => "DAY_NOT_CLOSABLE",
             ErrorCode::AuditChainBroken => "AUDIT_CHAIN_BROKEN",
+            ErrorCode::StaffNotFound => "STAFF_NOT_FOUND",
+            ErrorCode::LastManager => "LAST_MANAGER",
         }
     }
 
@@ -306,6 +312,8 @@ impl ErrorCode {
         ErrorCode::DayAlreadyClosed,
         ErrorCode::DayNotClosable,
         ErrorCode::AuditChainBroken,
+        ErrorCode::StaffNotFound,
+        ErrorCode::LastManager,
     ];
 }
 

@@ -234,13 +234,135 @@ pub fn create(tx: &Tx<'_>, new: NewStaff) -> Result<StaffInfo> {
             active: info.active,
         }),
     )?;
+    Ok(info)
+}
+
+/// The staff member `id`, or STAFF_NOT_FOUND.
+fn require(c: &Connection, id: StaffId) -> Result<StaffInfo> {
+    by_id(c, id)?.ok_or_else(|| PosError::new(ErrorCode::StaffNotFound, "没有这名员工"))
+}
+
+/// Active managers other than `except`.
+fn other_active_managers(c: &Connection, except: StaffId) -> Result<i64> {
+    Ok(c.query_row(
+        "SELECT count(*) FROM staff WHERE is_manager = 1 AND active = 1 AND id <> ?1",
+        [except],
+        |r| r.get(0),
+    )?)
+}
+
+/// Tells headquarters (and a rebuilt till) what the staff member is now.
+fn announce(tx: &Tx<'_>, info: &StaffInfo) -> Result<()> {
+    outbox::append(
+        tx,
+        Payload::StaffUpdated(ev::StaffUpdatedV1 {
+            id: info.id.0,
+            staff_no: info.staff_no.clone(),
+            name: info.name.clone(),
+            roles: info.roles.iter().map(crate::sync::tag).collect(),
+            active: info.active,
+        }),
+    )?;
+    Ok(())
+}
+
+/// Deactivates a leaver (停用) or reactivates them (a manager). A deactivated account cannot log
+/// in; its records stay. Nobody deactivates themselves, and the last active manager stays.
+pub fn set_active(tx: &Tx<'_>, by: StaffId, id: StaffId, active: bool) -> Result<StaffInfo> {
+    let who = require(tx, id)?;
+    if !active && id == by {
+        return Err(PosError::new(
+            ErrorCode::LastManager,
+            "不能停用自己的工号，请让另一位店长操作",
+        ));
+    }
+    if !active && who.has(Role::Manager) && other_active_managers(tx, id)? == 0 {
+        return Err(PosError::new(
+            ErrorCode::LastManager,
+            "这是本店唯一在用的店长工号，停用前请先设立另一位店长",
+        ));
+    }
+    tx.execute(
+        "UPDATE staff SET active = ?2, failed_pins = 0, locked_until = NULL WHERE id = ?1",
+        (id, active),
+    )?;
+    let info = require(tx, id)?;
     crate::audit::record(
         tx,
-        None,
-        "staff.create",
+        Some(by),
+        if active {
+            "staff.activate"
+        } else {
+            "staff.deactivate"
+        },
         &info.staff_no,
-        serde_json::json!({ "name": info.name, "roles": info.roles }),
+        serde_json::json!({ "name": info.name }),
     )?;
+    announce(tx, &info)?;
+    Ok(info)
+}
+
+/// A manager sets a new PIN for someone who forgot theirs (and unlocks the account). The PIN
+/// itself never leaves the till.
+pub fn reset_pin(tx: &Tx<'_>, by: StaffId, id: StaffId, new_pin: &str) -> Result<StaffInfo> {
+    let who = require(tx, id)?;
+    check_pin(new_pin)?;
+    tx.execute(
+        "UPDATE staff SET pin_hash = ?2, failed_pins = 0, locked_until = NULL WHERE id = ?1",
+        (id, hash_pin(new_pin)?),
+    )?;
+    crate::audit::record(
+        tx,
+        Some(by),
+        "staff.pin_reset",
+        &who.staff_no,
+        serde_json::json!({ "name": who.name }),
+    )?;
+    outbox::append(
+        tx,
+        Payload::StaffPinChanged(ev::StaffPinChangedV1 { staff_id: id.0 }),
+    )?;
+    Ok(who)
+}
+
+/// Changes someone's roles (a manager). At least one role; the last active manager keeps it.
+pub fn set_roles(tx: &Tx<'_>, by: StaffId, id: StaffId, roles: &[Role]) -> Result<StaffInfo> {
+    let who = require(tx, id)?;
+    if roles.is_empty() {
+        return Err(PosError::invalid_field(
+            "roles",
+            "请至少选择一个岗位：收银员、药师或店长",
+        ));
+    }
+    if who.has(Role::Manager)
+        && !roles.contains(&Role::Manager)
+        && who.active
+        && other_active_managers(tx, id)? == 0
+    {
+        return Err(PosError::new(
+            ErrorCode::LastManager,
+            "这是本店唯一在用的店长工号，不能取消店长岗位",
+        ));
+    }
+    let has = |r: Role| roles.contains(&r);
+    tx.execute(
+        "UPDATE staff SET is_cashier = ?2, is_pharmacist = ?3, is_manager = ?4 WHERE id = ?1",
+        (
+            id,
+            has(Role::Cashier),
+            has(Role::Pharmacist),
+            has(Role::Manager),
+        ),
+    )?;
+    let info = require(tx, id)?;
+    crate::audit::record(
+        tx,
+        Some(by),
+        "staff.roles",
+        &info.staff_no,
+        serde_json::json!({ "before": who.roles, "after": info.roles }),
+    )?;
+    announce(tx, &info)?;
     Ok(info)
 }
 

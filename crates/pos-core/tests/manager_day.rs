@@ -670,3 +670,116 @@ fn a_business_day_starting_at_four_keeps_late_sales_on_the_evening_before() {
     assert_eq!(s.business_date, "2026-11-23");
     assert!(s.receipt_no.starts_with("20261123"));
 }
+
+#[test]
+fn a_manager_deactivates_a_leaver_resets_a_pin_and_changes_roles() {
+    let t = Till::demo();
+    t.login("3001", "3333");
+    let staff = t.api.call(StaffList {}).unwrap();
+    let id = |no: &str| staff.iter().find(|s| s.staff_no == no).unwrap().id;
+    let (cashier, pharmacist, me) = (id("1001"), id("2001"), id("3001"));
+
+    // A leaver cannot log in; their sales stay theirs.
+    let info = t
+        .api
+        .call(StaffSetActive {
+            staff_id: cashier,
+            active: false,
+        })
+        .unwrap();
+    assert!(!info.active);
+    let e = t
+        .api
+        .call(Login {
+            staff_no: "1001".into(),
+            pin: "1111".into(),
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::AccountInactive);
+    t.login("3001", "3333");
+
+    // The last active manager cannot be deactivated or lose the role; nor can one deactivate oneself.
+    for e in [
+        t.api
+            .call(StaffSetActive {
+                staff_id: me,
+                active: false,
+            })
+            .unwrap_err(),
+        t.api
+            .call(StaffSetRoles {
+                staff_id: me,
+                roles: vec![pos_core::staff::Role::Cashier],
+            })
+            .unwrap_err(),
+    ] {
+        assert_eq!(e.code, ErrorCode::LastManager);
+    }
+    let e = t
+        .api
+        .call(StaffSetRoles {
+            staff_id: pharmacist,
+            roles: vec![],
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidField);
+
+    // A forgotten PIN: the manager sets a new one; a locked account opens again.
+    for _ in 0..5 {
+        let _ = t.api.call(Login {
+            staff_no: "2001".into(),
+            pin: "0000".into(),
+        });
+    }
+    t.login("3001", "3333");
+    for bad in ["12", "abcd", "123456789"] {
+        let e = t
+            .api
+            .call(StaffResetPin {
+                staff_id: pharmacist,
+                new_pin: bad.into(),
+            })
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidPin, "{bad}");
+    }
+    t.api
+        .call(StaffResetPin {
+            staff_id: pharmacist,
+            new_pin: "8642".into(),
+        })
+        .unwrap();
+    let info = t
+        .api
+        .call(StaffSetRoles {
+            staff_id: pharmacist,
+            roles: vec![
+                pos_core::staff::Role::Pharmacist,
+                pos_core::staff::Role::Manager,
+            ],
+        })
+        .unwrap();
+    assert!(info.has(pos_core::staff::Role::Manager));
+    t.login("2001", "8642");
+    // Now there are two managers: the first may step down from the role.
+    t.api
+        .call(StaffSetRoles {
+            staff_id: me,
+            roles: vec![pos_core::staff::Role::Cashier],
+        })
+        .unwrap();
+
+    let actions: Vec<String> = t
+        .api
+        .call(AuditList::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for a in ["staff.deactivate", "staff.pin_reset", "staff.roles"] {
+        assert!(actions.iter().any(|x| x == a), "audit lacks {a}");
+    }
+    assert_eq!(
+        t.count("SELECT count(*) FROM outbox WHERE kind = 'staff.updated@1'"),
+        3
+    );
+}

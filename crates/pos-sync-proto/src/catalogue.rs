@@ -120,6 +120,8 @@ catalogue! {
         "the pharmacy's name, address, phone, licence or store code changed";
     StaffCreated = "staff.created@1" => StaffCreatedV1,
         "a staff member was added (never with the PIN)";
+    StaffUpdated = "staff.updated@1" => StaffUpdatedV1,
+        "a staff member was deactivated, reactivated or given other roles (never with the PIN)";
     StaffPinChanged = "staff.pin_changed@1" => StaffPinChangedV1,
         "a staff member changed their PIN (the PIN never leaves the till)";
     DayClosed = "day.closed@1" => DayClosedV1,
@@ -537,6 +539,17 @@ pub struct DayClosedV1 {
     pub audit_hash: String,
     /// The report as signed (fields in docs/api.md, `day_close_report`).
     pub report: serde_json::Value,
+}
+
+/// A staff member as they are now (the same fields as `staff.created@1`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffUpdatedV1 {
+    pub id: Uuid,
+    pub staff_no: String,
+    pub name: String,
+    /// `cashier`, `pharmacist`, `manager`.
+    pub roles: Vec<String>,
+    pub active: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

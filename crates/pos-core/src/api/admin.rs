@@ -5,6 +5,7 @@ use ts_rs::TS;
 
 use super::{Command, Ctx};
 use crate::error::Result;
+use crate::ids::StaffId;
 use crate::settings::{self, PharmacySettings};
 use crate::staff::{self, NewStaff, Role, StaffInfo};
 
@@ -85,6 +86,74 @@ impl Command for StaffCreate {
             roles: self.roles,
             pin: self.pin,
         };
-        ctx.store.write(|tx| staff::create(tx, new))
+        let by = ctx.my_id()?;
+        ctx.store.write(|tx| {
+            let info = staff::create(tx, new)?;
+            crate::audit::record(
+                tx,
+                Some(by),
+                "staff.create",
+                &info.staff_no,
+                serde_json::json!({ "name": info.name, "roles": info.roles }),
+            )?;
+            Ok(info)
+        })
+    }
+}
+
+/// `staff_set_active`: deactivates a leaver (停用) or reactivates them; manager only, audited.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct StaffSetActive {
+    pub staff_id: StaffId,
+    pub active: bool,
+}
+
+impl Command for StaffSetActive {
+    const NAME: &'static str = "staff_set_active";
+    const ROLES: &'static [Role] = &[Role::Manager];
+    type Output = StaffInfo;
+    fn run(self, ctx: &Ctx<'_>) -> Result<StaffInfo> {
+        let by = ctx.my_id()?;
+        ctx.store
+            .write(|tx| staff::set_active(tx, by, self.staff_id, self.active))
+    }
+}
+
+/// `staff_reset_pin`: a manager sets a new PIN for someone who forgot theirs; audited.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct StaffResetPin {
+    pub staff_id: StaffId,
+    pub new_pin: String,
+}
+
+impl Command for StaffResetPin {
+    const NAME: &'static str = "staff_reset_pin";
+    const ROLES: &'static [Role] = &[Role::Manager];
+    type Output = StaffInfo;
+    fn run(self, ctx: &Ctx<'_>) -> Result<StaffInfo> {
+        let by = ctx.my_id()?;
+        ctx.store
+            .write(|tx| staff::reset_pin(tx, by, self.staff_id, &self.new_pin))
+    }
+}
+
+/// `staff_set_roles`: changes someone's roles; manager only, audited.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct StaffSetRoles {
+    pub staff_id: StaffId,
+    pub roles: Vec<Role>,
+}
+
+impl Command for StaffSetRoles {
+    const NAME: &'static str = "staff_set_roles";
+    const ROLES: &'static [Role] = &[Role::Manager];
+    type Output = StaffInfo;
+    fn run(self, ctx: &Ctx<'_>) -> Result<StaffInfo> {
+        let by = ctx.my_id()?;
+        ctx.store
+            .write(|tx| staff::set_roles(tx, by, self.staff_id, &self.roles))
     }
 }

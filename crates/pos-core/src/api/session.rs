@@ -61,7 +61,7 @@ impl Command for CreateFirstManager {
                     "已有员工账号，请用店长账号登录后在“员工”中添加",
                 ));
             }
-            staff::create(
+            let info = staff::create(
                 tx,
                 NewStaff {
                     staff_no: self.staff_no,
@@ -69,7 +69,15 @@ impl Command for CreateFirstManager {
                     roles: vec![Role::Manager, Role::Cashier],
                     pin: self.pin,
                 },
-            )
+            )?;
+            crate::audit::record(
+                tx,
+                Some(info.id),
+                "staff.create",
+                &info.staff_no,
+                serde_json::json!({ "name": info.name, "roles": info.roles, "first_manager": true }),
+            )?;
+            Ok(info)
         })
     }
 }

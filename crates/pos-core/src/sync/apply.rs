@@ -201,6 +201,7 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
             Payload::SaleCommitted(s) => return restore::sale(tx, s),
             Payload::ReturnCommitted(r) => return restore::sale_return(tx, e.store_id, r),
             Payload::StaffCreated(s) => return restore::staff(tx, s, &e.created_at),
+            Payload::StaffUpdated(s) => return restore::staff_updated(tx, s),
             Payload::PharmacySettingsUpdated(p) => return restore::pharmacy(tx, p, &e.created_at),
             Payload::MemberTierChanged(t) => return restore::tier(tx, t),
             Payload::DayClosed(d) => return restore::day_closed(tx, d),
@@ -362,6 +363,7 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
         Payload::CatalogImported(_)
         | Payload::PharmacySettingsUpdated(_)
         | Payload::StaffCreated(_)
+        | Payload::StaffUpdated(_)
         | Payload::StaffPinChanged(_)
         | Payload::DayClosed(_) => Ok(Outcome::Ignored("只与发出的门店有关")),
     }

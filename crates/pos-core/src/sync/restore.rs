@@ -387,6 +387,26 @@ pub(crate) fn staff(tx: &Tx<'_>, s: &ev::StaffCreatedV1, at: &str) -> Result<Out
     Ok(Outcome::Applied)
 }
 
+/// A staff member's later state (deactivated, other roles), in the order the till recorded it.
+pub(crate) fn staff_updated(tx: &Tx<'_>, s: &ev::StaffUpdatedV1) -> Result<Outcome> {
+    if !exists(tx, "SELECT 1 FROM staff WHERE id = ?1", s.id)? {
+        return Ok(Outcome::Waiting(format!("员工 {} 尚未恢复", s.staff_no)));
+    }
+    let has = |role: &str| s.roles.iter().any(|r| r == role);
+    tx.execute(
+        "UPDATE staff SET is_cashier = ?2, is_pharmacist = ?3, is_manager = ?4, active = ?5
+         WHERE id = ?1",
+        rusqlite::params![
+            s.id.to_string(),
+            has("cashier"),
+            has("pharmacist"),
+            has("manager"),
+            s.active
+        ],
+    )?;
+    Ok(Outcome::Applied)
+}
+
 pub(crate) fn pharmacy(
     tx: &Tx<'_>,
     p: &ev::PharmacySettingsUpdatedV1,
