@@ -78,6 +78,30 @@ fn start_nightly_sync(store: pos_core::db::Store) {
     });
 }
 
+/// The automatic daily backup (a manager sets the folder, the number kept and the time): checked
+/// every minute and at start-up, so a till that was off at that time backs up when it next runs.
+fn start_daily_backup(store: pos_core::db::Store) {
+    std::thread::spawn(move || loop {
+        let due = store
+            .read(|c| pos_core::backup::due(c, store.clock().now()))
+            .unwrap_or(false);
+        if due && store.damage().is_none() {
+            match pos_core::backup::run(&store, &|_, _| {}) {
+                Ok(r) => eprintln!(
+                    "PharmaPOS 每日备份：{}（{} 字节，{} 毫秒）",
+                    r.file.path, r.file.bytes, r.took_ms
+                ),
+                Err(e) => eprintln!(
+                    "PharmaPOS 每日备份失败：{}（{}）",
+                    e.message,
+                    e.code.as_str()
+                ),
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    });
+}
+
 fn main() {
     let core = match open_api() {
         Ok(core) => core,
@@ -87,8 +111,12 @@ fn main() {
         }
     };
     eprintln!("PharmaPOS: 数据库 {}", core.store().path().display());
+    // A damaged file must stop selling before it does harm: checked in the background (a large
+    // file takes seconds), every write refused (STORE_DAMAGED) once damage is found.
+    core.store().spawn_integrity_check();
     start_housekeeping(core.store().clone());
     start_nightly_sync(core.store().clone());
+    start_daily_backup(core.store().clone());
     if let Err(e) = core
         .store()
         .spawn_checkpointer(std::time::Duration::from_millis(500))

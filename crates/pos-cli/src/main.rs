@@ -75,6 +75,27 @@ enum Command {
         #[arg(long)]
         pin: String,
     },
+    /// Back the store file up now (online: the till may keep selling), into --to or the folder
+    /// set in the till (default: `backups` beside the store file); the copy is checked.
+    Backup {
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// The folder to write the backup to (keeps the set number of backups there).
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+    /// Put a backup in place of the store file. The till must be closed. The current file is
+    /// copied aside first (`….before-restore-<time>.sqlite`).
+    Restore {
+        #[arg(long)]
+        db: PathBuf,
+        /// The backup to restore.
+        #[arg(long)]
+        from: PathBuf,
+        /// Confirm: the store's data is replaced by the backup's.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Check the store file's audit log: every entry's hash and its link to the one before.
     /// Exit 0 when the chain is whole, 4 (and the first bad entry on stderr) when it is not.
     AuditVerify {
@@ -109,6 +130,8 @@ fn main() {
             pin,
         } => restore_from_hq(&db, hq, token, manager, pin),
         Command::AuditVerify { db } => audit_verify(db),
+        Command::Backup { db, to } => backup(db, to),
+        Command::Restore { db, from, yes } => restore(&db, &from, yes),
         Command::GenCatalog { count, seed } => {
             let csv = pos_core::catalog::generate::csv(count, seed);
             std::io::stdout()
@@ -208,6 +231,36 @@ fn sync(db: Option<PathBuf>, hq: Option<String>, token: Option<String>, status: 
         })?;
         print_report(&report)
     });
+    exit_code(result)
+}
+
+fn backup(db: Option<PathBuf>, to: Option<PathBuf>) -> i32 {
+    let choice = pos_core::config::choose_store(db);
+    let result = Store::open(&choice.path, Arc::new(SystemClock)).and_then(|store| {
+        let progress = |done: u64, total: u64| eprint!("\r备份 {done}/{total} 字节");
+        let report = match &to {
+            Some(dir) => {
+                let keep = store.read(pos_core::backup::settings)?.keep as usize;
+                pos_core::backup::backup(&store, dir, keep, &progress)
+            }
+            None => pos_core::backup::run(&store, &progress),
+        }?;
+        print_report(&report)
+    });
+    exit_code(result)
+}
+
+fn restore(db: &std::path::Path, from: &std::path::Path, yes: bool) -> i32 {
+    if !yes {
+        eprintln!(
+            "恢复会用 {} 替换 {} 中的数据（当前文件会先另存一份）。确认请加 --yes",
+            from.display(),
+            db.display()
+        );
+        return 2;
+    }
+    let now = pos_core::clock::Clock::now(&SystemClock);
+    let result = pos_core::backup::restore(db, from, now).and_then(|r| print_report(&r));
     exit_code(result)
 }
 

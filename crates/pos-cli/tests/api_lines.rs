@@ -163,3 +163,54 @@ fn audit_verify_passes_a_whole_chain_and_names_an_edited_entry() {
         "{err}"
     );
 }
+
+#[test]
+fn backup_then_restore_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.sqlite");
+    let backups = dir.path().join("备份");
+    let line = r#"{"id":1,"cmd":"login","args":{"staff_no":"1001","pin":"1111"}}"#;
+    run_cli(&db, &format!("{line}\n"));
+    let out = Command::new(env!("CARGO_BIN_EXE_pharmapos"))
+        .args(["backup", "--db"])
+        .arg(&db)
+        .arg("--to")
+        .arg(&backups)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let file = report["file"]["path"].as_str().unwrap().to_owned();
+    assert!(std::path::Path::new(&file).starts_with(&backups));
+
+    // Without --yes nothing happens; with it the file comes back and the old one is kept.
+    let restore = |yes: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pharmapos"));
+        cmd.args(["restore", "--db"])
+            .arg(&db)
+            .arg("--from")
+            .arg(&file);
+        if yes {
+            cmd.arg("--yes");
+        }
+        cmd.output().unwrap()
+    };
+    assert_eq!(restore(false).status.code(), Some(2));
+    let out = restore(true);
+    assert!(out.status.success(), "{out:?}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(std::path::Path::new(report["previous_kept_at"].as_str().unwrap()).exists());
+
+    // A file that is not a store is refused with its code.
+    let junk = dir.path().join("junk.sqlite");
+    std::fs::write(&junk, "not a database").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pharmapos"))
+        .args(["restore", "--yes", "--db"])
+        .arg(&db)
+        .arg("--from")
+        .arg(&junk)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NOT_A_STORE"));
+}

@@ -18,6 +18,7 @@
 //! - [`till`]: receipt printing, printer queues, the business date, the till's settings;
 //! - [`manager`]: the manager's day: shifts and the blind count, day close, the start of the
 //!   business day, the audit log;
+//! - [`backup`]: backups, restore and the store file's integrity check;
 //! - [`sync`]: the sync with headquarters and restoring a till from it.
 
 use std::path::PathBuf;
@@ -324,6 +325,7 @@ fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
 }
 
 mod admin;
+mod backup;
 mod cart;
 mod catalog;
 mod checkout;
@@ -339,6 +341,7 @@ pub use admin::{
     SettingsGet, SettingsUpdate, StaffCreate, StaffList, StaffResetPin, StaffSetActive,
     StaffSetRoles,
 };
+pub use backup::{BackupNow, BackupRestore, BackupSettingsUpdate, BackupStatusGet, StoreCheck};
 pub use cart::{
     CartAddProduct, CartGet, CartOpen, CartRemoveLine, CartScan, CartSetMember, CartSetQuantity,
 };
@@ -458,4 +461,9 @@ commands!(
     DaySettingsUpdate,
     AuditVerify,
     AuditList,
+    BackupStatusGet,
+    BackupSettingsUpdate,
+    BackupNow,
+    BackupRestore,
+    StoreCheck,
 );

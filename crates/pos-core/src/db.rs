@@ -41,6 +41,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129_0007_manager_day",
         include_str!("../migrations/20261129_0007_manager_day.sql"),
     ),
+    (
+        "20261129_0008_backup",
+        include_str!("../migrations/20261129_0008_backup.sql"),
+    ),
 ];
 
 /// WAL size (pages) at which a commit checkpoints by itself when no checkpointer runs (≈ 80 MB).
@@ -58,6 +62,10 @@ pub struct Store {
     path: PathBuf,
     /// Commits so far; the checkpointer waits for a pause in them.
     commits: Arc<std::sync::atomic::AtomicU64>,
+    /// Set when an integrity check found the file damaged: every write is refused with it.
+    damaged: Arc<Mutex<Option<PosError>>>,
+    /// A second, read-only connection for reports, so a long report never holds up a scan.
+    reporter: Arc<Mutex<Option<Connection>>>,
 }
 
 /// What a write sees: the transaction plus the clock and this till's identity.
@@ -102,6 +110,8 @@ impl Store {
             clock,
             path: path.to_owned(),
             commits: Arc::default(),
+            damaged: Arc::default(),
+            reporter: Arc::default(),
         };
         store.ensure_till_identity()?;
         Ok(store)
@@ -122,7 +132,11 @@ impl Store {
     }
 
     /// The one write path: `BEGIN IMMEDIATE`, run `f`, commit on `Ok`, roll back on `Err`.
+    /// Refused (`STORE_DAMAGED`) once an integrity check has found the file damaged.
     pub fn write<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        if let Some(e) = self.damage() {
+            return Err(e);
+        }
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let t = Tx {
@@ -134,6 +148,73 @@ impl Store {
         self.commits
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(out)
+    }
+
+    /// Checks the file now (`PRAGMA quick_check` on a connection of its own); a damaged file
+    /// stops taking writes until it is restored.
+    pub fn check_integrity(&self) -> Result<()> {
+        let r = crate::backup::check_file(&self.path, false);
+        if let Err(e) = &r {
+            if e.code == crate::error::ErrorCode::StoreDamaged {
+                *self.damaged.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.clone());
+            }
+        }
+        r
+    }
+
+    /// [`Store::check_integrity`] in the background (a large file takes seconds to check).
+    pub fn spawn_integrity_check(&self) -> std::thread::JoinHandle<()> {
+        let store = self.clone();
+        std::thread::spawn(move || {
+            let _ = store.check_integrity();
+        })
+    }
+
+    /// Runs `f` on the store's own connection, outside any transaction (a restore replaces the
+    /// whole database through it). Nothing else can write meanwhile.
+    pub fn with_connection<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        // A report's snapshot must not outlive the data it was taken from.
+        *self.reporter.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        f(&mut conn)
+    }
+
+    /// Forgets a damage found earlier (after a restore; the next check decides again).
+    pub fn clear_damage(&self) {
+        *self.damaged.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// The damage an integrity check found, if any.
+    pub fn damage(&self) -> Option<PosError> {
+        self.damaged
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Reads for reports (day close, journal, analytics) on a read-only connection of their
+    /// own: WAL lets them see a consistent snapshot while the till keeps selling on the main
+    /// connection.
+    pub fn report<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let mut guard = self.reporter.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            let c = Connection::open_with_flags(
+                &self.path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| PosError::storage(format!("无法打开 {}：{e}", self.path.display())))?;
+            c.busy_timeout(std::time::Duration::from_secs(5))?;
+            *guard = Some(c);
+        }
+        let c = guard
+            .as_ref()
+            .ok_or_else(|| PosError::storage("报表连接不可用"))?;
+        // One snapshot for the whole report.
+        c.execute_batch("BEGIN")?;
+        let out = f(c);
+        let _ = c.execute_batch("COMMIT");
+        out
     }
 
     /// Reads see a consistent snapshot of committed data.

@@ -156,6 +156,12 @@ pub enum ErrorCode {
     StaffNotFound,
     /// Deactivating oneself, or the store's last active manager (or taking away their manager role).
     LastManager,
+    /// The store file failed its integrity check: writes are refused until it is restored.
+    StoreDamaged,
+    /// A file chosen for a restore is not a whole PharmaPOS store (or is damaged itself).
+    NotAStore,
+    /// A backup could not be written or did not pass its check.
+    BackupFailed,
 }
 
 impl ErrorCode {
@@ -235,6 +241,9 @@ impl ErrorCode {
             ErrorCode::AuditChainBroken => "AUDIT_CHAIN_BROKEN",
             ErrorCode::StaffNotFound => "STAFF_NOT_FOUND",
             ErrorCode::LastManager => "LAST_MANAGER",
+            ErrorCode::StoreDamaged => "STORE_DAMAGED",
+            ErrorCode::NotAStore => "NOT_A_STORE",
+            ErrorCode::BackupFailed => "BACKUP_FAILED",
         }
     }
 
@@ -314,6 +323,9 @@ impl ErrorCode {
         ErrorCode::AuditChainBroken,
         ErrorCode::StaffNotFound,
         ErrorCode::LastManager,
+        ErrorCode::StoreDamaged,
+        ErrorCode::NotAStore,
+        ErrorCode::BackupFailed,
     ];
 }
 

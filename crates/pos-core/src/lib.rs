@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod backup;
 pub mod business_day;
 pub mod cart;
 pub mod catalog;

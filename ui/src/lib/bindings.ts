@@ -43,6 +43,59 @@ broken_seals: Array<string>, };
 
 export type AuditVerify = Record<string, never>;
 
+export type BackupFile = { path: string, bytes: number, 
+/**
+ * When it was taken (from its name, local time `YYYY-MM-DD HH:MM:SS`).
+ */
+taken_at: string, };
+
+export type BackupNow = Record<string, never>;
+
+export type BackupReport = { file: BackupFile, 
+/**
+ * Milliseconds the copy and its check took.
+ */
+took_ms: number, 
+/**
+ * Older backups removed to keep the configured number.
+ */
+removed: Array<string>, };
+
+export type BackupRestore = { path: string, confirmed: boolean, };
+
+export type BackupSettings = { 
+/**
+ * The folder; empty = `backups` beside the store file. A USB disk or a network share is
+ * better: a backup on the same disk does not survive the disk.
+ */
+folder: string, 
+/**
+ * How many backups to keep (1–365).
+ */
+keep: number, 
+/**
+ * Local time of the automatic daily backup, `HH:MM`.
+ */
+daily_at: string, };
+
+export type BackupSettingsUpdate = { settings: BackupSettings, };
+
+export type BackupStatus = { settings: BackupSettings, 
+/**
+ * The folder backups go to (the setting resolved).
+ */
+folder: string, last_backup_at: string | null, last_backup: string | null, last_error: string | null, 
+/**
+ * The backups in the folder, newest first.
+ */
+backups: Array<BackupFile>, 
+/**
+ * Set when the store file failed its integrity check (selling is stopped).
+ */
+damaged: string | null, };
+
+export type BackupStatusGet = Record<string, never>;
+
 export type BadEntry = { 
 /**
  * The entry's number (for a missing entry: the number that was expected there).
@@ -326,7 +379,7 @@ id_masked: string,
  */
 recent_purchases: number, };
 
-export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "MEMBER_MERGED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED" | "SYNC_NOT_CONFIGURED" | "SYNC_FAILED" | "RESTORE_NOT_EMPTY" | "SHIFT_ALREADY_OPEN" | "NO_OPEN_SHIFT" | "INVALID_COUNT" | "SHIFT_STILL_OPEN" | "DAY_ALREADY_CLOSED" | "DAY_NOT_CLOSABLE" | "AUDIT_CHAIN_BROKEN" | "STAFF_NOT_FOUND" | "LAST_MANAGER";
+export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "MEMBER_MERGED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED" | "SYNC_NOT_CONFIGURED" | "SYNC_FAILED" | "RESTORE_NOT_EMPTY" | "SHIFT_ALREADY_OPEN" | "NO_OPEN_SHIFT" | "INVALID_COUNT" | "SHIFT_STILL_OPEN" | "DAY_ALREADY_CLOSED" | "DAY_NOT_CLOSABLE" | "AUDIT_CHAIN_BROKEN" | "STAFF_NOT_FOUND" | "LAST_MANAGER" | "STORE_DAMAGED" | "NOT_A_STORE" | "BACKUP_FAILED";
 
 export type ExportFormat = "json" | "pdf";
 
@@ -742,15 +795,11 @@ created: boolean,
  */
 coupon: Coupon | null, };
 
-export type RestoreReport = { store_id: string, 
+export type RestoreReport = { 
 /**
- * This store's own events headquarters had, and what they became.
+ * Where the file that was replaced was kept.
  */
-events: number, sales: number, returns: number, members: number, staff: number, 
-/**
- * The other stores' events pulled afterwards.
- */
-pulled: number, };
+previous_kept_at: string, restored_from: string, };
 
 export type RestoreRequest = { hq_url: string, token: string, 
 /**
@@ -886,6 +935,8 @@ export type StaffResetPin = { staff_id: StaffId, new_pin: string, };
 export type StaffSetActive = { staff_id: StaffId, active: boolean, };
 
 export type StaffSetRoles = { staff_id: StaffId, roles: Array<Role>, };
+
+export type StoreCheck = Record<string, never>;
 
 export type SyncConfigure = { hq_url: string, 
 /**
@@ -1108,4 +1159,9 @@ export interface Commands {
   day_settings_update: { args: DaySettingsUpdate, result: DaySettings };
   audit_verify: { args: AuditVerify, result: AuditVerification };
   audit_list: { args: AuditList, result: Array<AuditEntry> };
+  backup_status: { args: BackupStatusGet, result: BackupStatus };
+  backup_settings_update: { args: BackupSettingsUpdate, result: BackupStatus };
+  backup_now: { args: BackupNow, result: BackupReport };
+  backup_restore: { args: BackupRestore, result: RestoreReport };
+  store_check: { args: StoreCheck, result: string | null };
 }

@@ -140,7 +140,7 @@ impl Command for DayPreview {
     const ROLES: &'static [Role] = &[Role::Manager];
     type Output = DayReport;
     fn run(self, ctx: &Ctx<'_>) -> Result<DayReport> {
-        ctx.store.read(|c| {
+        ctx.store.report(|c| {
             let date = match &self.business_date {
                 Some(d) => parse_date("business_date", d)?,
                 None => business_day::of(c, ctx.store.clock().now())?,
