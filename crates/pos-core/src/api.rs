@@ -347,10 +347,10 @@ pub use cart::{
 };
 pub use catalog::{CatalogImport, CatalogImportCheck, ProductByBarcode, ProductSearch};
 pub use checkout::{
-    Approver, CartAckAllergy, CartApproveRx, CartHeldList, CartHold, CartOverridePrice, CartRecall,
-    CartSetCoupon, CartSetEphedrineBuyer, CartSetGuidance, CartSetPoints, CartSetPrescription,
-    ReturnCreate, ReturnGet, ReturnOpen, ReturnPreviewArgs, ReturnTicket, SaleFind, SaleGet,
-    SalePay,
+    Approver, CartAckAllergy, CartApproveRx, CartCancel, CartHeldList, CartHold, CartOverridePrice,
+    CartRecall, CartSetCoupon, CartSetEphedrineBuyer, CartSetGuidance, CartSetPoints,
+    CartSetPrescription, JournalSearch, ReturnCreate, ReturnGet, ReturnOpen, ReturnPreviewArgs,
+    ReturnTicket, SaleFind, SaleGet, SalePay,
 };
 pub use manager::{
     AuditList, AuditVerify, CashDirection, ClosedDay, DayClose, DayClosedList, DayPreview,
@@ -426,6 +426,7 @@ commands!(
     CartOverridePrice,
     CartSetGuidance,
     CartHold,
+    CartCancel,
     CartHeldList,
     CartRecall,
     CartSetPrescription,
@@ -435,6 +436,7 @@ commands!(
     SalePay,
     SaleGet,
     SaleFind,
+    JournalSearch,
     ReturnOpen,
     ReturnPreviewArgs,
     ReturnCreate,

@@ -856,6 +856,51 @@ pub fn recall(tx: &Tx<'_>, id: SaleId, staff: StaffId) -> Result<Cart> {
     get(tx, id, tx.clock.today())
 }
 
+/// 作废: the cashier cancels the sale being rung up (open or held), with a reason. The cart and
+/// its lines stay, marked with who, when and why, and the sales journal lists it.
+pub fn cancel(tx: &Tx<'_>, id: SaleId, by: StaffId, reason: &str) -> Result<()> {
+    let status: Option<String> = tx
+        .query_row("SELECT status FROM cart WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    match status.as_deref() {
+        Some("open") | Some("held") => {}
+        Some("voided") => return Err(PosError::new(ErrorCode::CartNotFound, "这笔已经作废过了")),
+        Some(_) => {
+            return Err(PosError::new(
+                ErrorCode::CartNotFound,
+                "这笔已收款，不能作废；如需退款请走退货",
+            ))
+        }
+        None => return Err(PosError::new(ErrorCode::CartNotFound, "没有这笔购物单")),
+    }
+    let reason = crate::text::reason(reason, "作废须写明原因")?;
+    let (lines, total): (i64, i64) = tx.query_row(
+        "SELECT count(*), COALESCE(sum(unit_price_fen * quantity), 0) FROM cart_line
+         WHERE cart_id = ?1 AND removed_at IS NULL",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    tx.execute(
+        "UPDATE cart SET status = 'voided', voided_at = ?2, voided_by = ?3, void_reason = ?4,
+                         void_business_date = ?5
+         WHERE id = ?1",
+        rusqlite::params![
+            id,
+            stamp(tx.clock.now()),
+            by,
+            reason,
+            crate::business_day::today(tx)?.to_string()
+        ],
+    )?;
+    crate::audit::record(
+        tx,
+        Some(by),
+        "sale.cancel",
+        &id.to_string(),
+        serde_json::json!({ "lines": lines, "total": Money::from_fen(total), "reason": reason }),
+    )
+}
+
 /// A prescription to record for the Rx lines.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(deny_unknown_fields)]

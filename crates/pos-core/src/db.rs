@@ -45,6 +45,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129_0008_backup",
         include_str!("../migrations/20261129_0008_backup.sql"),
     ),
+    (
+        "20261129_0009_journal",
+        include_str!("../migrations/20261129_0009_journal.sql"),
+    ),
 ];
 
 /// WAL size (pages) at which a commit checkpoints by itself when no checkpointer runs (≈ 80 MB).

@@ -783,3 +783,137 @@ fn a_manager_deactivates_a_leaver_resets_a_pin_and_changes_roles() {
         3
     );
 }
+
+#[test]
+fn the_journal_finds_sales_returns_and_cancelled_sales_by_every_filter() {
+    use pos_core::sale::journal::{JournalFilter, JournalKind};
+    let t = Till::demo();
+    t.login("1001", "1111");
+    let member = t.member("13912340001", "张三");
+    let c = t.cart();
+    let c = t.scan(&c, PARACETAMOL, 2).unwrap();
+    let with_member = t.attach(&c, member);
+    let s1 = t.pay(&with_member, vec![cash("10")]).unwrap();
+    t.clock.advance_ms(60_000);
+    let c = t.cart();
+    let c = t.scan(&c, FENGYOUJING, 1).unwrap();
+    let s2 = t.pay(&c, vec![tender(TenderKind::Wechat, "3.00")]).unwrap();
+    t.clock.advance_ms(60_000);
+    let r = t
+        .ret(
+            s1.id,
+            &[(s1.lines[0].id, 1)],
+            ReturnReason::Damaged,
+            "",
+            manager(),
+        )
+        .unwrap();
+    t.clock.advance_ms(60_000);
+    // A sale cancelled at the counter: a reason is required; it cannot be cancelled twice.
+    let c = t.cart();
+    let c = t.scan(&c, GANMAOLING, 1).unwrap();
+    let e = t
+        .api
+        .call(CartCancel {
+            cart_id: c.id,
+            reason: " ".into(),
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ReasonRequired);
+    t.api
+        .call(CartCancel {
+            cart_id: c.id,
+            reason: "顾客不要了".into(),
+        })
+        .unwrap();
+    for id in [c.id, s2.id] {
+        let e = t
+            .api
+            .call(CartCancel {
+                cart_id: id,
+                reason: "再来一次".into(),
+            })
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::CartNotFound);
+    }
+    // The next cart is a new one.
+    assert_ne!(t.cart().id, c.id);
+
+    let search = |f: JournalFilter| t.api.call(JournalSearch { filter: f }).unwrap();
+    let all = search(JournalFilter::default());
+    let kinds: Vec<JournalKind> = all.iter().map(|r| r.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            JournalKind::Cancelled,
+            JournalKind::Return,
+            JournalKind::Sale,
+            JournalKind::Sale
+        ]
+    );
+    assert_eq!(all[0].reason.as_deref(), Some("顾客不要了"));
+    assert_eq!(all[0].amount, m("15.80"));
+    assert_eq!(all[0].cashier_name.as_deref(), Some("王晓燕"));
+    assert_eq!(all[1].receipt_no.as_deref(), Some(r.receipt_no.as_str()));
+    assert_eq!(
+        all[1].sale_receipt_no.as_deref(),
+        Some(s1.receipt_no.as_str())
+    );
+    assert_eq!(all[3].member_name.as_deref(), Some("张三"));
+
+    let ids = |rows: Vec<pos_core::sale::journal::JournalRow>| {
+        rows.into_iter().map(|r| r.id).collect::<Vec<_>>()
+    };
+    // By receipt number: the sale and the return made against it.
+    assert_eq!(
+        ids(search(JournalFilter {
+            receipt_no: Some(s1.receipt_no.clone()),
+            ..Default::default()
+        })),
+        vec![r.id, s1.id]
+    );
+    assert_eq!(
+        ids(search(JournalFilter {
+            product: Some(FENGYOUJING.into()),
+            ..Default::default()
+        })),
+        vec![s2.id]
+    );
+    assert_eq!(
+        ids(search(JournalFilter {
+            product: Some("感冒灵".into()),
+            ..Default::default()
+        })),
+        vec![c.id]
+    );
+    assert_eq!(
+        ids(search(JournalFilter {
+            tender: Some(TenderKind::Wechat),
+            ..Default::default()
+        })),
+        vec![s2.id]
+    );
+    assert_eq!(
+        ids(search(JournalFilter {
+            member_id: Some(member),
+            kinds: vec![JournalKind::Sale],
+            ..Default::default()
+        })),
+        vec![s1.id]
+    );
+    assert!(search(JournalFilter {
+        from: Some("2026-11-24".into()),
+        ..Default::default()
+    })
+    .is_empty());
+    let e = t
+        .api
+        .call(JournalSearch {
+            filter: JournalFilter {
+                to: Some("昨天".into()),
+                ..Default::default()
+            },
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidField);
+}

@@ -174,6 +174,8 @@ export type CartAddProduct = { cart_id: SaleId, product_id: ProductId, quantity:
 
 export type CartApproveRx = { cart_id: SaleId, pharmacist: Approver, };
 
+export type CartCancel = { cart_id: SaleId, reason: string, };
+
 export type CartGet = { cart_id: SaleId, };
 
 export type CartHeldList = Record<string, never>;
@@ -474,6 +476,62 @@ export type ImportRowError = {
 line: number, barcode: string | null, code: ErrorCode, message: string, };
 
 export type ImportSource = { path: string | null, content_base64: string | null, };
+
+export type JournalFilter = { 
+/**
+ * First business date, `YYYY-MM-DD`.
+ */
+from: string | null, 
+/**
+ * Last business date, `YYYY-MM-DD` (inclusive).
+ */
+to: string | null, 
+/**
+ * A whole receipt number (a sale's or a return's).
+ */
+receipt_no: string | null, member_id: MemberId | null, cashier_id: StaffId | null, 
+/**
+ * A product's barcode, or part of its name.
+ */
+product: string | null, tender: TenderKind | null, 
+/**
+ * Only these kinds (all when empty).
+ */
+kinds: Array<JournalKind>, 
+/**
+ * At most this many rows (default 100, at most 500).
+ */
+limit: number | null, };
+
+export type JournalKind = "sale" | "return" | "cancelled";
+
+export type JournalRow = { kind: JournalKind, 
+/**
+ * The sale's, the return's or the cancelled cart's id.
+ */
+id: SaleId, 
+/**
+ * None for a cancelled cart (it never got one).
+ */
+receipt_no: string | null, 
+/**
+ * For a return: the receipt number of the sale it returns.
+ */
+sale_receipt_no: string | null, business_date: string, at: string, cashier_name: string | null, member_name: string | null, 
+/**
+ * Amount due (sale), refund (return), or the list total of the lines (cancelled).
+ */
+amount: Money, lines: number, 
+/**
+ * Tenders as `kind amount` pairs, e.g. `cash 50.00`.
+ */
+tenders: Array<string>, 
+/**
+ * Why (a return's reason code, a cancellation's written reason).
+ */
+reason: string | null, };
+
+export type JournalSearch = { filter: JournalFilter, };
 
 export type LineId = string;
 
@@ -1124,6 +1182,7 @@ export interface Commands {
   cart_override_price: { args: CartOverridePrice, result: Cart };
   cart_set_guidance: { args: CartSetGuidance, result: Cart };
   cart_hold: { args: CartHold, result: Cart };
+  cart_cancel: { args: CartCancel, result: null };
   cart_held_list: { args: CartHeldList, result: Array<HeldCart> };
   cart_recall: { args: CartRecall, result: Cart };
   cart_set_prescription: { args: CartSetPrescription, result: Cart };
@@ -1133,6 +1192,7 @@ export interface Commands {
   sale_pay: { args: SalePay, result: Sale };
   sale_get: { args: SaleGet, result: Sale };
   sale_find: { args: SaleFind, result: Sale };
+  journal_search: { args: JournalSearch, result: Array<JournalRow> };
   return_open: { args: ReturnOpen, result: ReturnTicket };
   return_preview: { args: ReturnPreviewArgs, result: ReturnPreview };
   return_create: { args: ReturnCreate, result: SaleReturn };

@@ -145,6 +145,44 @@ impl Command for CartHold {
     }
 }
 
+/// `cart_cancel`: 作废 — cancels the sale being rung up (open or held) with a written reason;
+/// the journal lists it with who and why. Audited.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CartCancel {
+    pub cart_id: SaleId,
+    pub reason: String,
+}
+
+impl Command for CartCancel {
+    const NAME: &'static str = "cart_cancel";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = ();
+    fn run(self, ctx: &Ctx<'_>) -> Result<()> {
+        let me = ctx.my_id()?;
+        ctx.store
+            .write(|tx| cart::cancel(tx, self.cart_id, me, &self.reason))
+    }
+}
+
+/// `journal_search`: 销售流水 — past sales, returns and cancelled sales, newest first.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct JournalSearch {
+    #[serde(default)]
+    pub filter: crate::sale::journal::JournalFilter,
+}
+
+impl Command for JournalSearch {
+    const NAME: &'static str = "journal_search";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = Vec<crate::sale::journal::JournalRow>;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<crate::sale::journal::JournalRow>> {
+        ctx.store
+            .report(|c| crate::sale::journal::search(c, &self.filter))
+    }
+}
+
 /// `cart_held_list`: the held sales at this till.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]

@@ -7,6 +7,7 @@
 //! second attempt finds the cart paid and is refused with `ALREADY_PAID`.
 
 pub mod generate;
+pub mod journal;
 pub mod receipt;
 pub mod returns;
 

@@ -1,0 +1,240 @@
+//! The sales journal (销售流水): past sales, returns and cancelled sales (作废), newest first,
+//! searchable by date, receipt number, member, cashier, product and tender. Each row opens the
+//! sale (reprint marked 重印, start its return) or shows who cancelled what and why.
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{PosError, Result};
+use crate::ids::{MemberId, SaleId, StaffId};
+use crate::money::Money;
+use crate::pricing::TenderKind;
+
+/// What a journal row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum JournalKind {
+    Sale,
+    Return,
+    /// 作废: a cart cancelled before payment.
+    Cancelled,
+}
+
+/// The journal's filters; empty ones do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default, deny_unknown_fields)]
+pub struct JournalFilter {
+    /// First business date, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Last business date, `YYYY-MM-DD` (inclusive).
+    pub to: Option<String>,
+    /// A whole receipt number (a sale's or a return's).
+    pub receipt_no: Option<String>,
+    pub member_id: Option<MemberId>,
+    pub cashier_id: Option<StaffId>,
+    /// A product's barcode, or part of its name.
+    pub product: Option<String>,
+    pub tender: Option<TenderKind>,
+    /// Only these kinds (all when empty).
+    pub kinds: Vec<JournalKind>,
+    /// At most this many rows (default 100, at most 500).
+    pub limit: Option<u32>,
+}
+
+/// One row of the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct JournalRow {
+    pub kind: JournalKind,
+    /// The sale's, the return's or the cancelled cart's id.
+    pub id: SaleId,
+    /// None for a cancelled cart (it never got one).
+    pub receipt_no: Option<String>,
+    /// For a return: the receipt number of the sale it returns.
+    pub sale_receipt_no: Option<String>,
+    pub business_date: String,
+    pub at: String,
+    pub cashier_name: Option<String>,
+    pub member_name: Option<String>,
+    /// Amount due (sale), refund (return), or the list total of the lines (cancelled).
+    pub amount: Money,
+    #[ts(type = "number")]
+    pub lines: i64,
+    /// Tenders as `kind amount` pairs, e.g. `cash 50.00`.
+    pub tenders: Vec<String>,
+    /// Why (a return's reason code, a cancellation's written reason).
+    pub reason: Option<String>,
+}
+
+fn parse_date(field: &str, s: &str) -> Result<String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map(|d| d.to_string())
+        .map_err(|_| {
+            PosError::invalid_field(field, format!("日期“{s}”格式不对，应为 2026-11-30 这样"))
+        })
+}
+
+/// Searches the journal.
+pub fn search(c: &Connection, f: &JournalFilter) -> Result<Vec<JournalRow>> {
+    let from = f
+        .from
+        .as_deref()
+        .map(|d| parse_date("from", d))
+        .transpose()?;
+    let to = f.to.as_deref().map(|d| parse_date("to", d)).transpose()?;
+    let limit = f.limit.unwrap_or(100).clamp(1, 500);
+    let receipt = f
+        .receipt_no
+        .as_deref()
+        .map(|r| r.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+        .filter(|r| !r.is_empty());
+    let product = f
+        .product
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| p.to_string());
+    let like = product
+        .as_ref()
+        .map(|p| format!("%{}%", p.replace(['%', '_'], "")));
+    let tender = f.tender.map(|t| t.as_str().to_string());
+    let wants = |k: JournalKind| f.kinds.is_empty() || f.kinds.contains(&k);
+    let params = rusqlite::named_params! {
+        ":from": from, ":to": to, ":receipt": receipt, ":member": f.member_id,
+        ":cashier": f.cashier_id, ":product": product, ":like": like, ":tender": tender,
+        ":limit": limit,
+    };
+    let mut rows = Vec::new();
+    if wants(JournalKind::Sale) {
+        let mut st = c.prepare_cached(
+            "SELECT s.id, s.receipt_no, s.business_date, s.at, st.name, m.name, s.payable_fen,
+                    s.line_count,
+                    (SELECT group_concat(p.kind || ' ' || printf('%.2f', p.amount_fen / 100.0), ',')
+                     FROM sale_payment p WHERE p.sale_id = s.id)
+             FROM sale s
+             LEFT JOIN staff st ON st.id = s.cashier_id
+             LEFT JOIN member m ON m.id = s.member_id
+             WHERE (:from IS NULL OR s.business_date >= :from)
+               AND (:to IS NULL OR s.business_date <= :to)
+               AND (:receipt IS NULL OR s.receipt_no = :receipt)
+               AND (:member IS NULL OR s.member_id = :member)
+               AND (:cashier IS NULL OR s.cashier_id = :cashier)
+               AND (:product IS NULL OR EXISTS (SELECT 1 FROM sale_line l WHERE l.sale_id = s.id
+                        AND (l.barcode = :product OR l.name LIKE :like)))
+               AND (:tender IS NULL OR EXISTS (SELECT 1 FROM sale_payment p WHERE p.sale_id = s.id
+                        AND p.kind = :tender))
+             ORDER BY s.at DESC LIMIT :limit",
+        )?;
+        let found = st.query_map(params, |r| {
+            Ok(JournalRow {
+                kind: JournalKind::Sale,
+                id: r.get(0)?,
+                receipt_no: r.get(1)?,
+                sale_receipt_no: None,
+                business_date: r.get(2)?,
+                at: r.get(3)?,
+                cashier_name: r.get(4)?,
+                member_name: r.get(5)?,
+                amount: Money::from_fen(r.get(6)?),
+                lines: r.get(7)?,
+                tenders: split(r.get(8)?),
+                reason: None,
+            })
+        })?;
+        rows.extend(found.collect::<rusqlite::Result<Vec<_>>>()?);
+    }
+    if wants(JournalKind::Return) {
+        let mut st = c.prepare_cached(
+            "SELECT r.id, r.receipt_no, s.receipt_no, r.business_date, r.at, st.name, m.name,
+                    r.refund_fen, (SELECT count(*) FROM return_line rl WHERE rl.return_id = r.id),
+                    (SELECT group_concat(f.kind || ' ' || printf('%.2f', f.amount_fen / 100.0), ',')
+                     FROM return_refund f WHERE f.return_id = r.id),
+                    r.reason_code
+             FROM sale_return r
+             JOIN sale s ON s.id = r.sale_id
+             LEFT JOIN staff st ON st.id = r.cashier_id
+             LEFT JOIN member m ON m.id = s.member_id
+             WHERE (:from IS NULL OR r.business_date >= :from)
+               AND (:to IS NULL OR r.business_date <= :to)
+               AND (:receipt IS NULL OR r.receipt_no = :receipt OR s.receipt_no = :receipt)
+               AND (:member IS NULL OR s.member_id = :member)
+               AND (:cashier IS NULL OR r.cashier_id = :cashier)
+               AND (:product IS NULL OR EXISTS (SELECT 1 FROM return_line rl
+                        JOIN sale_line l ON l.id = rl.sale_line_id
+                        WHERE rl.return_id = r.id AND (l.barcode = :product OR l.name LIKE :like)))
+               AND (:tender IS NULL OR EXISTS (SELECT 1 FROM return_refund f
+                        WHERE f.return_id = r.id AND f.kind = :tender))
+             ORDER BY r.at DESC LIMIT :limit",
+        )?;
+        let found = st.query_map(params, |r| {
+            Ok(JournalRow {
+                kind: JournalKind::Return,
+                id: r.get(0)?,
+                receipt_no: r.get(1)?,
+                sale_receipt_no: r.get(2)?,
+                business_date: r.get(3)?,
+                at: r.get(4)?,
+                cashier_name: r.get(5)?,
+                member_name: r.get(6)?,
+                amount: Money::from_fen(r.get(7)?),
+                lines: r.get(8)?,
+                tenders: split(r.get(9)?),
+                reason: r.get(10)?,
+            })
+        })?;
+        rows.extend(found.collect::<rusqlite::Result<Vec<_>>>()?);
+    }
+    // Cancelled carts have no receipt number and no tender.
+    if wants(JournalKind::Cancelled) && receipt.is_none() && tender.is_none() {
+        let mut st = c.prepare_cached(
+            "SELECT c.id, c.void_business_date, c.voided_at, st.name, m.name,
+                    (SELECT COALESCE(sum(l.unit_price_fen * l.quantity), 0) FROM cart_line l
+                     WHERE l.cart_id = c.id AND l.removed_at IS NULL),
+                    (SELECT count(*) FROM cart_line l WHERE l.cart_id = c.id AND l.removed_at IS NULL),
+                    c.void_reason
+             FROM cart c
+             LEFT JOIN staff st ON st.id = c.voided_by
+             LEFT JOIN member m ON m.id = c.member_id
+             WHERE c.void_reason IS NOT NULL
+               AND (:from IS NULL OR c.void_business_date >= :from)
+               AND (:to IS NULL OR c.void_business_date <= :to)
+               AND (:member IS NULL OR c.member_id = :member)
+               AND (:cashier IS NULL OR c.voided_by = :cashier)
+               AND (:product IS NULL OR EXISTS (SELECT 1 FROM cart_line l
+                        JOIN product p ON p.id = l.product_id
+                        WHERE l.cart_id = c.id AND (p.barcode = :product OR p.name LIKE :like)))
+             ORDER BY c.voided_at DESC LIMIT :limit",
+        )?;
+        let found = st.query_map(
+            rusqlite::named_params! {
+                ":from": from, ":to": to, ":member": f.member_id, ":cashier": f.cashier_id,
+                ":product": product, ":like": like, ":limit": limit,
+            },
+            |r| {
+                Ok(JournalRow {
+                    kind: JournalKind::Cancelled,
+                    id: r.get(0)?,
+                    receipt_no: None,
+                    sale_receipt_no: None,
+                    business_date: r.get(1)?,
+                    at: r.get(2)?,
+                    cashier_name: r.get(3)?,
+                    member_name: r.get(4)?,
+                    amount: Money::from_fen(r.get(5)?),
+                    lines: r.get(6)?,
+                    tenders: Vec::new(),
+                    reason: r.get(7)?,
+                })
+            },
+        )?;
+        rows.extend(found.collect::<rusqlite::Result<Vec<_>>>()?);
+    }
+    rows.sort_by(|a, b| b.at.cmp(&a.at));
+    rows.truncate(limit as usize);
+    Ok(rows)
+}
+
+fn split(s: Option<String>) -> Vec<String> {
+    s.map(|s| s.split(',').map(str::to_string).collect())
+        .unwrap_or_default()
+}
