@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bytesToBase64 } from './base64';
 import { isApiError, toApiError } from './errors';
 import { fromFen, parseAmountInput, toFen, yuan } from './money';
-import { isManager, seesHealth, tabForKey, tabsForRoles, type TabKey } from './roles';
+import { isManager, keepsShift, seesHealth, tabForKey, tabsForRoles, type TabKey } from './roles';
 import { serial } from './serial';
 import { isValidPin, looksLikeBarcode } from './validate';
 
@@ -44,6 +44,13 @@ describe('tabsForRoles', () => {
     expect(seesHealth(['manager'])).toBe(true);
     expect(isManager(['pharmacist'])).toBe(false);
     expect(isManager(['manager', 'cashier'])).toBe(true);
+  });
+
+  it('lets whoever sells keep a shift', () => {
+    expect(keepsShift(['cashier'])).toBe(true);
+    expect(keepsShift(['manager'])).toBe(true);
+    expect(keepsShift(['pharmacist'])).toBe(false);
+    expect(keepsShift(['pharmacist', 'cashier'])).toBe(true);
   });
 });
 

@@ -20,6 +20,11 @@ export function seesHealth(roles: readonly Role[]): boolean {
   return roles.includes('pharmacist') || roles.includes('manager');
 }
 
+/** Who keeps a shift (开班 / 交班) at the till: whoever sells there (the core's rule too). */
+export function keepsShift(roles: readonly Role[]): boolean {
+  return roles.includes('cashier') || roles.includes('manager');
+}
+
 export function isManager(roles: readonly Role[]): boolean {
   return roles.includes('manager');
 }
