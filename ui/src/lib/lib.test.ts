@@ -33,7 +33,7 @@ describe('tabsForRoles', () => {
   it('gives each role its screens, managers also selling', () => {
     expect(tabsForRoles(['cashier'])).toEqual(['sale', 'returns', 'members']);
     expect(tabsForRoles(['pharmacist'])).toEqual(['pharmacist', 'returns', 'members']);
-    expect(tabsForRoles(['manager'])).toEqual(['sale', 'returns', 'members', 'settings', 'staff', 'catalog']);
+    expect(tabsForRoles(['manager'])).toEqual(['sale', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit']);
     expect(tabsForRoles(['pharmacist', 'cashier'])).toEqual(['sale', 'pharmacist', 'returns', 'members']);
     expect(tabsForRoles([])).toEqual([]);
   });
@@ -70,6 +70,7 @@ describe('tabForKey', () => {
     expect(tabForKey(key('Digit2'), cashier)).toBe('returns');
     expect(tabForKey(key('Numpad3'), cashier)).toBe('members');
     expect(tabForKey(key('Digit6'), tabsForRoles(['manager']))).toBe('catalog');
+    expect(tabForKey(key('Digit7'), tabsForRoles(['manager']))).toBe('day');
   });
 
   it('ignores other keys, other modifiers and numbers beyond the tabs', () => {

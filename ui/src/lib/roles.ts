@@ -2,17 +2,28 @@
 
 import type { Role } from './bindings';
 
-export type TabId = 'sale' | 'returns' | 'members' | 'pharmacist' | 'settings' | 'staff' | 'catalog';
+export type TabId = 'sale' | 'returns' | 'members' | 'pharmacist' | 'settings' | 'staff' | 'catalog' | 'day' | 'audit';
 
-const TAB_ORDER: readonly TabId[] = ['sale', 'pharmacist', 'returns', 'members', 'settings', 'staff', 'catalog'];
+// New screens go at the end, so the Ctrl+n a person has learned keeps opening the same screen.
+const TAB_ORDER: readonly TabId[] = [
+  'sale',
+  'pharmacist',
+  'returns',
+  'members',
+  'settings',
+  'staff',
+  'catalog',
+  'day',
+  'audit',
+];
 
 const TABS_BY_ROLE: Record<Role, readonly TabId[]> = {
   // Everyone looks members up; what each role sees of a member is decided by the core.
   // Every selling role takes returns (退货); the manager's approval is typed at the till.
   cashier: ['sale', 'returns', 'members'],
   pharmacist: ['pharmacist', 'returns', 'members'],
-  // Managers can also sell.
-  manager: ['sale', 'returns', 'members', 'settings', 'staff', 'catalog'],
+  // Managers can also sell; the day close (日结) and the audit log are theirs.
+  manager: ['sale', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit'],
 };
 
 /** Pharmacists and managers keep and read the health part of the member file (the core enforces it). */
