@@ -254,7 +254,7 @@ pub fn is_store(path: &Path) -> Result<()> {
 
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct RestoreReport {
+pub struct BackupRestored {
     /// Where the file that was replaced was kept.
     pub previous_kept_at: String,
     pub restored_from: String,
@@ -262,7 +262,7 @@ pub struct RestoreReport {
 
 /// Puts the backup `from` in place of the store file `live` (which must not be open). The live
 /// file is first copied aside, byte for byte, next to it (`….before-restore-<time>`).
-pub fn restore(live: &Path, from: &Path, now: DateTime<Utc>) -> Result<RestoreReport> {
+pub fn restore(live: &Path, from: &Path, now: DateTime<Utc>) -> Result<BackupRestored> {
     is_store(from)?;
     check_file(from, true).map_err(|e| {
         PosError::new(
@@ -296,7 +296,7 @@ pub fn restore(live: &Path, from: &Path, now: DateTime<Utc>) -> Result<RestoreRe
     if let Some(dir) = live.parent() {
         sync_dir(dir);
     }
-    Ok(RestoreReport {
+    Ok(BackupRestored {
         previous_kept_at: aside.to_string_lossy().into_owned(),
         restored_from: from.to_string_lossy().into_owned(),
     })
@@ -482,7 +482,7 @@ pub fn run(store: &Store, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Backup
 /// Restores the backup `from` into the open store (the desktop's restore): the current file is
 /// first copied aside, then the backup's pages replace the store's through SQLite's backup API
 /// on the store's own connection, so the till keeps running on the restored data.
-pub fn restore_into(store: &Store, from: &Path) -> Result<RestoreReport> {
+pub fn restore_into(store: &Store, from: &Path) -> Result<BackupRestored> {
     is_store(from)?;
     check_file(from, true).map_err(|e| {
         PosError::new(
@@ -515,7 +515,7 @@ pub fn restore_into(store: &Store, from: &Path) -> Result<RestoreReport> {
     })?;
     store.clear_damage();
     store.check_integrity()?;
-    Ok(RestoreReport {
+    Ok(BackupRestored {
         previous_kept_at: aside.to_string_lossy().into_owned(),
         restored_from: from.to_string_lossy().into_owned(),
     })

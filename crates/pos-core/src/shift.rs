@@ -77,7 +77,8 @@ pub struct HandoverSlip {
     #[serde(with = "crate::money::signed")]
     #[ts(as = "Money")]
     pub cash_expected: Money,
-    /// The blind count (None while the shift is open).
+    /// The blind count (None while the shift is open): (denomination, how many).
+    #[ts(type = "Array<[string, number]> | null")]
     pub counted: Option<Vec<(Money, i64)>>,
     pub cash_counted: Option<Money>,
     /// counted − expected: positive is over (长款), negative short (短款).

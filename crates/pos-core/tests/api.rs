@@ -76,6 +76,26 @@ fn ui_bindings_are_fresh() {
 }
 
 #[test]
+fn no_two_types_share_a_name_in_the_bindings() {
+    // Two Rust types with one name would export one TypeScript type over the other.
+    let ts = typescript_bindings();
+    let mut seen = std::collections::BTreeSet::new();
+    for line in ts.lines() {
+        if let Some(rest) = line.strip_prefix("export type ") {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            assert!(
+                seen.insert(name.clone()),
+                "two types named {name} in the bindings"
+            );
+        }
+    }
+    assert!(seen.len() > 50);
+}
+
+#[test]
 fn every_command_and_error_code_is_documented() {
     let doc = repo_file("docs/api.md");
     for (name, _, _) in COMMANDS {

@@ -603,6 +603,12 @@ fn bad_input_is_refused_with_a_stable_code_and_changes_nothing() {
         t.count("SELECT count(*) FROM shift WHERE closed_at IS NULL"),
         1
     );
+    // Another cashier cannot count or empty someone else's drawer.
+    t.login("2001", "2222");
+    let e = t.api.call(ShiftClose { count: vec![] }).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    assert!(e.message.contains("王晓燕"), "{}", e.message);
+    t.login("1001", "1111");
 
     // Cashiers do not close days; a manager cannot close a day with a shift open, a day that
     // has not begun, or a date that is not a date.

@@ -63,6 +63,12 @@ removed: Array<string>, };
 
 export type BackupRestore = { path: string, confirmed: boolean, };
 
+export type BackupRestored = { 
+/**
+ * Where the file that was replaced was kept.
+ */
+previous_kept_at: string, restored_from: string, };
+
 export type BackupSettings = { 
 /**
  * The folder; empty = `backups` beside the store file. A USB disk or a network share is
@@ -419,9 +425,9 @@ sales_amount: Money, returns_count: number, returns_amount: Money, tenders: Arra
  */
 cash_expected: Money, 
 /**
- * The blind count (None while the shift is open).
+ * The blind count (None while the shift is open): (denomination, how many).
  */
-counted: Array<[Money, bigint]> | null, cash_counted: Money | null, 
+counted: Array<[string, number]> | null, cash_counted: Money | null, 
 /**
  * counted − expected: positive is over (长款), negative short (短款).
  */
@@ -853,11 +859,15 @@ created: boolean,
  */
 coupon: Coupon | null, };
 
-export type RestoreReport = { 
+export type RestoreReport = { store_id: string, 
 /**
- * Where the file that was replaced was kept.
+ * This store's own events headquarters had, and what they became.
  */
-previous_kept_at: string, restored_from: string, };
+events: number, sales: number, returns: number, members: number, staff: number, 
+/**
+ * The other stores' events pulled afterwards.
+ */
+pulled: number, };
 
 export type RestoreRequest = { hq_url: string, token: string, 
 /**
@@ -1222,6 +1232,6 @@ export interface Commands {
   backup_status: { args: BackupStatusGet, result: BackupStatus };
   backup_settings_update: { args: BackupSettingsUpdate, result: BackupStatus };
   backup_now: { args: BackupNow, result: BackupReport };
-  backup_restore: { args: BackupRestore, result: RestoreReport };
+  backup_restore: { args: BackupRestore, result: BackupRestored };
   store_check: { args: StoreCheck, result: string | null };
 }

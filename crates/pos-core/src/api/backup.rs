@@ -5,7 +5,7 @@ use serde::Deserialize;
 use ts_rs::TS;
 
 use super::{Command, Ctx, ImportProgress};
-use crate::backup::{self, BackupReport, BackupSettings, BackupStatus, RestoreReport};
+use crate::backup::{self, BackupReport, BackupRestored, BackupSettings, BackupStatus};
 use crate::error::{ErrorCode, PosError, Result};
 use crate::staff::Role;
 
@@ -78,8 +78,8 @@ pub struct BackupRestore {
 impl Command for BackupRestore {
     const NAME: &'static str = "backup_restore";
     const ROLES: &'static [Role] = &[Role::Manager];
-    type Output = RestoreReport;
-    fn run(self, ctx: &Ctx<'_>) -> Result<RestoreReport> {
+    type Output = BackupRestored;
+    fn run(self, ctx: &Ctx<'_>) -> Result<BackupRestored> {
         if !self.confirmed {
             return Err(PosError::new(
                 ErrorCode::BadRequest,

@@ -21,6 +21,26 @@ fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
     })
 }
 
+/// Only the shift's own cashier or a manager moves its cash or counts it.
+fn require_shift_owner(ctx: &Ctx<'_>) -> Result<()> {
+    let me = ctx.me()?;
+    if me.staff.has(Role::Manager) {
+        return Ok(());
+    }
+    if let Some(s) = ctx.store.read(shift::current)? {
+        if s.cashier_id != me.staff.id {
+            return Err(PosError::new(
+                ErrorCode::Forbidden,
+                format!(
+                    "这是 {} 的班次，请由 {} 本人或店长存取现金、交班",
+                    s.cashier_name, s.cashier_name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `shift_current`: the shift open at this till, if any (never the expected cash: the count is blind).
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -77,6 +97,7 @@ impl Command for ShiftCashMove {
     type Output = Shift;
     fn run(self, ctx: &Ctx<'_>) -> Result<Shift> {
         let amount = Money::parse_amount(&self.amount)?;
+        require_shift_owner(ctx)?;
         let me = ctx.my_id()?;
         ctx.store.write(|tx| {
             shift::move_cash(
@@ -104,6 +125,7 @@ impl Command for ShiftClose {
     const ROLES: &'static [Role] = &[Role::Cashier, Role::Manager];
     type Output = HandoverSlip;
     fn run(self, ctx: &Ctx<'_>) -> Result<HandoverSlip> {
+        require_shift_owner(ctx)?;
         let me = ctx.my_id()?;
         ctx.store.write(|tx| shift::close(tx, me, &self.count))
     }
