@@ -49,6 +49,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129_0009_journal",
         include_str!("../migrations/20261129_0009_journal.sql"),
     ),
+    (
+        "20261129_0010_report_indexes",
+        include_str!("../migrations/20261129_0010_report_indexes.sql"),
+    ),
 ];
 
 /// WAL size (pages) at which a commit checkpoints by itself when no checkpointer runs (≈ 80 MB).

@@ -74,7 +74,8 @@ fn parse_date(field: &str, s: &str) -> Result<String> {
         })
 }
 
-/// Searches the journal.
+/// Searches the journal. Each kind's query holds only the conditions of the filters given, so
+/// SQLite can use the index each one needs (business date, receipt number, member, cashier).
 pub fn search(c: &Connection, f: &JournalFilter) -> Result<Vec<JournalRow>> {
     let from = f
         .from
@@ -99,14 +100,26 @@ pub fn search(c: &Connection, f: &JournalFilter) -> Result<Vec<JournalRow>> {
         .map(|p| format!("%{}%", p.replace(['%', '_'], "")));
     let tender = f.tender.map(|t| t.as_str().to_string());
     let wants = |k: JournalKind| f.kinds.is_empty() || f.kinds.contains(&k);
-    let params = rusqlite::named_params! {
-        ":from": from, ":to": to, ":receipt": receipt, ":member": f.member_id,
-        ":cashier": f.cashier_id, ":product": product, ":like": like, ":tender": tender,
-        ":limit": limit,
-    };
     let mut rows = Vec::new();
+
     if wants(JournalKind::Sale) {
-        let mut st = c.prepare_cached(
+        let mut q = Query::default();
+        q.cond_opt("s.business_date >= ?", &from);
+        q.cond_opt("s.business_date <= ?", &to);
+        q.cond_opt("s.receipt_no = ?", &receipt);
+        q.cond_opt("s.member_id = ?", &f.member_id.map(|m| m.to_string()));
+        q.cond_opt("s.cashier_id = ?", &f.cashier_id.map(|m| m.to_string()));
+        if let (Some(p), Some(l)) = (&product, &like) {
+            q.cond(
+                "EXISTS (SELECT 1 FROM sale_line l WHERE l.sale_id = s.id AND (l.barcode = ? OR l.name LIKE ?))",
+                &[p, l],
+            );
+        }
+        q.cond_opt(
+            "EXISTS (SELECT 1 FROM sale_payment p WHERE p.sale_id = s.id AND p.kind = ?)",
+            &tender,
+        );
+        let sql = format!(
             "SELECT s.id, s.receipt_no, s.business_date, s.at, st.name, m.name, s.payable_fen,
                     s.line_count,
                     (SELECT group_concat(p.kind || ' ' || printf('%.2f', p.amount_fen / 100.0), ',')
@@ -114,18 +127,12 @@ pub fn search(c: &Connection, f: &JournalFilter) -> Result<Vec<JournalRow>> {
              FROM sale s
              LEFT JOIN staff st ON st.id = s.cashier_id
              LEFT JOIN member m ON m.id = s.member_id
-             WHERE (:from IS NULL OR s.business_date >= :from)
-               AND (:to IS NULL OR s.business_date <= :to)
-               AND (:receipt IS NULL OR s.receipt_no = :receipt)
-               AND (:member IS NULL OR s.member_id = :member)
-               AND (:cashier IS NULL OR s.cashier_id = :cashier)
-               AND (:product IS NULL OR EXISTS (SELECT 1 FROM sale_line l WHERE l.sale_id = s.id
-                        AND (l.barcode = :product OR l.name LIKE :like)))
-               AND (:tender IS NULL OR EXISTS (SELECT 1 FROM sale_payment p WHERE p.sale_id = s.id
-                        AND p.kind = :tender))
-             ORDER BY s.at DESC LIMIT :limit",
-        )?;
-        let found = st.query_map(params, |r| {
+             {}
+             ORDER BY s.at DESC LIMIT {limit}",
+            q.where_clause()
+        );
+        let mut st = c.prepare_cached(&sql)?;
+        let found = st.query_map(rusqlite::params_from_iter(&q.params), |r| {
             Ok(JournalRow {
                 kind: JournalKind::Sale,
                 id: r.get(0)?,
@@ -143,8 +150,35 @@ pub fn search(c: &Connection, f: &JournalFilter) -> Result<Vec<JournalRow>> {
         })?;
         rows.extend(found.collect::<rusqlite::Result<Vec<_>>>()?);
     }
+
     if wants(JournalKind::Return) {
-        let mut st = c.prepare_cached(
+        let mut q = Query::default();
+        q.cond_opt("r.business_date >= ?", &from);
+        q.cond_opt("r.business_date <= ?", &to);
+        if let Some(no) = &receipt {
+            // The return itself, or the returns of the sale with that number.
+            q.cond(
+                "r.id IN (SELECT id FROM sale_return WHERE receipt_no = ?
+                          UNION ALL
+                          SELECT r2.id FROM sale s2 JOIN sale_return r2 ON r2.sale_id = s2.id
+                          WHERE s2.receipt_no = ?)",
+                &[no, no],
+            );
+        }
+        q.cond_opt("s.member_id = ?", &f.member_id.map(|m| m.to_string()));
+        q.cond_opt("r.cashier_id = ?", &f.cashier_id.map(|m| m.to_string()));
+        if let (Some(p), Some(l)) = (&product, &like) {
+            q.cond(
+                "EXISTS (SELECT 1 FROM return_line rl JOIN sale_line l ON l.id = rl.sale_line_id
+                         WHERE rl.return_id = r.id AND (l.barcode = ? OR l.name LIKE ?))",
+                &[p, l],
+            );
+        }
+        q.cond_opt(
+            "EXISTS (SELECT 1 FROM return_refund f WHERE f.return_id = r.id AND f.kind = ?)",
+            &tender,
+        );
+        let sql = format!(
             "SELECT r.id, r.receipt_no, s.receipt_no, r.business_date, r.at, st.name, m.name,
                     r.refund_fen, (SELECT count(*) FROM return_line rl WHERE rl.return_id = r.id),
                     (SELECT group_concat(f.kind || ' ' || printf('%.2f', f.amount_fen / 100.0), ',')
@@ -154,19 +188,12 @@ pub fn search(c: &Connection, f: &JournalFilter) -> Result<Vec<JournalRow>> {
              JOIN sale s ON s.id = r.sale_id
              LEFT JOIN staff st ON st.id = r.cashier_id
              LEFT JOIN member m ON m.id = s.member_id
-             WHERE (:from IS NULL OR r.business_date >= :from)
-               AND (:to IS NULL OR r.business_date <= :to)
-               AND (:receipt IS NULL OR r.receipt_no = :receipt OR s.receipt_no = :receipt)
-               AND (:member IS NULL OR s.member_id = :member)
-               AND (:cashier IS NULL OR r.cashier_id = :cashier)
-               AND (:product IS NULL OR EXISTS (SELECT 1 FROM return_line rl
-                        JOIN sale_line l ON l.id = rl.sale_line_id
-                        WHERE rl.return_id = r.id AND (l.barcode = :product OR l.name LIKE :like)))
-               AND (:tender IS NULL OR EXISTS (SELECT 1 FROM return_refund f
-                        WHERE f.return_id = r.id AND f.kind = :tender))
-             ORDER BY r.at DESC LIMIT :limit",
-        )?;
-        let found = st.query_map(params, |r| {
+             {}
+             ORDER BY r.at DESC LIMIT {limit}",
+            q.where_clause()
+        );
+        let mut st = c.prepare_cached(&sql)?;
+        let found = st.query_map(rusqlite::params_from_iter(&q.params), |r| {
             Ok(JournalRow {
                 kind: JournalKind::Return,
                 id: r.get(0)?,
@@ -184,9 +211,23 @@ pub fn search(c: &Connection, f: &JournalFilter) -> Result<Vec<JournalRow>> {
         })?;
         rows.extend(found.collect::<rusqlite::Result<Vec<_>>>()?);
     }
+
     // Cancelled carts have no receipt number and no tender.
     if wants(JournalKind::Cancelled) && receipt.is_none() && tender.is_none() {
-        let mut st = c.prepare_cached(
+        let mut q = Query::default();
+        q.cond("c.void_reason IS NOT NULL", &[]);
+        q.cond_opt("c.void_business_date >= ?", &from);
+        q.cond_opt("c.void_business_date <= ?", &to);
+        q.cond_opt("c.member_id = ?", &f.member_id.map(|m| m.to_string()));
+        q.cond_opt("c.voided_by = ?", &f.cashier_id.map(|m| m.to_string()));
+        if let (Some(p), Some(l)) = (&product, &like) {
+            q.cond(
+                "EXISTS (SELECT 1 FROM cart_line l JOIN product p ON p.id = l.product_id
+                         WHERE l.cart_id = c.id AND (p.barcode = ? OR p.name LIKE ?))",
+                &[p, l],
+            );
+        }
+        let sql = format!(
             "SELECT c.id, c.void_business_date, c.voided_at, st.name, m.name,
                     (SELECT COALESCE(sum(l.unit_price_fen * l.quantity), 0) FROM cart_line l
                      WHERE l.cart_id = c.id AND l.removed_at IS NULL),
@@ -195,43 +236,60 @@ pub fn search(c: &Connection, f: &JournalFilter) -> Result<Vec<JournalRow>> {
              FROM cart c
              LEFT JOIN staff st ON st.id = c.voided_by
              LEFT JOIN member m ON m.id = c.member_id
-             WHERE c.void_reason IS NOT NULL
-               AND (:from IS NULL OR c.void_business_date >= :from)
-               AND (:to IS NULL OR c.void_business_date <= :to)
-               AND (:member IS NULL OR c.member_id = :member)
-               AND (:cashier IS NULL OR c.voided_by = :cashier)
-               AND (:product IS NULL OR EXISTS (SELECT 1 FROM cart_line l
-                        JOIN product p ON p.id = l.product_id
-                        WHERE l.cart_id = c.id AND (p.barcode = :product OR p.name LIKE :like)))
-             ORDER BY c.voided_at DESC LIMIT :limit",
-        )?;
-        let found = st.query_map(
-            rusqlite::named_params! {
-                ":from": from, ":to": to, ":member": f.member_id, ":cashier": f.cashier_id,
-                ":product": product, ":like": like, ":limit": limit,
-            },
-            |r| {
-                Ok(JournalRow {
-                    kind: JournalKind::Cancelled,
-                    id: r.get(0)?,
-                    receipt_no: None,
-                    sale_receipt_no: None,
-                    business_date: r.get(1)?,
-                    at: r.get(2)?,
-                    cashier_name: r.get(3)?,
-                    member_name: r.get(4)?,
-                    amount: Money::from_fen(r.get(5)?),
-                    lines: r.get(6)?,
-                    tenders: Vec::new(),
-                    reason: r.get(7)?,
-                })
-            },
-        )?;
+             {}
+             ORDER BY c.voided_at DESC LIMIT {limit}",
+            q.where_clause()
+        );
+        let mut st = c.prepare_cached(&sql)?;
+        let found = st.query_map(rusqlite::params_from_iter(&q.params), |r| {
+            Ok(JournalRow {
+                kind: JournalKind::Cancelled,
+                id: r.get(0)?,
+                receipt_no: None,
+                sale_receipt_no: None,
+                business_date: r.get(1)?,
+                at: r.get(2)?,
+                cashier_name: r.get(3)?,
+                member_name: r.get(4)?,
+                amount: Money::from_fen(r.get(5)?),
+                lines: r.get(6)?,
+                tenders: Vec::new(),
+                reason: r.get(7)?,
+            })
+        })?;
         rows.extend(found.collect::<rusqlite::Result<Vec<_>>>()?);
     }
     rows.sort_by(|a, b| b.at.cmp(&a.at));
     rows.truncate(limit as usize);
     Ok(rows)
+}
+
+/// The conditions of one query and their parameters, in order.
+#[derive(Default)]
+struct Query {
+    conds: Vec<&'static str>,
+    params: Vec<String>,
+}
+
+impl Query {
+    fn cond(&mut self, sql: &'static str, params: &[&String]) {
+        self.conds.push(sql);
+        self.params.extend(params.iter().map(|p| (*p).clone()));
+    }
+
+    fn cond_opt(&mut self, sql: &'static str, param: &Option<String>) {
+        if let Some(p) = param {
+            self.cond(sql, &[p]);
+        }
+    }
+
+    fn where_clause(&self) -> String {
+        if self.conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.conds.join(" AND "))
+        }
+    }
 }
 
 fn split(s: Option<String>) -> Vec<String> {
