@@ -362,7 +362,7 @@ pub use members::{
     HousekeepingRun, MemberAnonymize, MemberConfirm, MemberConsent, MemberCoupons, MemberEdits,
     MemberExportFile, MemberFind, MemberGet, MemberHealthAdd, MemberHealthGet, MemberHealthLog,
     MemberHealthRemove, MemberPoints, MemberPurchases, MemberTransferOwner, MemberUpdate,
-    PointsAdjust, RulesGet, RulesUpdate, TopSpenderIssue,
+    PointsAdjust, RulesGet, RulesPreviewArgs, RulesUpdate, TopSpenderIssue,
 };
 pub use session::{
     ChangePin, CreateFirstManager, CurrentSession, Login, Logout, SetupStatus, SetupStatusArgs,
@@ -419,6 +419,7 @@ commands!(
     CouponIssue,
     CouponsIssueTopSpenders,
     RulesGet,
+    RulesPreviewArgs,
     RulesUpdate,
     HousekeepingRun,
     CartSetCoupon,

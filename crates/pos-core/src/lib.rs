@@ -23,6 +23,7 @@ pub mod member;
 pub mod money;
 pub mod pricing;
 pub mod rules;
+pub mod rules_preview;
 pub mod sale;
 pub mod settings;
 pub mod shift;

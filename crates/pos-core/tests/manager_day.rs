@@ -923,3 +923,73 @@ fn the_journal_finds_sales_returns_and_cancelled_sales_by_every_filter() {
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidField);
 }
+
+#[test]
+fn a_rules_change_is_previewed_before_it_is_saved() {
+    let t = Till::demo();
+    t.login("1001", "1111");
+    // Three members: one spends about 1 225 (silver by default from 1 000), one 7, one nothing.
+    let big = t.member("13912340011", "大客户");
+    let small = t.member("13912340012", "小客户");
+    t.member("13912340013", "新客户");
+    for (m, n) in [(big, 350), (small, 2)] {
+        let c = t.cart();
+        let c = t.scan(&c, PLAIN_3_50, n).unwrap();
+        let c = t.attach(&c, m);
+        let due = c.pricing.payable;
+        t.pay(&c, vec![cash(&due.to_string())]).unwrap();
+    }
+    t.login("3001", "3333");
+    let now = t.api.call(RulesGet {}).unwrap();
+    let mut proposed = now.clone();
+    // Silver from 2 000 instead of 1 000; 抹零 on; 200 points per yuan instead of 100.
+    proposed.tiers[1].threshold = m("2000.00");
+    proposed.drop_small_change = !now.drop_small_change;
+    proposed.points_per_yuan = now.points_per_yuan * 2;
+    let p = t
+        .api
+        .call(RulesPreviewArgs {
+            rules: proposed.clone(),
+        })
+        .unwrap();
+    let count = |tier: pos_core::rules::Tier| {
+        let c = p.tiers.iter().find(|c| c.tier == tier).unwrap();
+        (c.now, c.proposed)
+    };
+    let spend_big: i64 = t.count(&format!(
+        "SELECT sum(net_fen) FROM member_spend WHERE member_id = '{big}'"
+    ));
+    let now_tier = now.tier_for(Money::from_fen(spend_big));
+    let new_tier = proposed.tier_for(Money::from_fen(spend_big));
+    assert!(now_tier > new_tier, "the big spender should drop a tier");
+    assert_eq!(p.members_moving_down, 1);
+    assert_eq!(p.members_moving_up, 0);
+    assert_eq!(count(new_tier).1, count(new_tier).0 + 1);
+    assert_eq!(p.tiers.iter().map(|c| c.now).sum::<i64>(), 3);
+    assert!(
+        p.changes.iter().any(|c| c.contains("抹零")),
+        "{:?}",
+        p.changes
+    );
+    assert!(
+        p.changes.iter().any(|c| c.contains("积分抵现")),
+        "{:?}",
+        p.changes
+    );
+    assert_eq!(p.points_value_proposed.fen() * 2, p.points_value_now.fen());
+    // The non-member example shows 抹零: its amount drops to whole 角 under the proposed rules.
+    let ex = &p.examples[0];
+    assert_eq!(ex.payable_proposed.fen() % 10, 0);
+    assert!(ex.payable_now != ex.payable_proposed);
+    assert_eq!(p.next_member_days.len(), 3);
+    // Nothing was saved.
+    assert_eq!(t.api.call(RulesGet {}).unwrap(), now);
+    // Rules that make no sense are refused in the preview too.
+    let mut bad = now.clone();
+    bad.tiers[2].threshold = m("1.00");
+    let e = t.api.call(RulesPreviewArgs { rules: bad }).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidRules);
+}
+
+/// A plain product (3.50) that earns points and takes member pricing.
+const PLAIN_3_50: &str = PARACETAMOL;

@@ -389,6 +389,12 @@ recent_purchases: number, };
 
 export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "MEMBER_MERGED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED" | "SYNC_NOT_CONFIGURED" | "SYNC_FAILED" | "RESTORE_NOT_EMPTY" | "SHIFT_ALREADY_OPEN" | "NO_OPEN_SHIFT" | "INVALID_COUNT" | "SHIFT_STILL_OPEN" | "DAY_ALREADY_CLOSED" | "DAY_NOT_CLOSABLE" | "AUDIT_CHAIN_BROKEN" | "STAFF_NOT_FOUND" | "LAST_MANAGER" | "STORE_DAMAGED" | "NOT_A_STORE" | "BACKUP_FAILED";
 
+export type ExampleSale = { 
+/**
+ * What the example is, e.g. "金卡会员，2 件共 ¥128.00".
+ */
+title: string, subtotal: Money, payable_now: Money, payable_proposed: Money, points_now: number, points_proposed: number, };
+
 export type ExportFormat = "json" | "pdf";
 
 export type ExportedFile = { path: string, bytes: number, };
@@ -909,6 +915,22 @@ export type Role = "cashier" | "pharmacist" | "manager";
 
 export type RulesGet = Record<string, never>;
 
+export type RulesPreview = { 
+/**
+ * What differs, one line each, in Chinese (empty when nothing does).
+ */
+changes: Array<string>, tiers: Array<TierCount>, members_moving_up: number, members_moving_down: number, examples: Array<ExampleSale>, 
+/**
+ * The next three member days under the proposed rules (`YYYY-MM-DD`).
+ */
+next_member_days: Array<string>, 
+/**
+ * Points members hold now, and what they are worth when redeemed, now and proposed.
+ */
+points_outstanding: number, points_value_now: Money, points_value_proposed: Money, };
+
+export type RulesPreviewArgs = { rules: BusinessRules, };
+
 export type RulesUpdate = { rules: BusinessRules, };
 
 export type Sale = { id: SaleId, receipt_no: string, business_date: string, at: string, cashier_id: StaffId, cashier_name: string | null, member: SaleMember | null, lines: Array<SaleLine>, payments: Array<Tender>, subtotal: Money, discounts: Discounts, payable: Money, tendered: Money, change: Money, insurance: Money, points_used: number, points_earned: number, 
@@ -1098,6 +1120,8 @@ export type Tier = "normal" | "silver" | "gold" | "diamond";
 
 export type TierChange = { from_tier: Tier, to_tier: Tier, spend: Money, at: string, reason: string, };
 
+export type TierCount = { tier: Tier, now: number, proposed: number, };
+
 export type TierRule = { tier: Tier, threshold: Money, 
 /**
  * e.g. "0.95": line net = round(price × quantity × rate)
@@ -1185,6 +1209,7 @@ export interface Commands {
   coupon_issue: { args: CouponIssue, result: Coupon };
   coupons_issue_top_spenders: { args: CouponsIssueTopSpenders, result: TopSpenderIssue };
   rules_get: { args: RulesGet, result: BusinessRules };
+  rules_preview: { args: RulesPreviewArgs, result: RulesPreview };
   rules_update: { args: RulesUpdate, result: BusinessRules };
   housekeeping_run: { args: HousekeepingRun, result: HousekeepingReport };
   cart_set_coupon: { args: CartSetCoupon, result: Cart };

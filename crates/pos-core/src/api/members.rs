@@ -552,6 +552,28 @@ impl Command for RulesGet {
     }
 }
 
+/// `rules_preview`: what saving these rules would do — members per tier, example baskets, the
+/// next member days, the points' value — before anything is saved (manager).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct RulesPreviewArgs {
+    pub rules: BusinessRules,
+}
+
+impl Command for RulesPreviewArgs {
+    const NAME: &'static str = "rules_preview";
+    const ROLES: &'static [Role] = &[Role::Manager];
+    type Output = crate::rules_preview::RulesPreview;
+    fn run(self, ctx: &Ctx<'_>) -> Result<crate::rules_preview::RulesPreview> {
+        let proposed = self.rules.validated()?;
+        ctx.store.report(|c| {
+            let now = rules::get(c)?;
+            let today = crate::business_day::of(c, ctx.store.clock().now())?;
+            crate::rules_preview::preview(c, &now, &proposed, today)
+        })
+    }
+}
+
 /// `rules_update`: a manager changes the business rules.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
