@@ -2402,3 +2402,144 @@ async fn shift_and_day_close() {
     screenshot(&c, "audit-log.png").await;
     c.close().await.unwrap();
 }
+
+/// Scans the basket, pays the exact amount in cash and stays on the done screen; returns the
+/// receipt number.
+async fn pay_cash_keep_done(c: &Client, basket: &[&str]) -> String {
+    let input = wait_for(c, "scan-input").await;
+    for (n, barcode) in basket.iter().enumerate() {
+        scan(&input, barcode).await;
+        let items = (n + 1).to_string();
+        assert_eq!(
+            wait_attr(c, "cart-item-count", "data-count", &items)
+                .await
+                .as_deref(),
+            Some(items.as_str())
+        );
+    }
+    press(&input, Key::Enter).await;
+    press(&wait_for(c, "pay-amount").await, Key::Enter).await;
+    attr(c, "sale-done-receipt", "data-receipt-no")
+        .await
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_journal_finds_a_sale_by_its_scanned_receipt_reprints_it_and_starts_its_return() {
+    scenario(journal_reprint_and_return);
+}
+
+async fn journal_reprint_and_return() {
+    let driver = start_driver();
+    let c = connect(&driver).await;
+    login(&c, "1001", "1111").await;
+
+    // Two sales; the first one's receipt is printed at the till (the original).
+    let receipt_no = pay_cash_keep_done(&c, &[PARACETAMOL, GANMAOLING]).await;
+    let original = print_on_done_screen(&c).await;
+    assert!(
+        original.ends_with(&format!("{receipt_no}.pdf")),
+        "{original}"
+    );
+    next_sale(&c).await;
+    sell_for_cash(&c, &[PARACETAMOL]).await;
+
+    // 销售流水 (Ctrl+4 for a cashier): today's business day, newest first, focus in the filters.
+    chord(&wait_for(&c, "scan-input").await, Key::Control, '4').await;
+    wait_for(&c, "journal").await;
+    assert_eq!(
+        wait_focused(&c, "journal-from").await.as_deref(),
+        Some("journal-from")
+    );
+    assert_eq!(
+        wait_attr(&c, "journal-table", "data-count", "2")
+            .await
+            .as_deref(),
+        Some("2")
+    );
+    let today = wait_for(&c, "journal-from")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(today.len(), 10, "today's business date: {today:?}");
+    assert!(
+        receipt_no.starts_with(&today.replace('-', "")),
+        "{today} {receipt_no}"
+    );
+
+    // The receipt scanned while the date field has focus: that sale alone, opened with its lines.
+    scan(&wait_for(&c, "journal-from").await, &receipt_no).await;
+    assert_eq!(
+        wait_attr(&c, "journal-detail", "data-receipt-no", &receipt_no)
+            .await
+            .as_deref(),
+        Some(receipt_no.as_str())
+    );
+    wait_count(&c, "journal-row", 1).await;
+    wait_count(&c, "journal-detail-line", 2).await;
+    assert_eq!(
+        wait_for(&c, "journal-receipt")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(receipt_no.as_str())
+    );
+
+    // F9 reprints: the core marks the copy 重印 and saves it beside the original.
+    press(&wait_for(&c, "journal-receipt").await, Key::F9).await;
+    assert_eq!(
+        wait_attr(&c, "journal-print-result", "data-reprint", "true")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    let copy = attr(&c, "journal-print-result", "data-path")
+        .await
+        .unwrap_or_default();
+    assert!(
+        copy.ends_with(&format!("{receipt_no}-copy1.pdf")),
+        "the reprint is saved as a copy: {copy}"
+    );
+    assert_receipt_pdf(&copy, &receipt_no);
+    let shown = text_of(&c, "journal-print-result").await;
+    assert!(shown.contains("重印"), "{shown}");
+
+    // Clearing the receipt lists the day again; the opened sale stays open.
+    let keys = format!(
+        "{}{}{}",
+        char::from(Key::End),
+        char::from(Key::Backspace)
+            .to_string()
+            .repeat(receipt_no.len()),
+        char::from(Key::Enter)
+    );
+    wait_for(&c, "journal-receipt")
+        .await
+        .send_keys(&keys)
+        .await
+        .unwrap();
+    wait_count(&c, "journal-row", 2).await;
+    wait_for(&c, "journal-detail").await;
+    screenshot(&c, "journal.png").await;
+    publish_screenshot("journal.png");
+
+    // F10 starts its return on the 退货 screen, the sale already found.
+    press(&wait_for(&c, "journal-receipt").await, Key::F10).await;
+    assert_eq!(
+        wait_attr(&c, "return-sale", "data-receipt-no", &receipt_no)
+            .await
+            .as_deref(),
+        Some(receipt_no.as_str())
+    );
+    assert_eq!(
+        wait_attr(&c, "tab-returns", "aria-current", "page")
+            .await
+            .as_deref(),
+        Some("page")
+    );
+    c.close().await.unwrap();
+}

@@ -31,10 +31,10 @@ describe('toApiError', () => {
 
 describe('tabsForRoles', () => {
   it('gives each role its screens, managers also selling', () => {
-    expect(tabsForRoles(['cashier'])).toEqual(['sale', 'returns', 'members']);
-    expect(tabsForRoles(['pharmacist'])).toEqual(['pharmacist', 'returns', 'members']);
-    expect(tabsForRoles(['manager'])).toEqual(['sale', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit']);
-    expect(tabsForRoles(['pharmacist', 'cashier'])).toEqual(['sale', 'pharmacist', 'returns', 'members']);
+    expect(tabsForRoles(['cashier'])).toEqual(['sale', 'returns', 'members', 'journal']);
+    expect(tabsForRoles(['pharmacist'])).toEqual(['pharmacist', 'returns', 'members', 'journal']);
+    expect(tabsForRoles(['manager'])).toEqual(['sale', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit', 'journal']);
+    expect(tabsForRoles(['pharmacist', 'cashier'])).toEqual(['sale', 'pharmacist', 'returns', 'members', 'journal']);
     expect(tabsForRoles([])).toEqual([]);
   });
 
@@ -74,7 +74,8 @@ describe('tabForKey', () => {
   });
 
   it('ignores other keys, other modifiers and numbers beyond the tabs', () => {
-    expect(tabForKey(key('Digit4'), cashier)).toBeNull();
+    expect(tabForKey(key('Digit4'), cashier)).toBe('journal');
+    expect(tabForKey(key('Digit5'), cashier)).toBeNull();
     expect(tabForKey(key('Digit0'), cashier)).toBeNull();
     expect(tabForKey(key('Digit1', {}), cashier)).toBeNull();
     expect(tabForKey(key('Digit1', { ctrlKey: true, shiftKey: true }), cashier)).toBeNull();

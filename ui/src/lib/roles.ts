@@ -2,7 +2,17 @@
 
 import type { Role } from './bindings';
 
-export type TabId = 'sale' | 'returns' | 'members' | 'pharmacist' | 'settings' | 'staff' | 'catalog' | 'day' | 'audit';
+export type TabId =
+  | 'sale'
+  | 'returns'
+  | 'members'
+  | 'pharmacist'
+  | 'settings'
+  | 'staff'
+  | 'catalog'
+  | 'day'
+  | 'audit'
+  | 'journal';
 
 // New screens go at the end, so the Ctrl+n a person has learned keeps opening the same screen.
 const TAB_ORDER: readonly TabId[] = [
@@ -15,15 +25,17 @@ const TAB_ORDER: readonly TabId[] = [
   'catalog',
   'day',
   'audit',
+  'journal',
 ];
 
 const TABS_BY_ROLE: Record<Role, readonly TabId[]> = {
   // Everyone looks members up; what each role sees of a member is decided by the core.
   // Every selling role takes returns (退货); the manager's approval is typed at the till.
-  cashier: ['sale', 'returns', 'members'],
-  pharmacist: ['pharmacist', 'returns', 'members'],
+  // Every selling role looks up past sales (销售流水) to reprint or return them.
+  cashier: ['sale', 'returns', 'members', 'journal'],
+  pharmacist: ['pharmacist', 'returns', 'members', 'journal'],
   // Managers can also sell; the day close (日结) and the audit log are theirs.
-  manager: ['sale', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit'],
+  manager: ['sale', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit', 'journal'],
 };
 
 /** Pharmacists and managers keep and read the health part of the member file (the core enforces it). */
