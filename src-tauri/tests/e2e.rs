@@ -2444,6 +2444,30 @@ async fn journal_reprint_and_return() {
     next_sale(&c).await;
     sell_for_cash(&c, &[PARACETAMOL]).await;
 
+    // 作废 (Alt+X): the reason is asked first (2 扫错商品), then a fresh sale starts.
+    let input = wait_for(&c, "scan-input").await;
+    scan(&input, CONTAC).await;
+    wait_count(&c, "cart-line", 1).await;
+    alt(&input, 'x').await;
+    wait_for(&c, "cancel-dialog").await;
+    assert_eq!(
+        wait_focused(&c, "cancel-choice-1").await.as_deref(),
+        Some("cancel-choice-1")
+    );
+    type_into_focus(&c, &char::from(Key::Enter).to_string()).await;
+    let asked = wait_attr(&c, "cancel-error", "data-code", "REASON_REQUIRED").await;
+    assert_eq!(
+        asked.as_deref(),
+        Some("REASON_REQUIRED"),
+        "no reason: asked"
+    );
+    screenshot(&c, "cancel.png").await;
+    type_into_focus(&c, &format!("2{}", char::from(Key::Enter))).await;
+    wait_count(&c, "cancel-dialog", 0).await;
+    wait_for(&c, "cart-empty").await;
+    let notice = text_of(&c, "scan-notice").await;
+    assert!(notice.contains("作废"), "{notice}");
+
     // 销售流水 (Ctrl+4 for a cashier): today's business day, newest first, focus in the filters.
     chord(&wait_for(&c, "scan-input").await, Key::Control, '4').await;
     wait_for(&c, "journal").await;
@@ -2452,11 +2476,18 @@ async fn journal_reprint_and_return() {
         Some("journal-from")
     );
     assert_eq!(
-        wait_attr(&c, "journal-table", "data-count", "2")
+        wait_attr(&c, "journal-table", "data-count", "3")
             .await
             .as_deref(),
-        Some("2")
+        Some("3")
     );
+    assert_eq!(
+        attr(&c, "journal-row", "data-kind").await.as_deref(),
+        Some("cancelled"),
+        "the cancelled sale is the newest row"
+    );
+    let why = text_of(&c, "journal-row-reason").await;
+    assert!(why.contains("扫错商品"), "{why}");
     let today = wait_for(&c, "journal-from")
         .await
         .prop("value")
@@ -2522,7 +2553,7 @@ async fn journal_reprint_and_return() {
         .send_keys(&keys)
         .await
         .unwrap();
-    wait_count(&c, "journal-row", 2).await;
+    wait_count(&c, "journal-row", 3).await;
     wait_for(&c, "journal-detail").await;
     screenshot(&c, "journal.png").await;
     publish_screenshot("journal.png");

@@ -965,6 +965,24 @@ const zh = {
   'journal.v.to': '结束日期格式为 2026-11-30',
   'journal.v.range': '结束日期不能早于开始日期',
   'journal.v.receipt': '小票号是 14 位数字',
+
+  // 作废 at the till (features/checkout/CancelDialog.svelte).
+  'sale.cancel': '作废',
+  'sale.cancelEmpty': '本单还没有商品，无需作废',
+  'sale.cancelledNotice': '本单已作废（销售流水中可查），已开始新的一单',
+  'shortcut.cancel': '作废本单（须选择或填写原因）',
+  'cancel.title': '作废本单',
+  'cancel.summary': '本单 {count} 件商品，应收 {amount}。作废后不收款，记录保留在销售流水中。',
+  'cancel.reason': '作废原因（按 1–3 选择）',
+  'cancel.choice.changedMind': '顾客不要了',
+  'cancel.choice.wrongItem': '扫错商品',
+  'cancel.choice.price': '价格异议',
+  'cancel.note': '说明（可补充；不选原因时必填）',
+  'cancel.keys': '1–3 选择原因 · Tab 填写说明 · Enter 作废 · Esc 返回',
+  'cancel.back': '返回',
+  'cancel.submit': '确认作废 Enter',
+  'cancel.v.required': '请选择作废原因（按 1–3），或填写说明',
+  'cancel.v.tooLong': '原因最多 {max} 个字',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -1923,6 +1941,23 @@ const en: Record<MessageKey, string> = {
   'journal.v.to': 'Write the end date as 2026-11-30',
   'journal.v.range': 'The end date cannot be before the start date',
   'journal.v.receipt': 'A receipt number has 14 digits',
+
+  'sale.cancel': 'Cancel sale',
+  'sale.cancelEmpty': 'Nothing on this sale to cancel',
+  'sale.cancelledNotice': 'The sale was cancelled (see the journal); a new one has started',
+  'shortcut.cancel': 'Cancel this sale (a reason is required)',
+  'cancel.title': 'Cancel this sale',
+  'cancel.summary': '{count} items, {amount} due. Nothing is charged; the journal keeps the record.',
+  'cancel.reason': 'Reason (press 1–3)',
+  'cancel.choice.changedMind': 'Customer changed their mind',
+  'cancel.choice.wrongItem': 'Wrong item scanned',
+  'cancel.choice.price': 'Price disputed',
+  'cancel.note': 'Note (required when no reason is chosen)',
+  'cancel.keys': '1–3 reason · Tab note · Enter cancel the sale · Esc back',
+  'cancel.back': 'Back',
+  'cancel.submit': 'Cancel sale Enter',
+  'cancel.v.required': 'Choose a reason (1–3) or write one',
+  'cancel.v.tooLong': 'At most {max} characters',
 };
 
 const TABLES: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };

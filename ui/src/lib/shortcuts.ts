@@ -27,6 +27,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['Alt+P'], action: 'shortcut.points' },
   { keys: ['Alt+O'], action: 'shortcut.override' },
   { keys: ['Alt+G'], action: 'shortcut.guidance' },
+  { keys: ['Alt+X'], action: 'shortcut.cancel' },
   { keys: ['Delete'], action: 'shortcut.delete' },
   { keys: ['↑', '↓'], action: 'shortcut.select' },
   { keys: ['Esc'], action: 'shortcut.escape' },

@@ -28,6 +28,7 @@ describe('checkout keys on the sale screen', () => {
     expect(checkoutAction(press('π', { altKey: true, code: 'KeyP' }))).toBe('points');
     expect(checkoutAction(press('o', { altKey: true, code: 'KeyO' }))).toBe('override');
     expect(checkoutAction(press('g', { altKey: true, code: 'KeyG' }))).toBe('guidance');
+    expect(checkoutAction(press('x', { altKey: true, code: 'KeyX' }))).toBe('cancel');
     expect(checkoutAction(press('c', { code: 'KeyC' }))).toBeNull();
     expect(checkoutAction(press('c', { altKey: true, ctrlKey: true, code: 'KeyC' }))).toBeNull();
   });

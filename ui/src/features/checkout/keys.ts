@@ -13,7 +13,8 @@ export type CheckoutAction =
   | 'coupon'
   | 'points'
   | 'override'
-  | 'guidance';
+  | 'guidance'
+  | 'cancel';
 
 /** The key as the handlers see it (a `KeyboardEvent` fits). */
 export type KeyPress = { key: string; code: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean };
@@ -29,6 +30,8 @@ const ALT_KEYS: Record<string, CheckoutAction> = {
   KeyP: 'points',
   KeyO: 'override',
   KeyG: 'guidance',
+  // 作废 the sale being rung up (a reason is asked first).
+  KeyX: 'cancel',
 };
 
 export function checkoutAction(press: KeyPress): CheckoutAction | null {
