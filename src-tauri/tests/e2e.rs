@@ -2574,3 +2574,129 @@ async fn journal_reprint_and_return() {
     );
     c.close().await.unwrap();
 }
+
+/// The element matching a CSS selector (20 s at most).
+async fn wait_css(c: &Client, css: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+}
+
+/// Polls `attr` of the element matching `css` until it equals `want` (10 s at most).
+async fn wait_css_attr(c: &Client, css: &str, attr: &str, want: &str) -> Option<String> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let value = wait_css(c, css).await.attr(attr).await.unwrap_or(None);
+        if value.as_deref() == Some(want) || Instant::now() > deadline {
+            return value;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[test]
+fn a_manager_resets_a_pin_changes_roles_and_deactivates_a_leaver_but_not_the_last_manager() {
+    scenario(staff_admin);
+}
+
+async fn staff_admin() {
+    let driver = start_driver();
+    let c = connect(&driver).await;
+    login(&c, "3001", "3333").await;
+    click(&c, "tab-staff").await;
+    let cashier = "[data-testid='staff-row'][data-staff-no='1001']";
+
+    // 重置 PIN: the new PIN twice, Enter saves.
+    wait_css(&c, &format!("{cashier} [data-testid='staff-reset-pin']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        wait_focused(&c, "staff-new-pin").await.as_deref(),
+        Some("staff-new-pin")
+    );
+    fill_digits(&c, "staff-new-pin", "2468").await;
+    fill_digits(&c, "staff-new-pin-again", "2467").await;
+    press(&wait_for(&c, "staff-new-pin-again").await, Key::Enter).await;
+    let mismatch = text_of(&c, "staff-dialog-error").await;
+    assert!(mismatch.contains("不一致"), "{mismatch}");
+    fill_digits(&c, "staff-new-pin", "2468").await;
+    fill_digits(&c, "staff-new-pin-again", "2468").await;
+    press(&wait_for(&c, "staff-new-pin-again").await, Key::Enter).await;
+    wait_count(&c, "staff-dialog", 0).await;
+    let done = text_of(&c, "staff-changed").await;
+    assert!(done.contains("重置 PIN"), "{done}");
+
+    // 岗位: the cashier also becomes a pharmacist.
+    wait_css(&c, &format!("{cashier} [data-testid='staff-edit-roles']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    click(&c, "staff-edit-role-pharmacist").await;
+    click(&c, "staff-dialog-save").await;
+    assert_eq!(
+        wait_css_attr(&c, cashier, "data-roles", "cashier,pharmacist")
+            .await
+            .as_deref(),
+        Some("cashier,pharmacist")
+    );
+
+    // The manager cannot deactivate themselves: the core's words, in Chinese.
+    wait_css(
+        &c,
+        "[data-testid='staff-row'][data-staff-no='3001'] [data-testid='staff-toggle-active']",
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+    wait_focused(&c, "staff-dialog-save").await;
+    type_into_focus(&c, &char::from(Key::Enter).to_string()).await;
+    assert_eq!(
+        wait_attr(&c, "staff-dialog-error", "data-code", "LAST_MANAGER")
+            .await
+            .as_deref(),
+        Some("LAST_MANAGER")
+    );
+    let refused = text_of(&c, "staff-dialog-error").await;
+    assert!(
+        refused
+            .chars()
+            .any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),
+        "{refused}"
+    );
+    screenshot(&c, "staff-last-manager.png").await;
+    press(&wait_for(&c, "staff-dialog-save").await, Key::Escape).await;
+    wait_count(&c, "staff-dialog", 0).await;
+
+    // 停用 the cashier: they can no longer log in, with the new PIN or any other.
+    wait_css(
+        &c,
+        &format!("{cashier} [data-testid='staff-toggle-active']"),
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+    wait_focused(&c, "staff-dialog-save").await;
+    type_into_focus(&c, &char::from(Key::Enter).to_string()).await;
+    assert_eq!(
+        wait_css_attr(&c, cashier, "data-active", "false")
+            .await
+            .as_deref(),
+        Some("false")
+    );
+    click(&c, "logout").await;
+    login(&c, "1001", "2468").await;
+    assert_eq!(
+        wait_attr(&c, "login-error", "data-code", "ACCOUNT_INACTIVE")
+            .await
+            .as_deref(),
+        Some("ACCOUNT_INACTIVE")
+    );
+    c.close().await.unwrap();
+}

@@ -983,6 +983,25 @@ const zh = {
   'cancel.submit': '确认作废 Enter',
   'cancel.v.required': '请选择作废原因（按 1–3），或填写说明',
   'cancel.v.tooLong': '原因最多 {max} 个字',
+
+  // The manager's changes to staff (features/staff/StaffDialog.svelte).
+  'staffAdmin.deactivate': '停用',
+  'staffAdmin.activate': '启用',
+  'staffAdmin.resetPin': '重置 PIN',
+  'staffAdmin.roles': '岗位',
+  'staffAdmin.deactivated': '{name} 已停用，不能再登录；其记录保留。',
+  'staffAdmin.activated': '{name} 已启用，可以用原 PIN 登录。',
+  'staffAdmin.pinReset': '已为 {name} 重置 PIN。请当面告知本人，并请其登录后自行修改。',
+  'staffAdmin.rolesSet': '{name} 的岗位已改为：{roles}。',
+  'staffAdmin.deactivateTitle': '停用 {name}？',
+  'staffAdmin.activateTitle': '启用 {name}？',
+  'staffAdmin.pinTitle': '重置 {name} 的 PIN',
+  'staffAdmin.rolesTitle': '{name} 的岗位',
+  'staffAdmin.deactivateText': '停用后此人不能再登录（如离职）；销售、退货等记录都保留。以后可以再启用。',
+  'staffAdmin.activateText': '启用后此人可以用原来的 PIN 登录，锁定也一并解除。',
+  'staffAdmin.newPin': '新 PIN',
+  'staffAdmin.pinText': '用于忘记 PIN 的员工（或从总部恢复后）；重置同时解除锁定。',
+  'staffAdmin.keys': 'Enter 确定 · Esc 取消',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -1958,6 +1977,24 @@ const en: Record<MessageKey, string> = {
   'cancel.submit': 'Cancel sale Enter',
   'cancel.v.required': 'Choose a reason (1–3) or write one',
   'cancel.v.tooLong': 'At most {max} characters',
+
+  'staffAdmin.deactivate': 'Deactivate',
+  'staffAdmin.activate': 'Activate',
+  'staffAdmin.resetPin': 'Reset PIN',
+  'staffAdmin.roles': 'Roles',
+  'staffAdmin.deactivated': '{name} is deactivated and can no longer log in; their records stay.',
+  'staffAdmin.activated': '{name} is active again and can log in with their PIN.',
+  'staffAdmin.pinReset': 'The PIN of {name} was reset. Tell them in person and ask them to change it.',
+  'staffAdmin.rolesSet': 'The roles of {name} are now: {roles}.',
+  'staffAdmin.deactivateTitle': 'Deactivate {name}?',
+  'staffAdmin.activateTitle': 'Activate {name}?',
+  'staffAdmin.pinTitle': 'Reset the PIN of {name}',
+  'staffAdmin.rolesTitle': 'Roles of {name}',
+  'staffAdmin.deactivateText': 'They can no longer log in (a leaver); their sales and returns stay. They can be activated again later.',
+  'staffAdmin.activateText': 'They can log in with their old PIN again; any lockout is cleared.',
+  'staffAdmin.newPin': 'New PIN',
+  'staffAdmin.pinText': 'For someone who forgot their PIN (or after a restore from headquarters); clears any lockout.',
+  'staffAdmin.keys': 'Enter confirm · Esc cancel',
 };
 
 const TABLES: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };
