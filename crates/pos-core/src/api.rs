@@ -19,7 +19,9 @@
 //! - [`manager`]: the manager's day: shifts and the blind count, day close, the start of the
 //!   business day, the audit log;
 //! - [`backup`]: backups, restore and the store file's integrity check;
-//! - [`sync`]: the sync with headquarters and restoring a till from it.
+//! - [`sync`]: the sync with headquarters and restoring a till from it;
+//! - [`reports`]: the handover slip and the day-close report printed (receipt width, A4) and
+//!   exported (CSV, XLSX).
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -331,6 +333,7 @@ mod catalog;
 mod checkout;
 mod manager;
 mod members;
+mod reports;
 mod session;
 mod sync;
 mod till;
@@ -363,6 +366,10 @@ pub use members::{
     MemberExportFile, MemberFind, MemberGet, MemberHealthAdd, MemberHealthGet, MemberHealthLog,
     MemberHealthRemove, MemberPoints, MemberPurchases, MemberTransferOwner, MemberUpdate,
     PointsAdjust, RulesGet, RulesPreviewArgs, RulesUpdate, TopSpenderIssue,
+};
+pub use reports::{
+    DayReportExport, DayReportPaper, DayReportPrint, ReportExportFormat, SavedReport,
+    ShiftSlipPrint,
 };
 pub use session::{
     ChangePin, CreateFirstManager, CurrentSession, Login, Logout, SetupStatus, SetupStatusArgs,
@@ -469,4 +476,7 @@ commands!(
     BackupNow,
     BackupRestore,
     StoreCheck,
+    ShiftSlipPrint,
+    DayReportPrint,
+    DayReportExport,
 );

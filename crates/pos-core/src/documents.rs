@@ -8,6 +8,7 @@ use std::path::Path;
 
 use crate::error::{ErrorCode, PosError, Result};
 use crate::member::export::MemberExport;
+use crate::report_doc::{ReportDoc, ReportPaper};
 use crate::sale::receipt::Receipt;
 
 /// Renders document models.
@@ -18,6 +19,11 @@ pub trait Renderer: Send + Sync {
     fn receipt_pdf(&self, receipt: &Receipt, paper_mm: u32) -> Result<Vec<u8>>;
     /// The same receipt as ESC/POS bytes for a thermal printer's raw queue.
     fn receipt_escpos(&self, receipt: &Receipt, paper_mm: u32) -> Result<Vec<u8>>;
+    /// A report (交班单, 日结单) as a PDF: on a receipt roll one page as long as the report, on
+    /// A4 as many pages as it needs, numbered.
+    fn report_pdf(&self, report: &ReportDoc, paper: ReportPaper) -> Result<Vec<u8>>;
+    /// A report as an Excel workbook (XLSX). (CSV is text: `report_doc::to_csv` in the core.)
+    fn report_xlsx(&self, report: &ReportDoc) -> Result<Vec<u8>>;
 }
 
 /// How a file is handed to the print service.
@@ -50,6 +56,12 @@ impl Renderer for NoRenderer {
         Err(unavailable())
     }
     fn receipt_escpos(&self, _: &Receipt, _: u32) -> Result<Vec<u8>> {
+        Err(unavailable())
+    }
+    fn report_pdf(&self, _: &ReportDoc, _: ReportPaper) -> Result<Vec<u8>> {
+        Err(unavailable())
+    }
+    fn report_xlsx(&self, _: &ReportDoc) -> Result<Vec<u8>> {
         Err(unavailable())
     }
 }

@@ -22,6 +22,7 @@ pub mod ids;
 pub mod member;
 pub mod money;
 pub mod pricing;
+pub mod report_doc;
 pub mod rules;
 pub mod rules_preview;
 pub mod sale;

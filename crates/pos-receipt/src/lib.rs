@@ -3,7 +3,9 @@
 //!
 //! The core decides what a document says; [`PdfRenderer`] plugs into it as
 //! `pos_core::documents::Renderer`, so pos-core never depends on printpdf. It renders the member
-//! data export (A4) and the sale and return receipts (80 mm and 58 mm rolls, [`receipt`]).
+//! data export (A4), the sale and return receipts (80 mm and 58 mm rolls, [`receipt`]) and the
+//! manager's reports — the handover slip and the day-close report — at receipt width and A4
+//! ([`report`]) and as Excel workbooks ([`report_xlsx`]).
 //! [`escpos::receipt_escpos`] writes the same receipt as ESC/POS bytes for a thermal printer
 //! driven directly, and [`CupsPrinter`] is the `pos_core::documents::Printer` that sends a PDF
 //! to a CUPS queue with `lp`.
@@ -15,6 +17,8 @@ pub mod fonts;
 pub mod layout;
 pub mod member_export;
 pub mod receipt;
+pub mod report;
+pub mod report_xlsx;
 
 pub use cups::CupsPrinter;
 pub use escpos::receipt_escpos;
@@ -24,6 +28,7 @@ use std::sync::OnceLock;
 use pos_core::documents::Renderer;
 use pos_core::error::{ErrorCode, PosError, Result};
 use pos_core::member::export::MemberExport;
+use pos_core::report_doc::{ReportDoc, ReportPaper};
 use pos_core::sale::receipt::Receipt;
 use pos_core::settings::PharmacySettings;
 
@@ -81,6 +86,11 @@ impl PdfRenderer {
     pub fn receipt(&self, receipt: &Receipt, paper_mm: u32) -> Result<layout::Pdf> {
         receipt::render(self.fonts()?, receipt, paper_mm).map_err(|e| failed(&e))
     }
+
+    /// A report on `paper` with what the PDF reports about itself (pages, missing characters).
+    pub fn report(&self, report: &ReportDoc, paper: ReportPaper) -> Result<layout::Pdf> {
+        report::render(self.fonts()?, report, paper).map_err(|e| failed(&e))
+    }
 }
 
 impl Renderer for PdfRenderer {
@@ -94,6 +104,19 @@ impl Renderer for PdfRenderer {
 
     fn receipt_escpos(&self, receipt: &Receipt, paper_mm: u32) -> Result<Vec<u8>> {
         Ok(receipt_escpos(receipt, paper_mm))
+    }
+
+    fn report_pdf(&self, report: &ReportDoc, paper: ReportPaper) -> Result<Vec<u8>> {
+        Ok(self.report(report, paper)?.bytes)
+    }
+
+    fn report_xlsx(&self, report: &ReportDoc) -> Result<Vec<u8>> {
+        report_xlsx::render(report).map_err(|e| {
+            PosError::new(
+                ErrorCode::DocumentUnavailable,
+                format!("{e}；请重试，仍不行请联系技术支持"),
+            )
+        })
     }
 }
 

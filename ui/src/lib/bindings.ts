@@ -356,7 +356,13 @@ ephedrine_lines: number, top_products: Array<TopProduct>, shifts: Array<ShiftLin
  */
 audit_hash: string, };
 
+export type DayReportExport = { business_date: string, format: ReportExportFormat, };
+
 export type DayReportGet = { business_date: string, };
+
+export type DayReportPaper = "receipt" | "a4";
+
+export type DayReportPrint = { business_date: string, paper: DayReportPaper, save_only: boolean, };
 
 export type DaySettings = { 
 /**
@@ -865,6 +871,8 @@ created: boolean,
  */
 coupon: Coupon | null, };
 
+export type ReportExportFormat = "csv" | "xlsx";
+
 export type RestoreReport = { store_id: string, 
 /**
  * This store's own events headquarters had, and what they became.
@@ -974,6 +982,25 @@ full: boolean, member_card_no: string | null, member_phone_masked: string | null
  */
 points_balance: number | null, };
 
+export type SavedReport = { 
+/**
+ * The file, always saved: PDFs under `reports/`, CSV and XLSX under `exports/`.
+ */
+path: string, 
+/**
+ * The printer queue it was sent to; `null` when not sent.
+ */
+printer: string | null, 
+/**
+ * Why a print was saved but not sent (no printer set, A4 on a receipt printer, an ESC/POS
+ * queue); `null` when it was sent or only saving was asked.
+ */
+not_printed: string | null, 
+/**
+ * A day not closed yet: the file is marked 预览（未日结）.
+ */
+preview: boolean, bytes: number, };
+
 export type Session = { staff: StaffInfo, logged_in_at: string, };
 
 export type SettingsGet = Record<string, never>;
@@ -1005,6 +1032,12 @@ export type ShiftLine = { shift_id: string, cashier_name: string, opened_at: str
 export type ShiftOpen = { float: string, };
 
 export type ShiftSlipGet = { shift_id: string, };
+
+export type ShiftSlipPrint = { shift_id: string, 
+/**
+ * 80 or 58; the till's setting when omitted.
+ */
+paper_mm?: number, save_only: boolean, };
 
 export type SpendRecord = { id: string, store_id: string, 
 /**
@@ -1259,4 +1292,7 @@ export interface Commands {
   backup_now: { args: BackupNow, result: BackupReport };
   backup_restore: { args: BackupRestore, result: BackupRestored };
   store_check: { args: StoreCheck, result: string | null };
+  shift_slip_print: { args: ShiftSlipPrint, result: SavedReport };
+  day_report_print: { args: DayReportPrint, result: SavedReport };
+  day_report_export: { args: DayReportExport, result: SavedReport };
 }
