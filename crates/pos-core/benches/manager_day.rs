@@ -3,7 +3,8 @@
 //! same run (the same sums or rows by plain SQL; the same sale with no backup running).
 //! Run: `cargo bench -p pos-core --bench manager_day`. The first run builds the store under
 //! target/tmp/bench-data (demo pharmacy, 20 000 members, 365 days × 300 sales through the real
-//! payment path, returns of every 40th sale) and later runs reuse it.
+//! payment path, returns of every 40th sale) and later runs reuse it. With
+//! `PHARMAPOS_BACKUP_STORE=<file>` it measures only the backup of that file (with sales going on).
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -121,6 +122,17 @@ fn fixture() -> &'static Fixture {
 }
 
 fn main() {
+    // PHARMAPOS_BACKUP_STORE=<a store file>: measure only the backup of that store (e.g. the
+    // checkout bench's 1 M members + a year of sales) with sales going on, then stop.
+    if let Some(path) = std::env::var_os("PHARMAPOS_BACKUP_STORE") {
+        let clock = Arc::new(FixedClock::at("2026-11-23T02:00:00Z"));
+        let store = Store::open(std::path::Path::new(&path), clock).unwrap();
+        let staff = store.read(pos_core::staff::list).unwrap()[0].id;
+        let size = std::fs::metadata(store.path()).map_or(0, |m| m.len());
+        eprintln!("store: {} ({} MB)", store.path().display(), size / 1_000_000);
+        backup_with_a_sale_during_it(&Fixture { store, staff });
+        return;
+    }
     let f = fixture();
     let (sales, size) = f
         .store
