@@ -129,7 +129,11 @@ fn main() {
         let store = Store::open(std::path::Path::new(&path), clock).unwrap();
         let staff = store.read(pos_core::staff::list).unwrap()[0].id;
         let size = std::fs::metadata(store.path()).map_or(0, |m| m.len());
-        eprintln!("store: {} ({} MB)", store.path().display(), size / 1_000_000);
+        eprintln!(
+            "store: {} ({} MB)",
+            store.path().display(),
+            size / 1_000_000
+        );
         backup_with_a_sale_during_it(&Fixture { store, staff });
         return;
     }
