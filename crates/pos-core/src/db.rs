@@ -218,7 +218,11 @@ impl Store {
         let c = guard
             .as_ref()
             .ok_or_else(|| PosError::storage("报表连接不可用"))?;
-        // One snapshot for the whole report.
+        // One snapshot for the whole report (a report that panicked may have left its
+        // transaction open: end it first).
+        if !c.is_autocommit() {
+            let _ = c.execute_batch("ROLLBACK");
+        }
         c.execute_batch("BEGIN")?;
         let out = f(c);
         let _ = c.execute_batch("COMMIT");
