@@ -22,6 +22,8 @@ pub trait Renderer: Send + Sync {
     /// A report (交班单, 日结单) as a PDF: on a receipt roll one page as long as the report, on
     /// A4 as many pages as it needs, numbered.
     fn report_pdf(&self, report: &ReportDoc, paper: ReportPaper) -> Result<Vec<u8>>;
+    /// A report at receipt width as ESC/POS bytes, for a till whose printer takes them raw.
+    fn report_escpos(&self, report: &ReportDoc, paper_mm: u32) -> Result<Vec<u8>>;
     /// A report as an Excel workbook (XLSX). (CSV is text: `report_doc::to_csv` in the core.)
     fn report_xlsx(&self, report: &ReportDoc) -> Result<Vec<u8>>;
 }
@@ -59,6 +61,9 @@ impl Renderer for NoRenderer {
         Err(unavailable())
     }
     fn report_pdf(&self, _: &ReportDoc, _: ReportPaper) -> Result<Vec<u8>> {
+        Err(unavailable())
+    }
+    fn report_escpos(&self, _: &ReportDoc, _: u32) -> Result<Vec<u8>> {
         Err(unavailable())
     }
     fn report_xlsx(&self, _: &ReportDoc) -> Result<Vec<u8>> {

@@ -51,6 +51,15 @@ impl ReportPaper {
         }
     }
 
+    /// The roll's width in millimetres; `None` for A4.
+    pub fn roll_mm(self) -> Option<u32> {
+        match self {
+            ReportPaper::Receipt80 => Some(80),
+            ReportPaper::Receipt58 => Some(58),
+            ReportPaper::A4 => None,
+        }
+    }
+
     /// For file names: `80mm`, `58mm`, `a4`.
     pub fn as_str(self) -> &'static str {
         match self {

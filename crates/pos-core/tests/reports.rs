@@ -56,6 +56,13 @@ impl Renderer for Drawn {
         self.0.lock().unwrap().push((r.clone(), Some(paper)));
         Ok(format!("%PDF-report {}", paper.as_str()).into_bytes())
     }
+    fn report_escpos(&self, r: &ReportDoc, paper_mm: u32) -> Result<Vec<u8>> {
+        self.0
+            .lock()
+            .unwrap()
+            .push((r.clone(), Some(ReportPaper::roll(paper_mm))));
+        Ok(b"\x1b@report".to_vec())
+    }
     fn report_xlsx(&self, r: &ReportDoc) -> Result<Vec<u8>> {
         self.0.lock().unwrap().push((r.clone(), None));
         Ok(b"PK-xlsx".to_vec())
@@ -65,20 +72,19 @@ impl Renderer for Drawn {
 /// Keeps what it was asked to print; fails when told to.
 #[derive(Default)]
 struct Spool {
-    jobs: Mutex<Vec<(String, PathBuf, String)>>,
+    jobs: Mutex<Vec<(String, PathBuf, String, PrintData)>>,
     fail: Mutex<bool>,
 }
 
 impl Printer for Spool {
     fn print(&self, queue: &str, file: &Path, title: &str, data: PrintData) -> Result<()> {
-        assert_eq!(data, PrintData::Document, "reports go as PDF documents");
         if *self.fail.lock().unwrap() {
             return Err(PosError::new(ErrorCode::PrintFailed, "打印机缺纸"));
         }
         self.jobs
             .lock()
             .unwrap()
-            .push((queue.to_owned(), file.to_owned(), title.to_owned()));
+            .push((queue.to_owned(), file.to_owned(), title.to_owned(), data));
         Ok(())
     }
 }
@@ -272,7 +278,10 @@ fn a_cashier_prints_only_their_own_closed_shift_and_a_manager_any() {
     );
     let jobs = shop.spool.jobs.lock().unwrap().clone();
     assert_eq!(jobs.len(), 1);
-    assert_eq!((jobs[0].0.as_str(), &jobs[0].1), ("XP-80C", &path));
+    assert_eq!(
+        (jobs[0].0.as_str(), &jobs[0].1, jobs[0].3),
+        ("XP-80C", &path, PrintData::Document)
+    );
     assert!(
         jobs[0].2.starts_with("交班单 王晓燕 2026-11-23"),
         "{}",
@@ -536,7 +545,7 @@ fn a_failed_print_keeps_the_file_says_where_and_is_audited() {
     let detail: serde_json::Value = serde_json::from_str(&entries[0].detail).unwrap();
     assert_eq!(detail["error"], "打印机缺纸");
 
-    // An ESC/POS queue gets no PDF: the report is saved, and the answer says why.
+    // An ESC/POS queue gets ESC/POS bytes, raw, saved beside the PDF; A4 never goes there.
     *shop.spool.fail.lock().unwrap() = false;
     shop.set_printer(Some("RAW"), PrinterFormat::Escpos);
     let saved = shop
@@ -547,8 +556,26 @@ fn a_failed_print_keeps_the_file_says_where_and_is_audited() {
             save_only: false,
         })
         .unwrap();
-    assert_eq!(saved.printer, None);
-    assert!(saved.not_printed.unwrap().contains("ESC/POS"));
+    assert_eq!(saved.printer.as_deref(), Some("RAW"));
+    assert_eq!(saved.not_printed, None);
+    let raw = PathBuf::from(&saved.path).with_extension("escpos");
+    assert_eq!(std::fs::read(&raw).unwrap(), b"\x1b@report");
+    assert!(Path::new(&saved.path).is_file(), "the PDF is kept too");
+    {
+        let jobs = shop.spool.jobs.lock().unwrap();
+        assert_eq!(jobs.len(), 1);
+        assert_eq!((&jobs[0].1, jobs[0].3), (&raw, PrintData::Raw));
+    }
+    let a4 = shop
+        .api()
+        .call(DayReportPrint {
+            business_date: "2026-11-23".into(),
+            paper: DayReportPaper::A4,
+            save_only: false,
+        })
+        .unwrap();
+    assert_eq!(a4.printer, None);
+    shop.spool.jobs.lock().unwrap().clear();
     // No printer at all: saved, and said.
     shop.set_printer(None, PrinterFormat::Pdf);
     let saved = shop

@@ -11,6 +11,7 @@
 
 use encoding_rs::GB18030;
 use pos_core::money::Money;
+use pos_core::report_doc::{ReportDoc, Table};
 use pos_core::sale::receipt::{Receipt, ReceiptKind, ReceiptLine};
 
 use crate::header_lines;
@@ -459,6 +460,200 @@ pub fn receipt_escpos(r: &Receipt, paper_mm: u32) -> Vec<u8> {
     w.raw(&[ESC, b'd', 3]); // feed past the tear bar
     w.raw(&CUT);
     w.out
+}
+
+/// A report's text for the printer's font: the half-width ¥ is outside GBK, the full-width one
+/// is in every GB printer font.
+fn printable(s: &str) -> String {
+    s.replace('¥', "￥")
+}
+
+/// A report (交班单, 日结单) as ESC/POS bytes: the same contents as its PDF at receipt width
+/// ([`crate::report`]) in the printer's own font — the pharmacy, the title (a preview's banner
+/// bold and double height, at the top and the end), the heading fields and each section's
+/// label–value lines; a table as columns when every cell fits its column, else each row as a
+/// small block; signature lines; cut.
+pub fn report_escpos(r: &ReportDoc, paper_mm: u32) -> Vec<u8> {
+    let cols = columns_for(paper_mm);
+    let mut w = Writer {
+        out: Vec::with_capacity(4096),
+        cols,
+    };
+    w.raw(&INIT);
+    w.raw(&CHINESE_MODE);
+    w.align(Align::Center);
+    let header = header_lines(&r.pharmacy);
+    if let Some((name, rest)) = header.split_first() {
+        w.bold(true);
+        for l in wrap(name, cols) {
+            w.line(&l);
+        }
+        w.bold(false);
+        for line in rest {
+            w.text(line, 0);
+        }
+    }
+    let banner = |w: &mut Writer| {
+        if let Some(b) = &r.banner {
+            w.align(Align::Center);
+            w.bold(true);
+            w.size(false, true);
+            w.text(&format!("【{b}】"), 0);
+            w.size(false, false);
+            w.bold(false);
+            w.align(Align::Left);
+        }
+    };
+    w.bold(true);
+    w.size(true, true);
+    for l in wrap(&r.title, cols / 2) {
+        w.line(&l);
+    }
+    w.size(false, false);
+    w.bold(false);
+    banner(&mut w);
+    w.align(Align::Left);
+    w.rule('-');
+    for row in &r.info {
+        w.pair(&row.label, &printable(&row.value.display()));
+    }
+    for s in &r.sections {
+        w.rule('-');
+        w.bold(true);
+        w.text(&s.title, 0);
+        w.bold(false);
+        for row in &s.rows {
+            let value = printable(&row.value.display());
+            w.bold(row.strong);
+            if width(&row.label) + 1 + width(&value) > cols {
+                w.text(&row.label, 0);
+                w.text(&value, 2);
+            } else {
+                w.pair(&row.label, &value);
+            }
+            w.bold(false);
+        }
+        if let Some(t) = &s.table {
+            report_table(&mut w, t);
+        }
+        if let Some(n) = &s.note {
+            w.text(n, 0);
+        }
+    }
+    w.rule('-');
+    for l in &r.signatures {
+        w.raw(&[LF]);
+        w.line(&format!("{l}："));
+        w.raw(&[LF, LF]);
+        w.rule('_');
+    }
+    if r.banner.is_some() {
+        w.raw(&[LF]);
+        banner(&mut w);
+    }
+    w.raw(&[ESC, b'd', 3]); // feed past the tear bar
+    w.raw(&CUT);
+    w.out
+}
+
+/// A table as columns (the first left, numbers right) when every cell fits, else each row as
+/// its texts on a line and its figures under them; a column marked `under_previous` joins the
+/// cell before it.
+fn report_table(w: &mut Writer, t: &Table) {
+    let mut heads: Vec<(String, bool, u8)> = Vec::new();
+    let mut rows: Vec<Vec<String>> = vec![Vec::new(); t.rows.len()];
+    for (i, c) in t.columns.iter().enumerate() {
+        let folded = c.under_previous && !heads.is_empty();
+        if !folded {
+            heads.push((c.title.clone(), c.numeric, c.weight));
+        }
+        for (row, values) in rows.iter_mut().zip(&t.rows) {
+            let text = values
+                .get(i)
+                .map(|v| printable(&v.display()))
+                .unwrap_or_default();
+            match row.last_mut() {
+                Some(last) if folded => {
+                    if !text.trim().is_empty() {
+                        last.push(' ');
+                        last.push_str(&text);
+                    }
+                }
+                _ => row.push(text),
+            }
+        }
+    }
+    if rows.is_empty() {
+        w.text("（无）", 0);
+        return;
+    }
+    // Column widths by weight, one space between columns.
+    let n = heads.len();
+    let total: usize = heads.iter().map(|h| usize::from(h.2)).sum::<usize>().max(1);
+    let room = w.cols.saturating_sub(n.saturating_sub(1));
+    let mut widths: Vec<usize> = heads
+        .iter()
+        .map(|h| room * usize::from(h.2) / total)
+        .collect();
+    let used: usize = widths.iter().sum();
+    if let Some(first) = widths.first_mut() {
+        *first += room - used;
+    }
+    let fits = |cells: &[String]| cells.iter().zip(&widths).all(|(c, w)| width(c) <= *w);
+    let titles: Vec<String> = heads.iter().map(|h| h.0.clone()).collect();
+    let cell = |i: usize, c: &str| {
+        if i > 0 && heads[i].1 {
+            pad_left(c, widths[i])
+        } else {
+            pad_right(c, widths[i])
+        }
+    };
+    if fits(&titles) && rows.iter().all(|r| fits(r)) {
+        let line = |cells: &[String]| {
+            cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| cell(i, c))
+                .collect::<Vec<_>>()
+                .join(" ")
+                .trim_end()
+                .to_owned()
+        };
+        w.bold(true);
+        w.line(&line(&titles));
+        w.bold(false);
+        for r in &rows {
+            w.line(&line(r));
+        }
+    } else {
+        // A row too wide for columns: its texts (a leading rank too) on a line, then its
+        // figures, side by side when they fit.
+        for r in &rows {
+            let mut title: Vec<&str> = Vec::new();
+            let mut figures: Vec<String> = Vec::new();
+            for (i, (h, v)) in heads.iter().zip(r).enumerate() {
+                if h.1 && i > 0 {
+                    figures.push(format!("{} {v}", h.0));
+                } else if !v.trim().is_empty() {
+                    title.push(v);
+                }
+            }
+            w.bold(true);
+            w.text(&title.join(" "), 0);
+            w.bold(false);
+            let joined = format!("  {}", figures.join("  "));
+            match figures.as_slice() {
+                [a, b] if width(a) + width(b) + 3 <= w.cols => w.pair(&format!("  {a}"), b),
+                _ if width(&joined) <= w.cols => w.line(&joined),
+                _ => {
+                    for f in &figures {
+                        let (t, v) = f.split_once(' ').unwrap_or((f, ""));
+                        w.pair(&format!("  {t}"), v);
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@
 //! data export (A4), the sale and return receipts (80 mm and 58 mm rolls, [`receipt`]) and the
 //! manager's reports — the handover slip and the day-close report — at receipt width and A4
 //! ([`report`]) and as Excel workbooks ([`report_xlsx`]).
-//! [`escpos::receipt_escpos`] writes the same receipt as ESC/POS bytes for a thermal printer
-//! driven directly, and [`CupsPrinter`] is the `pos_core::documents::Printer` that sends a PDF
-//! to a CUPS queue with `lp`.
+//! [`escpos::receipt_escpos`] writes the same receipt (and [`escpos::report_escpos`] a report)
+//! as ESC/POS bytes for a thermal printer driven directly, and [`CupsPrinter`] is the
+//! `pos_core::documents::Printer` that sends a PDF to a CUPS queue with `lp`.
 
 pub mod codes;
 pub mod cups;
@@ -108,6 +108,10 @@ impl Renderer for PdfRenderer {
 
     fn report_pdf(&self, report: &ReportDoc, paper: ReportPaper) -> Result<Vec<u8>> {
         Ok(self.report(report, paper)?.bytes)
+    }
+
+    fn report_escpos(&self, report: &ReportDoc, paper_mm: u32) -> Result<Vec<u8>> {
+        Ok(escpos::report_escpos(report, paper_mm))
     }
 
     fn report_xlsx(&self, report: &ReportDoc) -> Result<Vec<u8>> {

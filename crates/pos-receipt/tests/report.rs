@@ -694,3 +694,78 @@ fn the_manager_prints_and_exports_through_the_api() {
     assert_eq!(cell(&range, "应收金额", 1), Data::Float(31.60));
     assert_eq!(cell(&range, "编号", 1), Data::String("第 1 号".into()));
 }
+
+/// The text lines of ESC/POS bytes: GB18030 decoded, printer commands (ESC, GS, FS and their
+/// parameters) dropped.
+fn escpos_lines(bytes: &[u8]) -> Vec<String> {
+    let mut text = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            // ESC @, ESC a n, ESC E n, ESC d n; GS ! n / FS ! n; FS &; GS V m n.
+            0x1B => {
+                i += if bytes.get(i + 1) == Some(&b'@') {
+                    2
+                } else {
+                    3
+                }
+            }
+            0x1D if bytes.get(i + 1) == Some(&b'V') => i += 4,
+            0x1D | 0x1C if bytes.get(i + 1) == Some(&b'!') => i += 3,
+            0x1C if bytes.get(i + 1) == Some(&b'&') => i += 2,
+            b => {
+                text.push(b);
+                i += 1;
+            }
+        }
+    }
+    let (s, _, bad) = encoding_rs::GB18030.decode(&text);
+    assert!(!bad, "the text is GB18030");
+    s.lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn the_reports_as_escpos_for_a_raw_thermal_printer() {
+    let doc = report_doc::for_day(pharmacy(), &day(None), issue(false));
+    let bytes = pos_receipt::escpos::report_escpos(&doc, 80);
+    assert!(bytes.starts_with(&pos_receipt::escpos::INIT));
+    assert!(bytes.ends_with(&pos_receipt::escpos::CUT));
+    let lines = escpos_lines(&bytes);
+    for l in &lines {
+        assert!(pos_receipt::escpos::width(l) <= 48, "too wide: {l:?}");
+    }
+    let text = lines.join("\n");
+    assert_has(
+        &text,
+        &[
+            "康宁大药房（张杨路店）",
+            "日结单",
+            "【预览（未日结）】",
+            "应收金额 ￥17321.55",
+            "长款/短款 短款 ￥0.30",
+            "方式 收款 退款 净额",
+            "微信 ￥6120.35 ￥100.30 ￥6020.05",
+            "爱赛平盐酸氮䓬斯汀鼻喷雾剂",
+            "店长签字：",
+        ],
+    );
+    assert_eq!(text.matches("【预览（未日结）】").count(), 2);
+    assert!(!text.contains('¥'), "the half-width ¥ is outside GBK");
+    std::fs::write(dir().join("day-preview-80mm.escpos.txt"), &text).unwrap();
+
+    // 58 mm: 32 columns; the shift table prints as blocks.
+    let doc = report_doc::for_slip(pharmacy(), &slip(), Some(2), issue(false));
+    let lines = escpos_lines(&pos_receipt::escpos::report_escpos(&doc, 58));
+    for l in &lines {
+        assert!(pos_receipt::escpos::width(l) <= 32, "too wide: {l:?}");
+    }
+    assert_has(
+        &lines.join("\n"),
+        &[
+            "交班单",
+            "收银员 欧阳晓明",
+            "应有现金 ￥2350.40",
+            "100 元 21 ￥2100.00",
+        ],
+    );
+}

@@ -992,8 +992,8 @@ path: string,
  */
 printer: string | null, 
 /**
- * Why a print was saved but not sent (no printer set, A4 on a receipt printer, an ESC/POS
- * queue); `null` when it was sent or only saving was asked.
+ * Why a print was saved but not sent (no printer set, A4 on a receipt printer); `null` when
+ * it was sent or only saving was asked.
  */
 not_printed: string | null, 
 /**

@@ -1,9 +1,10 @@
 //! Commands that print and export the manager's reports: the handover slip (交班单) at receipt
 //! width, the day-close report (日结单) at receipt width or A4, and the day-close report as CSV
 //! or XLSX. Each builds the document model (`report_doc`), has it drawn (`Renderer`), saves the
-//! file — PDFs under `reports/` beside the store file, exports under `exports/` — sends a PDF to
-//! the till's printer when asked, and writes one audit entry (`report.print`, `report.export`)
-//! naming the file, the paper and where it went.
+//! file — PDFs under `reports/` beside the store file, exports under `exports/` — sends a
+//! receipt-width print to the till's printer when asked (the PDF, or ESC/POS bytes to a raw
+//! queue), and writes one audit entry (`report.print`, `report.export`) naming the file, the
+//! paper and where it went.
 //!
 //! A day that is not closed is printed and exported as a preview, marked 预览（未日结）; a
 //! closed day always as signed (its stored report, 第 N 号), so a reprint is the same report.
@@ -31,8 +32,8 @@ pub struct SavedReport {
     pub path: String,
     /// The printer queue it was sent to; `null` when not sent.
     pub printer: Option<String>,
-    /// Why a print was saved but not sent (no printer set, A4 on a receipt printer, an ESC/POS
-    /// queue); `null` when it was sent or only saving was asked.
+    /// Why a print was saved but not sent (no printer set, A4 on a receipt printer); `null` when
+    /// it was sent or only saving was asked.
     pub not_printed: Option<String>,
     /// A day not closed yet: the file is marked 预览（未日结）.
     pub preview: bool,
@@ -93,8 +94,9 @@ fn file_in(dir: &Path, doc: &ReportDoc, tag: &str, ext: &str) -> PathBuf {
     dir.join(format!("{}-{tag}-{when}.{ext}", doc.file_stem))
 }
 
-/// Renders `doc` on `paper`, saves it, sends it to the till's printer unless `save_only` or it
-/// cannot take it, and audits what happened (a failed print too, then answers the error).
+/// Renders `doc` on `paper`, saves it, sends it to the till's printer (as a PDF, or as ESC/POS
+/// bytes when that is what the till's printer takes) unless `save_only` or the paper is A4, and
+/// audits what happened (a failed print too, then answers the error).
 fn print(
     ctx: &Ctx<'_>,
     doc: &ReportDoc,
@@ -116,23 +118,31 @@ fn print(
                 "本机打印机是小票打印机，A4 日结单已保存为 PDF，请用 A4 打印机打开打印".to_owned(),
             ),
         ),
-        (Some(_), false) if till.printer_format == PrinterFormat::Escpos => (
-            None,
-            Some("本机小票打印机为 ESC/POS 直连，报表暂只保存为 PDF".to_owned()),
-        ),
         (Some(q), false) => (Some(q.clone()), None),
     };
     let printed = match &queue {
-        Some(q) => ctx
-            .api
-            .printer
-            .print(q, &path, &doc.caption(), PrintData::Document)
-            .map_err(|e| {
-                e.with_details(serde_json::json!({
-                    "path": path.to_string_lossy(),
-                    "printer": q,
-                }))
-            }),
+        Some(q) => {
+            // What the till's printer takes: the PDF through its driver, or ESC/POS bytes raw
+            // (saved beside the PDF).
+            let (file, data) = match (till.printer_format, paper.roll_mm()) {
+                (PrinterFormat::Escpos, Some(mm)) => {
+                    let bytes = ctx.api.renderer.report_escpos(doc, mm)?;
+                    let file = path.with_extension("escpos");
+                    write_file(&file, &bytes)?;
+                    (file, PrintData::Raw)
+                }
+                _ => (path.clone(), PrintData::Document),
+            };
+            ctx.api
+                .printer
+                .print(q, &file, &doc.caption(), data)
+                .map_err(|e| {
+                    e.with_details(serde_json::json!({
+                        "path": path.to_string_lossy(),
+                        "printer": q,
+                    }))
+                })
+        }
         None => Ok(()),
     };
     let preview = doc.banner.is_some();
