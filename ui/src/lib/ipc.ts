@@ -8,6 +8,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { ApiError, Commands } from './bindings';
+import { reportDamage } from './damaged.svelte';
 import { toApiError } from './errors';
 
 export type Command = keyof Commands;
@@ -26,7 +27,10 @@ export async function call<K extends Command>(cmd: K, args: ArgsOf<K>): Promise<
   try {
     return await invoke<ResultOf<K>>('api', { cmd, args });
   } catch (e) {
-    throw toApiError(e);
+    const error = toApiError(e);
+    // A damaged store file stops selling on every screen, whichever command found it.
+    if (error.code === 'STORE_DAMAGED') reportDamage(error.message);
+    throw error;
   }
 }
 

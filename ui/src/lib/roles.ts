@@ -12,7 +12,8 @@ export type TabId =
   | 'catalog'
   | 'day'
   | 'audit'
-  | 'journal';
+  | 'journal'
+  | 'backup';
 
 // New screens go at the end, so the Ctrl+n a person has learned keeps opening the same screen.
 const TAB_ORDER: readonly TabId[] = [
@@ -26,6 +27,7 @@ const TAB_ORDER: readonly TabId[] = [
   'day',
   'audit',
   'journal',
+  'backup',
 ];
 
 const TABS_BY_ROLE: Record<Role, readonly TabId[]> = {
@@ -35,7 +37,7 @@ const TABS_BY_ROLE: Record<Role, readonly TabId[]> = {
   cashier: ['sale', 'returns', 'members', 'journal'],
   pharmacist: ['pharmacist', 'returns', 'members', 'journal'],
   // Managers can also sell; the day close (日结) and the audit log are theirs.
-  manager: ['sale', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit', 'journal'],
+  manager: ['sale', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit', 'journal', 'backup'],
 };
 
 /** Pharmacists and managers keep and read the health part of the member file (the core enforces it). */
