@@ -2780,6 +2780,80 @@ async fn backup_and_restore() {
     c.close().await.unwrap();
 }
 
+#[test]
+fn a_manager_previews_new_business_rules_before_saving_them() {
+    scenario(rules_preview_then_save);
+}
+
+async fn rules_preview_then_save() {
+    let driver = start_driver();
+    let c = connect(&driver).await;
+    login(&c, "3001", "3333").await;
+    click(&c, "tab-rules").await;
+    assert_eq!(
+        wait_focused(&c, "rules-normal-threshold").await.as_deref(),
+        Some("rules-normal-threshold")
+    );
+    assert!(
+        attr(&c, "rules-save", "disabled").await.is_some(),
+        "nothing to save before a preview"
+    );
+
+    // 金卡 at 9 折, member days on the 8th, 18th and 28th: Enter previews.
+    fill(&c, "rules-gold-rate", "0.9").await;
+    fill(&c, "rules-member-days", "8, 18, 28").await;
+    press(&wait_for(&c, "rules-member-days").await, Key::Enter).await;
+    assert_eq!(
+        wait_attr(&c, "rules-preview", "data-state", "current")
+            .await
+            .as_deref(),
+        Some("current")
+    );
+    let changes = text_of(&c, "rules-changes").await;
+    assert!(changes.contains("金卡"), "{changes}");
+    wait_count(&c, "rules-tier-count", 4).await;
+    assert!(count(&c, "rules-example").await > 0, "example baskets");
+    let days = text_of(&c, "rules-next-days").await;
+    assert!(
+        ["-08", "-18", "-28"].iter().any(|d| days.contains(d)),
+        "{days}"
+    );
+    screenshot(&c, "rules-preview.png").await;
+    publish_screenshot("rules-preview.png");
+
+    // An edit after the preview: it must be previewed again before it can be saved.
+    fill(&c, "rules-member-day-rate", "0.85").await;
+    assert_eq!(
+        wait_attr(&c, "rules-preview", "data-state", "stale")
+            .await
+            .as_deref(),
+        Some("stale")
+    );
+    assert!(attr(&c, "rules-save", "disabled").await.is_some());
+    press(&wait_for(&c, "rules-member-day-rate").await, Key::Enter).await;
+    assert_eq!(
+        wait_focused(&c, "rules-save").await.as_deref(),
+        Some("rules-save")
+    );
+    assert_eq!(
+        attr(&c, "rules-preview", "data-state").await.as_deref(),
+        Some("current")
+    );
+    type_into_focus(&c, &char::from(Key::Enter).to_string()).await;
+    wait_for(&c, "rules-saved").await;
+    assert_eq!(
+        wait_for(&c, "rules-gold-rate")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("0.9"),
+        "the saved rules are shown"
+    );
+    c.close().await.unwrap();
+}
+
 /// A demo store file whose `sale` table root page is overwritten with garbage, as a failing disk
 /// might leave it.
 fn damaged_demo_store(path: &std::path::Path) {

@@ -13,7 +13,8 @@ export type TabId =
   | 'day'
   | 'audit'
   | 'journal'
-  | 'backup';
+  | 'backup'
+  | 'rules';
 
 // New screens go at the end, so the Ctrl+n a person has learned keeps opening the same screen.
 const TAB_ORDER: readonly TabId[] = [
@@ -28,6 +29,7 @@ const TAB_ORDER: readonly TabId[] = [
   'audit',
   'journal',
   'backup',
+  'rules',
 ];
 
 const TABS_BY_ROLE: Record<Role, readonly TabId[]> = {
@@ -37,7 +39,7 @@ const TABS_BY_ROLE: Record<Role, readonly TabId[]> = {
   cashier: ['sale', 'returns', 'members', 'journal'],
   pharmacist: ['pharmacist', 'returns', 'members', 'journal'],
   // Managers can also sell; the day close (日结) and the audit log are theirs.
-  manager: ['sale', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit', 'journal', 'backup'],
+  manager: ['sale', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit', 'journal', 'backup', 'rules'],
 };
 
 /** Pharmacists and managers keep and read the health part of the member file (the core enforces it). */
