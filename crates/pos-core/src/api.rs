@@ -344,7 +344,9 @@ pub use admin::{
     SettingsGet, SettingsUpdate, StaffCreate, StaffList, StaffResetPin, StaffSetActive,
     StaffSetRoles,
 };
-pub use backup::{BackupNow, BackupRestore, BackupSettingsUpdate, BackupStatusGet, StoreCheck};
+pub use backup::{
+    BackupNow, BackupRestore, BackupSettingsUpdate, BackupStatusGet, StoreCheck, StoreHealthGet,
+};
 pub use cart::{
     CartAddProduct, CartGet, CartOpen, CartRemoveLine, CartScan, CartSetMember, CartSetQuantity,
 };
@@ -476,6 +478,7 @@ commands!(
     BackupNow,
     BackupRestore,
     StoreCheck,
+    StoreHealthGet,
     ShiftSlipPrint,
     DayReportPrint,
     DayReportExport,

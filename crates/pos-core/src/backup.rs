@@ -101,7 +101,13 @@ pub fn backup(
     let started = Instant::now();
     check_file(store.path(), false)?;
     std::fs::create_dir_all(dir).map_err(|e| io_error("无法创建备份文件夹", dir, e))?;
-    let name = file_name(store.clock().now());
+    let mut name = file_name(store.clock().now());
+    // Two backups in the same second (a manual one just after the daily one) keep both.
+    let mut n = 2;
+    while dir.join(&name).exists() {
+        name = file_name(store.clock().now()).replace(SUFFIX, &format!("-{n}{SUFFIX}"));
+        n += 1;
+    }
     let final_path = dir.join(&name);
     let part = dir.join(format!("{name}.part"));
     let _ = std::fs::remove_file(&part);
@@ -165,6 +171,8 @@ fn file_name(now: DateTime<Utc>) -> String {
 
 fn taken_at(name: &str) -> Option<String> {
     let stem = name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
+    // `…-HHMMSS-2`: a second backup in the same second.
+    let stem = stem.get(..15).unwrap_or(stem);
     let t = chrono::NaiveDateTime::parse_from_str(stem, "%Y%m%d-%H%M%S").ok()?;
     Some(t.format("%Y-%m-%d %H:%M:%S").to_string())
 }

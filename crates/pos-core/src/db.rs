@@ -145,6 +145,15 @@ impl Store {
         if let Some(e) = self.damage() {
             return Err(e);
         }
+        self.write_even_if_damaged(f)
+    }
+
+    /// [`Store::write`] without the damage check, for the few writes a damaged store must still
+    /// take: a login (so a manager can reach the restore screen) and its audit entry.
+    pub(crate) fn write_even_if_damaged<T>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let t = Tx {

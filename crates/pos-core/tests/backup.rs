@@ -79,6 +79,17 @@ fn backup_damage_refused_restore_and_every_sale_is_back() {
         .write(|tx| Ok(tx.execute("UPDATE till SET till_no = 2", [])?))
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::StoreDamaged);
+    // Staff can still log in (a manager must reach the restore screen); selling stays refused.
+    let api = Api::new(store.clone());
+    api.call(Login {
+        staff_no: "3001".into(),
+        pin: "3333".into(),
+    })
+    .unwrap();
+    assert!(api.call(StoreHealthGet {}).unwrap().is_some());
+    let e = api.call(CartOpen {}).unwrap_err();
+    assert_eq!(e.code, ErrorCode::StoreDamaged);
+    drop(api);
     // A backup of a damaged file is refused too (it would only copy the damage).
     let e = backup::backup(&store, &dir, 3, &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::StoreDamaged);

@@ -1061,6 +1061,8 @@ export type StaffSetRoles = { staff_id: StaffId, roles: Array<Role>, };
 
 export type StoreCheck = Record<string, never>;
 
+export type StoreHealthGet = Record<string, never>;
+
 export type SyncConfigure = { hq_url: string, 
 /**
  * This store's token as headquarters issued it; `""` keeps the one saved before.
@@ -1292,6 +1294,7 @@ export interface Commands {
   backup_now: { args: BackupNow, result: BackupReport };
   backup_restore: { args: BackupRestore, result: BackupRestored };
   store_check: { args: StoreCheck, result: string | null };
+  store_health: { args: StoreHealthGet, result: string | null };
   shift_slip_print: { args: ShiftSlipPrint, result: SavedReport };
   day_report_print: { args: DayReportPrint, result: SavedReport };
   day_report_export: { args: DayReportExport, result: SavedReport };

@@ -1,7 +1,7 @@
 //! Whether the store file is damaged (the core's integrity check failed): then selling stops
 //! and every screen shows the red banner (features/shell/DamagedBanner.svelte) until a manager
 //! restores a backup. Set by `ipc.call` whenever a command fails with STORE_DAMAGED, and by the
-//! shell's check at login (`backup_status` for managers, `store_check` for everyone else).
+//! shell's `store_health` at login.
 
 const state = $state<{ message: string | null }>({ message: null });
 

@@ -115,3 +115,18 @@ impl Command for StoreCheck {
         Ok(ctx.store.check_integrity().err().map(|e| e.message))
     }
 }
+
+/// `store_health`: what an integrity check found earlier, without checking again (cheap: the
+/// banner asks at every login). Any logged-in staff.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct StoreHealthGet {}
+
+impl Command for StoreHealthGet {
+    const NAME: &'static str = "store_health";
+    const ROLES: &'static [Role] = &[];
+    type Output = Option<String>;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Option<String>> {
+        Ok(ctx.store.damage().map(|e| e.message))
+    }
+}
