@@ -54,6 +54,7 @@ struct Kept {
     new_members: i64,
     ephedrine_lines: i64,
     returned: BTreeMap<String, (i64, i64)>,
+    cancelled: i64,
 }
 
 fn kind_name(k: TenderKind) -> &'static str {
@@ -135,6 +136,19 @@ fn generated_day(t: &Till, n: usize, seed: u64) -> Kept {
         .unwrap();
     for i in 0..n {
         t.clock.advance_ms(90_000);
+        // Every 30th customer changes their mind: a cart rung up and cancelled (作废) counts
+        // in no figure of the day.
+        if i % 30 == 29 {
+            let c = t.cart();
+            t.scan(&c, PIANZAIHUANG, 1).unwrap();
+            t.api
+                .call(CartCancel {
+                    cart_id: c.id,
+                    reason: "顾客不要了".into(),
+                })
+                .unwrap();
+            kept.cancelled += 1;
+        }
         let c = t.cart();
         let member = (rng.below(10) < 6).then(|| members[rng.below(members.len() as u64) as usize]);
         let mut insurance = false;
@@ -299,6 +313,11 @@ fn the_day_close_report_equals_the_days_own_sums_and_locks_the_day() {
     let t = Till::demo();
     let kept = generated_day(&t, 300, 20261123);
     let sales = &kept.sales;
+    assert_eq!(
+        t.count("SELECT count(*) FROM cart WHERE void_reason IS NOT NULL"),
+        kept.cancelled
+    );
+    assert!(kept.cancelled >= 10);
     let date = sales[0].business_date.clone();
     assert!(sales.iter().all(|s| s.business_date == date));
 

@@ -74,4 +74,8 @@ describe('detailText', () => {
     expect(detailText('[1,2]', t)).toBe('[1,2]');
     expect(detailText('{}', t)).toBe('');
   });
+  it('filters by the staff member chosen', () => {
+    expect(auditFilter({ action: '', from: '', to: '', staffId: 'staff-7' })).toMatchObject({ filter: { staff_id: 'staff-7' } });
+    expect(auditFilter({ action: '', from: '', to: '' })).toMatchObject({ filter: { staff_id: null } });
+  });
 });

@@ -63,7 +63,7 @@ export function storeDayStart(date: [number, number, number], days = 0): string 
   return new Date(Date.UTC(y, m - 1, d + days) - 8 * 3600_000).toISOString();
 }
 
-export type AuditForm = { action: string; from: string; to: string };
+export type AuditForm = { action: string; from: string; to: string; staffId?: string };
 
 /**
  * The form as the core's filter: `from` from the start of its day, `to` up to the end of its
@@ -79,7 +79,7 @@ export function auditFilter(form: AuditForm, limit = 200): { filter: AuditFilter
     from: from ? storeDayStart(from) : null,
     to: to ? storeDayStart(to, 1) : null,
     action: form.action === '' ? null : form.action,
-    staff_id: null,
+    staff_id: form.staffId || null,
     limit,
   };
   if (filter.from && filter.to && filter.from >= filter.to) return { error: 'range' };

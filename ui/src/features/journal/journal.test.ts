@@ -59,4 +59,9 @@ describe('row text', () => {
     expect(reasonText({ kind: 'cancelled', reason: '顾客不要了' }, t)).toBe('顾客不要了');
     expect(reasonText({ kind: 'sale', reason: null }, t)).toBe('');
   });
+  it('passes the member found and the cashier chosen', () => {
+    const built = journalFilter({ ...empty, from: '2026-11-30', to: '2026-11-30', cashier: 'staff-1', member: '5678' }, 100, 'member-9');
+    expect(built).toMatchObject({ filter: { member_id: 'member-9', cashier_id: 'staff-1', from: '2026-11-30' } });
+    expect(journalFilter(empty)).toMatchObject({ filter: { member_id: null, cashier_id: null } });
+  });
 });

@@ -18,6 +18,10 @@ export type JournalForm = {
   product: string;
   tender: TenderKind | '';
   kind: JournalKind | '';
+  /** A member's phone, card number or last 4 digits (looked up before the search). */
+  member?: string;
+  /** A staff id, or '' for everyone. */
+  cashier?: string;
 };
 
 export type JournalField = 'from' | 'to' | 'receipt';
@@ -30,6 +34,7 @@ export type JournalField = 'from' | 'to' | 'receipt';
 export function journalFilter(
   form: JournalForm,
   limit = 200,
+  memberId: string | null = null,
 ): { filter: JournalFilter } | { error: JournalField | 'range' } {
   const receiptText = form.receipt.trim();
   const receipt = receiptText === '' ? null : parseReceiptNo(receiptText);
@@ -48,8 +53,8 @@ export function journalFilter(
       from,
       to,
       receipt_no: receipt,
-      member_id: null,
-      cashier_id: null,
+      member_id: memberId,
+      cashier_id: form.cashier || null,
       product: form.product.trim() || null,
       tender: form.tender || null,
       kinds: form.kind ? [form.kind] : [],
