@@ -202,10 +202,16 @@ async fn wait_for(c: &Client, testid: &str) -> fantoccini::elements::Element {
 }
 
 async fn count(c: &Client, testid: &str) -> usize {
-    c.find_all(Locator::Css(&format!("[data-testid='{testid}']")))
-        .await
-        .unwrap()
-        .len()
+    let css = format!("[data-testid='{testid}']");
+    // A re-render may replace the elements while the driver lists them (WebKit's driver then
+    // answers StaleElementReference, as a closing dialog did in CI): list them again.
+    for _ in 0..50 {
+        match c.find_all(Locator::Css(&css)).await {
+            Ok(found) => return found.len(),
+            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+    c.find_all(Locator::Css(&css)).await.unwrap().len()
 }
 
 async fn wait_count(c: &Client, testid: &str, want: usize) {
