@@ -260,6 +260,17 @@ pub fn is_store(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A file a restore may take: a whole PharmaPOS store that passes `integrity_check`.
+fn usable_backup(from: &Path) -> Result<()> {
+    is_store(from)?;
+    check_file(from, true).map_err(|e| {
+        PosError::new(
+            ErrorCode::NotAStore,
+            format!("所选备份本身已损坏，不能用来恢复：{}", e.message),
+        )
+    })
+}
+
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct BackupRestored {
@@ -271,13 +282,7 @@ pub struct BackupRestored {
 /// Puts the backup `from` in place of the store file `live` (which must not be open). The live
 /// file is first copied aside, byte for byte, next to it (`….before-restore-<time>`).
 pub fn restore(live: &Path, from: &Path, now: DateTime<Utc>) -> Result<BackupRestored> {
-    is_store(from)?;
-    check_file(from, true).map_err(|e| {
-        PosError::new(
-            ErrorCode::NotAStore,
-            format!("所选备份本身已损坏，不能用来恢复：{}", e.message),
-        )
-    })?;
+    usable_backup(from)?;
     let stamp = now.with_timezone(&china()).format("%Y%m%d-%H%M%S");
     let aside = live.with_extension(format!("before-restore-{stamp}.sqlite"));
     if live.exists() {
@@ -368,15 +373,7 @@ pub fn set_settings(tx: &crate::db::Tx<'_>, s: &BackupSettings) -> Result<Backup
         return Err(PosError::invalid_field("keep", "保留份数须为 1–365"));
     }
     let at = s.daily_at.trim();
-    let ok = at.len() == 5
-        && at.as_bytes()[2] == b':'
-        && at[..2].parse::<u32>().is_ok_and(|h| h < 24)
-        && at[3..].parse::<u32>().is_ok_and(|m| m < 60)
-        && at
-            .bytes()
-            .enumerate()
-            .all(|(i, b)| i == 2 || b.is_ascii_digit());
-    if !ok {
+    if crate::clock::parse_hhmm(at).is_none() {
         return Err(PosError::invalid_field(
             "daily_at",
             "每日备份时间须为“时:分”，例如 22:30",
@@ -442,21 +439,14 @@ pub fn due(c: &Connection, now: DateTime<Utc>) -> Result<bool> {
         c.query_row("SELECT last_backup_at FROM backup_settings", [], |r| {
             r.get(0)
         })?;
-    let local = now.with_timezone(&china());
-    let Ok(at) = chrono::NaiveTime::parse_from_str(&s.daily_at, "%H:%M") else {
+    let Some(at) = crate::clock::parse_hhmm(&s.daily_at) else {
         return Ok(false);
     };
-    let today_at = local.date_naive().and_time(at);
-    let mark = if local.naive_local() >= today_at {
-        today_at
-    } else {
-        today_at - chrono::Duration::days(1)
-    };
-    let mark_utc = (mark - chrono::Duration::hours(8)).and_utc();
-    Ok(match last.as_deref().and_then(crate::clock::parse_stamp) {
-        Some(t) => t < mark_utc,
-        None => true,
-    })
+    let mark = crate::clock::latest_daily(now, at);
+    Ok(last
+        .as_deref()
+        .and_then(crate::clock::parse_stamp)
+        .is_none_or(|t| t < mark))
 }
 
 /// Takes a backup of `store` with its settings and records the result (the manual "备份" and
@@ -491,13 +481,7 @@ pub fn run(store: &Store, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Backup
 /// first copied aside, then the backup's pages replace the store's through SQLite's backup API
 /// on the store's own connection, so the till keeps running on the restored data.
 pub fn restore_into(store: &Store, from: &Path) -> Result<BackupRestored> {
-    is_store(from)?;
-    check_file(from, true).map_err(|e| {
-        PosError::new(
-            ErrorCode::NotAStore,
-            format!("所选备份本身已损坏，不能用来恢复：{}", e.message),
-        )
-    })?;
+    usable_backup(from)?;
     let live = store.path().to_owned();
     let stamp = store
         .clock()

@@ -8,7 +8,7 @@
 //! date that has been closed (日结) takes nothing more: a moment that falls on a closed date
 //! belongs to the first later date that is not closed.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -56,7 +56,8 @@ pub fn settings(c: &Connection) -> Result<DaySettings> {
 
 /// Sets the start of the business day (a manager's setting; takes effect for the next moment).
 pub fn set_settings(tx: &Tx<'_>, s: &DaySettings) -> Result<()> {
-    let minutes = parse_hhmm(&s.day_starts_at)
+    let minutes = crate::clock::parse_hhmm(&s.day_starts_at)
+        .map(|t| i64::from(t.hour() * 60 + t.minute()))
         .filter(|m| *m <= 12 * 60)
         .ok_or_else(|| {
             PosError::invalid_field(
@@ -68,14 +69,25 @@ pub fn set_settings(tx: &Tx<'_>, s: &DaySettings) -> Result<()> {
     Ok(())
 }
 
-fn parse_hhmm(s: &str) -> Option<i64> {
-    let (h, m) = s.trim().split_once(':')?;
-    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-    if h.is_empty() || h.len() > 2 || m.len() != 2 || !digits(h) || !digits(m) {
-        return None;
-    }
-    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
-    (h < 24 && m < 60).then_some(h * 60 + m)
+/// The moments business date `date` covers by the clock, as stored stamps: [start, end) from
+/// its day start to the next day's (whether or not a close moved later moments on).
+pub fn window(c: &Connection, date: NaiveDate) -> Result<(String, String)> {
+    let start = Duration::minutes(day_starts_min(c)?);
+    let at = |d: NaiveDate| {
+        let local = d.and_time(chrono::NaiveTime::MIN) + start;
+        crate::clock::stamp((local - Duration::hours(8)).and_utc())
+    };
+    let next = date
+        .succ_opt()
+        .ok_or_else(|| PosError::storage("营业日超出日期范围"))?;
+    Ok((at(date), at(next)))
+}
+
+/// A business date typed or picked in a form, `YYYY-MM-DD`; INVALID_FIELD naming `field` else.
+pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        PosError::invalid_field(field, format!("日期“{s}”格式不对，应为 2026-11-30 这样"))
+    })
 }
 
 #[cfg(test)]

@@ -69,6 +69,30 @@ pub fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// A local time of day typed as `HH:MM` (two digits each, 00:00–23:59); None otherwise.
+pub fn parse_hhmm(s: &str) -> Option<chrono::NaiveTime> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 5 || b[2] != b':' || !digits(0..2) || !digits(3..5) {
+        return None;
+    }
+    chrono::NaiveTime::parse_from_str(s, "%H:%M").ok()
+}
+
+/// The latest moment at or before `now` when the store's clock (China time) showed `at`:
+/// today's `at` once it has passed, else yesterday's. What a daily job (nightly sync, daily
+/// backup) compares its last run with, so a till that was off at that time catches up.
+pub fn latest_daily(now: DateTime<Utc>, at: chrono::NaiveTime) -> DateTime<Utc> {
+    let local = now.with_timezone(&china()).date_naive().and_time(at);
+    let local = if now.with_timezone(&china()).naive_local() >= local {
+        local
+    } else {
+        local - Duration::days(1)
+    };
+    (local - Duration::hours(8)).and_utc()
+}
+
 pub fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .ok()
@@ -78,6 +102,23 @@ pub fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_of_day_and_the_latest_daily_moment() {
+        assert_eq!(
+            parse_hhmm(" 02:30 "),
+            chrono::NaiveTime::from_hms_opt(2, 30, 0)
+        );
+        for bad in ["2:30", "24:00", "12:60", "ab:cd", "-1:00", "0230", ""] {
+            assert_eq!(parse_hhmm(bad), None, "{bad}");
+        }
+        let at = parse_hhmm("22:30").unwrap();
+        // 22:29 and 22:30 Beijing on 23 November.
+        let before = parse_stamp("2026-11-23T14:29:00Z").unwrap();
+        let on = parse_stamp("2026-11-23T14:30:00Z").unwrap();
+        assert_eq!(stamp(latest_daily(before, at)), "2026-11-22T14:30:00.000Z");
+        assert_eq!(stamp(latest_daily(on, at)), "2026-11-23T14:30:00.000Z");
+    }
 
     #[test]
     fn business_date_is_china_time() {

@@ -207,7 +207,7 @@ pub fn preview(c: &Connection, date: NaiveDate) -> Result<DayReport> {
     } else {
         Money::round_half_up(sales_amount.decimal() / rust_decimal::Decimal::from(sales_count))
     };
-    let (day_start, day_end) = window(c, date)?;
+    let (day_start, day_end) = business_day::window(c, date)?;
     let new_members: i64 = c.query_row(
         "SELECT count(*) FROM member WHERE created_at >= ?1 AND created_at < ?2",
         [&day_start, &day_end],
@@ -255,26 +255,6 @@ pub fn preview(c: &Connection, date: NaiveDate) -> Result<DayReport> {
         shifts,
         audit_hash: audit::head(c)?,
     })
-}
-
-/// The moments a business date covers by the clock, as stored stamps: [start, end).
-fn window(c: &Connection, date: NaiveDate) -> Result<(String, String)> {
-    let start_min: i64 =
-        c.query_row("SELECT day_starts_min FROM day_settings", [], |r| r.get(0))?;
-    let at = |d: NaiveDate| -> Result<String> {
-        let local = d
-            .and_hms_opt(0, 0, 0)
-            .ok_or_else(|| PosError::storage("日期无效"))?
-            + chrono::Duration::minutes(start_min);
-        let utc = local - chrono::Duration::hours(8);
-        Ok(stamp(utc.and_utc()))
-    };
-    Ok((
-        at(date)?,
-        at(date
-            .succ_opt()
-            .ok_or_else(|| PosError::storage("日期无效"))?)?,
-    ))
 }
 
 fn shift_lines(c: &Connection, date: &str) -> Result<Vec<ShiftLine>> {

@@ -169,9 +169,12 @@ pub mod signed {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
-        let s = String::deserialize(d)?;
-        let dec = Decimal::from_str(s.trim()).map_err(serde::de::Error::custom)?;
-        Money::from_decimal(dec).map_err(|e| serde::de::Error::custom(e.message))
+        parse::<D::Error>(&String::deserialize(d)?)
+    }
+
+    fn parse<E: serde::de::Error>(s: &str) -> Result<Money, E> {
+        let dec = Decimal::from_str(s.trim()).map_err(E::custom)?;
+        Money::from_decimal(dec).map_err(|e| E::custom(e.message))
     }
 
     /// The same for an optional amount.
@@ -184,10 +187,7 @@ pub mod signed {
 
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Money>, D::Error> {
             Option::<String>::deserialize(d)?
-                .map(|s| {
-                    let dec = Decimal::from_str(s.trim()).map_err(serde::de::Error::custom)?;
-                    Money::from_decimal(dec).map_err(|e| serde::de::Error::custom(e.message))
-                })
+                .map(|s| parse::<D::Error>(&s))
                 .transpose()
         }
     }

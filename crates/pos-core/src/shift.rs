@@ -90,12 +90,7 @@ pub struct HandoverSlip {
 
 /// The shift open at this till, if any.
 pub fn current(c: &Connection) -> Result<Option<Shift>> {
-    let device = till_identity(c)?.device_id;
-    let id: Option<String> = c
-        .prepare_cached("SELECT id FROM shift WHERE device_id = ?1 AND closed_at IS NULL")?
-        .query_row([device], |r| r.get(0))
-        .optional()?;
-    id.map(|id| get(c, &id)).transpose()
+    current_id(c)?.map(|id| get(c, &id)).transpose()
 }
 
 /// The open shift's id, for sales and returns to carry.

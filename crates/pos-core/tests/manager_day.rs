@@ -926,6 +926,25 @@ fn the_journal_finds_sales_returns_and_cancelled_sales_by_every_filter() {
         })),
         vec![s1.id]
     );
+    // The member as the manager types them: the phone, or its last 4 digits.
+    assert_eq!(
+        ids(search(JournalFilter {
+            member_query: Some("0001".into()),
+            kinds: vec![JournalKind::Sale],
+            ..Default::default()
+        })),
+        vec![s1.id]
+    );
+    let e = t
+        .api
+        .call(JournalSearch {
+            filter: JournalFilter {
+                member_query: Some("13900009999".into()),
+                ..Default::default()
+            },
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::MemberNotFound);
     assert!(search(JournalFilter {
         from: Some("2026-11-24".into()),
         ..Default::default()

@@ -507,7 +507,12 @@ to: string | null,
 /**
  * A whole receipt number (a sale's or a return's).
  */
-receipt_no: string | null, member_id: MemberId | null, cashier_id: StaffId | null, 
+receipt_no: string | null, member_id: MemberId | null, 
+/**
+ * A member's phone, card number or the last 4 digits of the phone, as typed: it must name
+ * exactly one member (`resolve_member`), whose rows are then listed.
+ */
+member_query: string | null, cashier_id: StaffId | null, 
 /**
  * A product's barcode, or part of its name.
  */

@@ -178,8 +178,12 @@ impl Command for JournalSearch {
     const ROLES: &'static [Role] = SELLERS;
     type Output = Vec<crate::sale::journal::JournalRow>;
     fn run(self, ctx: &Ctx<'_>) -> Result<Vec<crate::sale::journal::JournalRow>> {
-        ctx.store
-            .report(|c| crate::sale::journal::search(c, &self.filter))
+        let mut filter = self.filter;
+        ctx.store.report(|c| {
+            let today = crate::business_day::of(c, ctx.store.clock().now())?;
+            crate::sale::journal::resolve_member(c, &mut filter, today)?;
+            crate::sale::journal::search(c, &filter)
+        })
     }
 }
 

@@ -1,7 +1,6 @@
 //! Commands of the store manager's day: shifts (交班) with the blind count, the day close (日结),
 //! the start of the business day, and the audit log.
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -13,13 +12,6 @@ use crate::error::{ErrorCode, PosError, Result};
 use crate::money::Money;
 use crate::shift::{self, CountLine, HandoverSlip, Shift};
 use crate::staff::Role;
-
-/// A `YYYY-MM-DD` business date typed or picked in a form.
-fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        PosError::invalid_field(field, format!("日期“{s}”格式不对，应为 2026-11-30 这样"))
-    })
-}
 
 /// Only the shift's own cashier or a manager moves its cash or counts it.
 fn require_shift_owner(ctx: &Ctx<'_>) -> Result<()> {
@@ -164,7 +156,7 @@ impl Command for DayPreview {
     fn run(self, ctx: &Ctx<'_>) -> Result<DayReport> {
         ctx.store.report(|c| {
             let date = match &self.business_date {
-                Some(d) => parse_date("business_date", d)?,
+                Some(d) => business_day::parse_date("business_date", d)?,
                 None => business_day::of(c, ctx.store.clock().now())?,
             };
             day_close::preview(c, date)
@@ -185,7 +177,7 @@ impl Command for DayClose {
     const ROLES: &'static [Role] = &[Role::Manager];
     type Output = DayReport;
     fn run(self, ctx: &Ctx<'_>) -> Result<DayReport> {
-        let date = parse_date("business_date", &self.business_date)?;
+        let date = business_day::parse_date("business_date", &self.business_date)?;
         let me = ctx.my_id()?;
         ctx.store.write(|tx| day_close::close(tx, me, date))
     }
@@ -203,7 +195,7 @@ impl Command for DayReportGet {
     const ROLES: &'static [Role] = &[Role::Manager];
     type Output = DayReport;
     fn run(self, ctx: &Ctx<'_>) -> Result<DayReport> {
-        let date = parse_date("business_date", &self.business_date)?;
+        let date = business_day::parse_date("business_date", &self.business_date)?;
         ctx.store.read(|c| day_close::get(c, date))?.ok_or_else(|| {
             PosError::new(
                 ErrorCode::DayNotClosable,

@@ -59,15 +59,6 @@ pub enum ReportExportFormat {
     Xlsx,
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        PosError::invalid_field(
-            "business_date",
-            format!("日期“{s}”格式不对，应为 2026-11-30 这样"),
-        )
-    })
-}
-
 /// The signed report of a closed day, else the preview of the day as it stands.
 fn day_report(ctx: &Ctx<'_>, date: NaiveDate) -> Result<day_close::DayReport> {
     ctx.store.report(|c| match day_close::get(c, date)? {
@@ -250,7 +241,7 @@ impl Command for DayReportPrint {
     type Output = SavedReport;
     fn run(self, ctx: &Ctx<'_>) -> Result<SavedReport> {
         let me = ctx.me()?;
-        let date = parse_date(&self.business_date)?;
+        let date = crate::business_day::parse_date("business_date", &self.business_date)?;
         let paper = match self.paper {
             DayReportPaper::A4 => ReportPaper::A4,
             DayReportPaper::Receipt => ReportPaper::roll(ctx.store.read(till::get)?.paper_mm),
@@ -285,7 +276,7 @@ impl Command for DayReportExport {
     type Output = SavedReport;
     fn run(self, ctx: &Ctx<'_>) -> Result<SavedReport> {
         let me = ctx.me()?;
-        let date = parse_date(&self.business_date)?;
+        let date = crate::business_day::parse_date("business_date", &self.business_date)?;
         let report = day_report(ctx, date)?;
         let pharmacy = ctx.store.read(crate::settings::get)?;
         let doc = report_doc::for_day(

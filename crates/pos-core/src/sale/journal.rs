@@ -6,7 +6,9 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{PosError, Result};
+use chrono::NaiveDate;
+
+use crate::error::{ErrorCode, PosError, Result};
 use crate::ids::{MemberId, SaleId, StaffId};
 use crate::money::Money;
 use crate::pricing::TenderKind;
@@ -32,6 +34,9 @@ pub struct JournalFilter {
     /// A whole receipt number (a sale's or a return's).
     pub receipt_no: Option<String>,
     pub member_id: Option<MemberId>,
+    /// A member's phone, card number or the last 4 digits of the phone, as typed: it must name
+    /// exactly one member (`resolve_member`), whose rows are then listed.
+    pub member_query: Option<String>,
     pub cashier_id: Option<StaffId>,
     /// A product's barcode, or part of its name.
     pub product: Option<String>,
@@ -66,12 +71,51 @@ pub struct JournalRow {
     pub reason: Option<String>,
 }
 
+/// Turns the filter's `member_query` into its member id: one member, or MEMBER_NOT_FOUND, or
+/// INVALID_MEMBER_QUERY when several match (a name, or 4 digits many phones end with).
+pub fn resolve_member(c: &Connection, f: &mut JournalFilter, today: NaiveDate) -> Result<()> {
+    let Some(q) = f.member_query.take().filter(|q| !q.trim().is_empty()) else {
+        return Ok(());
+    };
+    let found = crate::member::find(c, &q, today)?;
+    match found.as_slice() {
+        [one] => {
+            f.member_id = Some(one.id);
+            Ok(())
+        }
+        [] => Err(PosError::new(
+            ErrorCode::MemberNotFound,
+            format!("没有找到会员“{q}”，请核对手机号或卡号"),
+        )),
+        _ => Err(PosError::new(
+            ErrorCode::InvalidMemberQuery,
+            format!("“{q}”对应多位会员，请输入完整手机号或卡号"),
+        )),
+    }
+}
+
 fn parse_date(field: &str, s: &str) -> Result<String> {
-    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map(|d| d.to_string())
-        .map_err(|_| {
-            PosError::invalid_field(field, format!("日期“{s}”格式不对，应为 2026-11-30 这样"))
-        })
+    crate::business_day::parse_date(field, s).map(|d| d.to_string())
+}
+
+/// One row from any of the three queries, which all select these columns in this order:
+/// id, receipt_no, sale_receipt_no, business_date, at, cashier_name, member_name, amount_fen,
+/// lines, tenders (`kind amount,…`), reason.
+fn row(kind: JournalKind, r: &rusqlite::Row<'_>) -> rusqlite::Result<JournalRow> {
+    Ok(JournalRow {
+        kind,
+        id: r.get(0)?,
+        receipt_no: r.get(1)?,
+        sale_receipt_no: r.get(2)?,
+        business_date: r.get(3)?,
+        at: r.get(4)?,
+        cashier_name: r.get(5)?,
+        member_name: r.get(6)?,
+        amount: Money::from_fen(r.get(7)?),
+        lines: r.get(8)?,
+        tenders: split(r.get(9)?),
+        reason: r.get(10)?,
+    })
 }
 
 /// Searches the journal. Each kind's query holds only the conditions of the filters given, so
@@ -120,10 +164,11 @@ pub fn search(c: &Connection, f: &JournalFilter) -> Result<Vec<JournalRow>> {
             &tender,
         );
         let sql = format!(
-            "SELECT s.id, s.receipt_no, s.business_date, s.at, st.name, m.name, s.payable_fen,
+            "SELECT s.id, s.receipt_no, NULL, s.business_date, s.at, st.name, m.name, s.payable_fen,
                     s.line_count,
                     (SELECT group_concat(p.kind || ' ' || printf('%.2f', p.amount_fen / 100.0), ',')
-                     FROM sale_payment p WHERE p.sale_id = s.id)
+                     FROM sale_payment p WHERE p.sale_id = s.id),
+                    NULL
              FROM sale s
              LEFT JOIN staff st ON st.id = s.cashier_id
              LEFT JOIN member m ON m.id = s.member_id
@@ -133,20 +178,7 @@ pub fn search(c: &Connection, f: &JournalFilter) -> Result<Vec<JournalRow>> {
         );
         let mut st = c.prepare_cached(&sql)?;
         let found = st.query_map(rusqlite::params_from_iter(&q.params), |r| {
-            Ok(JournalRow {
-                kind: JournalKind::Sale,
-                id: r.get(0)?,
-                receipt_no: r.get(1)?,
-                sale_receipt_no: None,
-                business_date: r.get(2)?,
-                at: r.get(3)?,
-                cashier_name: r.get(4)?,
-                member_name: r.get(5)?,
-                amount: Money::from_fen(r.get(6)?),
-                lines: r.get(7)?,
-                tenders: split(r.get(8)?),
-                reason: None,
-            })
+            row(JournalKind::Sale, r)
         })?;
         rows.extend(found.collect::<rusqlite::Result<Vec<_>>>()?);
     }
@@ -194,20 +226,7 @@ pub fn search(c: &Connection, f: &JournalFilter) -> Result<Vec<JournalRow>> {
         );
         let mut st = c.prepare_cached(&sql)?;
         let found = st.query_map(rusqlite::params_from_iter(&q.params), |r| {
-            Ok(JournalRow {
-                kind: JournalKind::Return,
-                id: r.get(0)?,
-                receipt_no: r.get(1)?,
-                sale_receipt_no: r.get(2)?,
-                business_date: r.get(3)?,
-                at: r.get(4)?,
-                cashier_name: r.get(5)?,
-                member_name: r.get(6)?,
-                amount: Money::from_fen(r.get(7)?),
-                lines: r.get(8)?,
-                tenders: split(r.get(9)?),
-                reason: r.get(10)?,
-            })
+            row(JournalKind::Return, r)
         })?;
         rows.extend(found.collect::<rusqlite::Result<Vec<_>>>()?);
     }
@@ -228,11 +247,11 @@ pub fn search(c: &Connection, f: &JournalFilter) -> Result<Vec<JournalRow>> {
             );
         }
         let sql = format!(
-            "SELECT c.id, c.void_business_date, c.voided_at, st.name, m.name,
+            "SELECT c.id, NULL, NULL, c.void_business_date, c.voided_at, st.name, m.name,
                     (SELECT COALESCE(sum(l.unit_price_fen * l.quantity), 0) FROM cart_line l
                      WHERE l.cart_id = c.id AND l.removed_at IS NULL),
                     (SELECT count(*) FROM cart_line l WHERE l.cart_id = c.id AND l.removed_at IS NULL),
-                    c.void_reason
+                    NULL, c.void_reason
              FROM cart c
              LEFT JOIN staff st ON st.id = c.voided_by
              LEFT JOIN member m ON m.id = c.member_id
@@ -242,20 +261,7 @@ pub fn search(c: &Connection, f: &JournalFilter) -> Result<Vec<JournalRow>> {
         );
         let mut st = c.prepare_cached(&sql)?;
         let found = st.query_map(rusqlite::params_from_iter(&q.params), |r| {
-            Ok(JournalRow {
-                kind: JournalKind::Cancelled,
-                id: r.get(0)?,
-                receipt_no: None,
-                sale_receipt_no: None,
-                business_date: r.get(1)?,
-                at: r.get(2)?,
-                cashier_name: r.get(3)?,
-                member_name: r.get(4)?,
-                amount: Money::from_fen(r.get(5)?),
-                lines: r.get(6)?,
-                tenders: Vec::new(),
-                reason: r.get(7)?,
-            })
+            row(JournalKind::Cancelled, r)
         })?;
         rows.extend(found.collect::<rusqlite::Result<Vec<_>>>()?);
     }

@@ -107,8 +107,7 @@ pub fn configure(tx: &Tx<'_>, hq_url: &str, token: &str, nightly_at: &str) -> Re
             "门店令牌不完整，请从总部发放的令牌原样粘贴",
         ));
     }
-    let ok_time = chrono::NaiveTime::parse_from_str(nightly_at, "%H:%M").is_ok();
-    if !ok_time {
+    if crate::clock::parse_hhmm(nightly_at).is_none() {
         return Err(PosError::invalid_field(
             "nightly_at",
             "每晚同步时间格式为 HH:MM，如 02:00",
@@ -154,24 +153,14 @@ pub const RETRY_AFTER_MINUTES: i64 = 10;
 /// and the last attempt is not within the last few minutes (a dead network is retried, not
 /// hammered).
 pub fn due(s: &SyncStatus, now: chrono::DateTime<chrono::Utc>) -> bool {
-    use chrono::{Duration, NaiveTime, TimeZone};
+    use chrono::Duration;
     if s.hq_url.is_empty() || !s.has_token {
         return false;
     }
-    let Ok(at) = NaiveTime::parse_from_str(&s.nightly_at, "%H:%M") else {
+    let Some(at) = crate::clock::parse_hhmm(&s.nightly_at) else {
         return false;
     };
-    let china = crate::clock::china();
-    let local = now.with_timezone(&china);
-    let today = local.date_naive().and_time(at);
-    let scheduled = if local.naive_local() >= today {
-        today
-    } else {
-        today - Duration::days(1)
-    };
-    let Some(scheduled) = china.from_local_datetime(&scheduled).single() else {
-        return false;
-    };
+    let scheduled = crate::clock::latest_daily(now, at);
     let since = |t: &Option<String>| t.as_deref().and_then(crate::clock::parse_stamp);
     if since(&s.last_success_at).is_some_and(|t| t >= scheduled) {
         return false;

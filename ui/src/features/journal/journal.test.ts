@@ -12,6 +12,7 @@ describe('journalFilter', () => {
         to: '2026-11-30',
         receipt_no: null,
         member_id: null,
+        member_query: null,
         cashier_id: null,
         product: '阿莫西林',
         tender: 'cash',
@@ -23,7 +24,7 @@ describe('journalFilter', () => {
 
   it('leaves out what is empty', () => {
     expect(journalFilter(empty, 50)).toEqual({
-      filter: { from: null, to: null, receipt_no: null, member_id: null, cashier_id: null, product: null, tender: null, kinds: [], limit: 50 },
+      filter: { from: null, to: null, receipt_no: null, member_id: null, member_query: null, cashier_id: null, product: null, tender: null, kinds: [], limit: 50 },
     });
   });
 
@@ -60,8 +61,8 @@ describe('row text', () => {
     expect(reasonText({ kind: 'sale', reason: null }, t)).toBe('');
   });
   it('passes the member found and the cashier chosen', () => {
-    const built = journalFilter({ ...empty, from: '2026-11-30', to: '2026-11-30', cashier: 'staff-1', member: '5678' }, 100, 'member-9');
-    expect(built).toMatchObject({ filter: { member_id: 'member-9', cashier_id: 'staff-1', from: '2026-11-30' } });
-    expect(journalFilter(empty)).toMatchObject({ filter: { member_id: null, cashier_id: null } });
+    const built = journalFilter({ ...empty, from: '2026-11-30', to: '2026-11-30', cashier: 'staff-1', member: ' 5678 ' }, 100);
+    expect(built).toMatchObject({ filter: { member_query: '5678', cashier_id: 'staff-1', from: '2026-11-30' } });
+    expect(journalFilter(empty)).toMatchObject({ filter: { member_query: null, cashier_id: null } });
   });
 });

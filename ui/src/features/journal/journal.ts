@@ -18,7 +18,7 @@ export type JournalForm = {
   product: string;
   tender: TenderKind | '';
   kind: JournalKind | '';
-  /** A member's phone, card number or last 4 digits (looked up before the search). */
+  /** A member's phone, card number or last 4 digits (the core finds the one member). */
   member?: string;
   /** A staff id, or '' for everyone. */
   cashier?: string;
@@ -34,7 +34,6 @@ export type JournalField = 'from' | 'to' | 'receipt';
 export function journalFilter(
   form: JournalForm,
   limit = 200,
-  memberId: string | null = null,
 ): { filter: JournalFilter } | { error: JournalField | 'range' } {
   const receiptText = form.receipt.trim();
   const receipt = receiptText === '' ? null : parseReceiptNo(receiptText);
@@ -53,7 +52,8 @@ export function journalFilter(
       from,
       to,
       receipt_no: receipt,
-      member_id: memberId,
+      member_id: null,
+      member_query: form.member?.trim() || null,
       cashier_id: form.cashier || null,
       product: form.product.trim() || null,
       tender: form.tender || null,
