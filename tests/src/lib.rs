@@ -310,6 +310,7 @@ impl Till {
             kind: TenderKind::Cash,
             amount: due,
             settlement_no: None,
+            reference: None,
         };
         self.api
             .call(SalePay {
@@ -332,6 +333,7 @@ impl Till {
                     .map(|l| pos_core::sale::returns::ReturnLineInput {
                         sale_line_id: l.id,
                         quantity: l.quantity,
+                        trace_codes: None,
                     })
                     .collect(),
                 reason: pos_core::sale::returns::ReturnReason::Damaged,

@@ -567,6 +567,7 @@ fn an_ephedrine_buyer_is_recognised_at_every_store_without_spreading_the_id_numb
                 kind: pos_core::pricing::TenderKind::Cash,
                 amount: first.pricing.payable,
                 settlement_no: None,
+                reference: None,
             }],
         })
         .unwrap();

@@ -148,11 +148,13 @@ fn five_line_cart(f: &Fixture, i: usize) -> (SaleId, Vec<Tender>) {
                     kind: TenderKind::Wechat,
                     amount: wechat,
                     settlement_no: None,
+                    reference: None,
                 },
                 Tender {
                     kind: TenderKind::Cash,
                     amount: pos_core::Money::from_fen(due.fen() - wechat.fen() + 100),
                     settlement_no: None,
+                    reference: None,
                 },
             ];
             Ok((c.id, tenders))

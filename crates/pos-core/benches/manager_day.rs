@@ -87,6 +87,7 @@ fn fixture() -> &'static Fixture {
                         let line = returns::ReturnLineInput {
                             sale_line_id: s.lines[0].id,
                             quantity: 1,
+                            trace_codes: None,
                         };
                         returns::create(
                             tx,
@@ -295,6 +296,7 @@ fn one_sale(f: &Fixture, i: usize) -> Duration {
                     kind: TenderKind::Cash,
                     amount: pos_core::Money::from_fen((due.fen() + 99) / 100 * 100),
                     settlement_no: None,
+                    reference: None,
                 }],
                 f.staff,
             )?;

@@ -8,18 +8,20 @@
 //! areas share; the commands themselves live in one file per area, and are re-exported here so
 //! every one is `pos_core::api::Name`:
 //!
-//! - [`session`]: setup and login (first manager, login/logout, own PIN);
+//! - [`session`]: setup and login (first manager, login/logout, own PIN, locking the till);
 //! - [`admin`]: the pharmacy's settings and the staff accounts;
 //! - [`catalog`]: product lookup and catalog import;
 //! - [`cart`]: the cart being rung up (scan, add, quantities, member);
 //! - [`members`]: members, points, coupons, the health part, consent, export, anonymization,
 //!   the business rules and housekeeping;
 //! - [`checkout`]: coupon/points on the cart, approvals, hold/recall, Rx, payment, returns;
-//! - [`till`]: receipt printing, printer queues, the business date, the till's settings;
+//! - [`till`]: receipt printing, printer queues, the test print, the business date, the till's
+//!   settings;
 //! - [`manager`]: the manager's day: shifts and the blind count, day close, the start of the
 //!   business day, the audit log;
 //! - [`backup`]: backups, restore and the store file's integrity check;
 //! - [`sync`]: the sync with headquarters and restoring a till from it;
+//! - [`trace`]: 药品追溯码 taken off a cart, and the export for 医保 reporting;
 //! - [`reports`]: the handover slip and the day-close report printed (receipt width, A4) and
 //!   exported (CSV, XLSX).
 
@@ -89,6 +91,9 @@ pub trait Command: DeserializeOwned + TS + 'static {
     const ROLES: &'static [Role];
     /// Whether the caller must be logged in.
     const NEEDS_LOGIN: bool = true;
+    /// Whether it runs while the till is locked (`session_lock`): only locking and unlocking do.
+    /// Every other command that needs a login is refused with SESSION_LOCKED until then.
+    const WHILE_LOCKED: bool = false;
     type Output: Serialize + TS + 'static;
     fn run(self, ctx: &Ctx<'_>) -> Result<Self::Output>;
 }
@@ -149,6 +154,14 @@ impl Api {
         *self.session.lock().unwrap_or_else(|p| p.into_inner()) = s;
     }
 
+    /// Locks or unlocks the session of this till; the session after, or NOT_LOGGED_IN.
+    fn set_locked(&self, locked: bool) -> Result<Session> {
+        let mut session = self.session.lock().unwrap_or_else(|p| p.into_inner());
+        let s = session.as_mut().ok_or_else(not_logged_in)?;
+        s.locked = locked;
+        Ok(s.clone())
+    }
+
     /// Runs a typed command after the login and role checks.
     pub fn call<C: Command>(&self, cmd: C) -> Result<C::Output> {
         self.call_with_progress(cmd, &|_| {})
@@ -162,6 +175,12 @@ impl Api {
         let session = self.current();
         if C::NEEDS_LOGIN {
             let s = session.as_ref().ok_or_else(not_logged_in)?;
+            if s.locked && !C::WHILE_LOCKED {
+                return Err(PosError::new(
+                    ErrorCode::SessionLocked,
+                    format!("收银台已锁定，请 {} 输入 PIN 解锁后再操作", s.staff.name),
+                ));
+            }
             s.require(C::ROLES)?;
         }
         let ctx = Ctx {
@@ -195,10 +214,15 @@ fn run_json<C: Command>(
         args
     };
     let cmd: C = serde_json::from_value(args).map_err(|e| {
-        PosError::new(
-            ErrorCode::BadRequest,
-            format!("命令 {} 的参数不正确：{e}", C::NAME),
-        )
+        let text = e.to_string();
+        // A malformed amount anywhere in the request: the amount's own code and message.
+        match text.split_once(crate::money::AMOUNT_ERROR_TAG) {
+            Some((_, message)) => PosError::new(ErrorCode::InvalidAmount, message.trim()),
+            None => PosError::new(
+                ErrorCode::BadRequest,
+                format!("命令 {} 的参数不正确：{text}", C::NAME),
+            ),
+        }
     })?;
     let out = api.call_with_progress(cmd, progress)?;
     serde_json::to_value(out).map_err(PosError::storage)
@@ -337,6 +361,7 @@ mod reports;
 mod session;
 mod sync;
 mod till;
+mod trace;
 
 pub use crate::member::NewMember;
 pub use crate::sync::RestoreRequest;
@@ -374,12 +399,15 @@ pub use reports::{
     ShiftSlipPrint,
 };
 pub use session::{
-    ChangePin, CreateFirstManager, CurrentSession, Login, Logout, SetupStatus, SetupStatusArgs,
+    ChangePin, CreateFirstManager, CurrentSession, Login, Logout, SessionLock, SessionUnlock,
+    SetupStatus, SetupStatusArgs,
 };
 pub use sync::{SyncConfigure, SyncNow, SyncStatusGet};
 pub use till::{
-    BusinessDate, PrintedReceipt, PrinterQueues, ReceiptPrint, TillSettingsGet, TillSettingsUpdate,
+    BusinessDate, PrintedReceipt, PrinterQueues, ReceiptPrint, TestPrinted, TillSettingsGet,
+    TillSettingsUpdate, TillTestPrint,
 };
+pub use trace::{CartRemoveTraceCode, TraceExport, TraceExportResult};
 
 commands!(
     SetupStatusArgs,
@@ -388,6 +416,8 @@ commands!(
     Logout,
     CurrentSession,
     ChangePin,
+    SessionLock,
+    SessionUnlock,
     SettingsGet,
     SettingsUpdate,
     StaffList,
@@ -443,6 +473,8 @@ commands!(
     CartApproveRx,
     CartSetEphedrineBuyer,
     CartAckAllergy,
+    CartRemoveTraceCode,
+    TraceExport,
     SalePay,
     SaleGet,
     SaleFind,
@@ -456,6 +488,7 @@ commands!(
     BusinessDate,
     TillSettingsGet,
     TillSettingsUpdate,
+    TillTestPrint,
     SyncStatusGet,
     SyncConfigure,
     SyncNow,

@@ -23,6 +23,7 @@ use crate::member::{self, coupon, health, points, MemberSummary};
 use crate::money::Money;
 use crate::pricing::{self, CouponTerms, PriceLine, Pricing, PricingInput};
 use crate::rules;
+use crate::trace;
 
 /// The largest quantity of one line; anything above is almost certainly a mis-scan.
 pub const MAX_QUANTITY: u32 = 999;
@@ -63,6 +64,11 @@ pub struct CartLine {
     /// Allergen classes of this product that match the member's recorded allergies.
     pub allergy_conflict: Vec<String>,
     pub allergy_acknowledged: bool,
+    /// 药品追溯码 scanned for this line, one per pack, in scan order.
+    pub trace_codes: Vec<String>,
+    /// Every pack of this line needs its code before payment: always when the chain collects
+    /// codes on all lines, and for a 医保-listed line when 医保 pays.
+    pub trace_required: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -109,6 +115,8 @@ pub struct Gates {
     pub ephedrine_buyer: Option<EphedrineBuyer>,
     /// Lines whose allergen classes match the member's allergies and are not yet acknowledged.
     pub allergy_pending: Vec<LineId>,
+    /// Lines that need a 药品追溯码 per pack and have fewer codes than packs.
+    pub trace_pending: Vec<LineId>,
     /// Stable codes of what still blocks payment, in the order to resolve them.
     pub blocked: Vec<String>,
 }
@@ -270,11 +278,21 @@ pub fn get(c: &Connection, id: SaleId, today: NaiveDate) -> Result<Cart> {
                 default_guidance: r.get(19)?,
                 allergy_acknowledged: !conflict.is_empty() && acked.contains(&line_id),
                 allergy_conflict: conflict,
+                trace_codes: vec![],
+                trace_required: false,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-
+    let mut lines = lines;
     let rules = rules::get(c)?;
+    for (line, code) in trace::cart_codes(c, id)? {
+        if let Some(l) = lines.iter_mut().find(|l| l.id == line) {
+            l.trace_codes.push(code);
+        }
+    }
+    for l in &mut lines {
+        l.trace_required = trace::line_needs_code(rules.trace_codes_all_lines, l.insurance);
+    }
     let coupon = match (h.coupon_id, &member) {
         (Some(cid), Some(_)) => {
             let cp = coupon::get(c, cid, today)?;
@@ -316,7 +334,17 @@ pub fn get(c: &Connection, id: SaleId, today: NaiveDate) -> Result<Cart> {
         rules: &rules,
         date: today,
     });
-    let gates = gates(c, id, &lines, today)?;
+    let mut gates = gates(c, id, &lines, today)?;
+    gates.trace_pending = lines
+        .iter()
+        .filter(|l| l.trace_required && (l.trace_codes.len() as u32) < l.quantity)
+        .map(|l| l.id)
+        .collect();
+    if rules.trace_codes_all_lines && !gates.trace_pending.is_empty() {
+        gates
+            .blocked
+            .push(ErrorCode::TraceCodesRequired.as_str().to_owned());
+    }
     Ok(Cart {
         id,
         status: match h.status.as_str() {
@@ -424,6 +452,7 @@ fn gates(c: &Connection, id: SaleId, lines: &[CartLine], today: NaiveDate) -> Re
         ephedrine_quantity,
         ephedrine_buyer,
         allergy_pending,
+        trace_pending: vec![],
         blocked,
     })
 }
@@ -566,15 +595,17 @@ pub fn add(tx: &Tx<'_>, id: SaleId, product: &Product, quantity: u32, by: StaffI
             return Err(ephedrine_refused(total));
         }
     }
-    match existing {
+    let line = match existing {
         Some((line, q)) => {
             let q = check_quantity(i64::from(q) + i64::from(quantity))?;
             tx.execute(
                 "UPDATE cart_line SET quantity = ?2 WHERE id = ?1",
                 (line, q),
             )?;
+            line
         }
         None => {
+            let line = LineId::new(tx.clock);
             let batch = pick_batch(tx, product, today)?;
             let position: i64 = tx.query_row(
                 "SELECT coalesce(max(position), 0) + 1 FROM cart_line WHERE cart_id = ?1",
@@ -586,7 +617,7 @@ pub fn add(tx: &Tx<'_>, id: SaleId, product: &Product, quantity: u32, by: StaffI
                                         added_at, added_by, batch_no, batch_expires_on)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 rusqlite::params![
-                    LineId::new(tx.clock),
+                    line,
                     id,
                     position,
                     product.id,
@@ -598,13 +629,23 @@ pub fn add(tx: &Tx<'_>, id: SaleId, product: &Product, quantity: u32, by: StaffI
                     batch.as_ref().map(|b| &b.1),
                 ],
             )?;
+            line
         }
-    }
+    };
+    tx.execute(
+        "UPDATE cart SET last_line_id = ?2 WHERE id = ?1",
+        (id, line),
+    )?;
     get(tx, id, today)
 }
 
-/// Scans a barcode into the cart.
+/// Scans a barcode into the cart. A 药品追溯码 is never read as a barcode: it goes onto its pack's
+/// line (`trace::scan_into_cart`).
 pub fn scan(tx: &Tx<'_>, id: SaleId, barcode: &str, quantity: u32, by: StaffId) -> Result<Cart> {
+    if trace::looks_like_code(barcode) {
+        trace::scan_into_cart(tx, id, barcode, by)?;
+        return get(tx, id, tx.clock.today());
+    }
     let product = catalog::by_barcode(tx, barcode)?;
     add(tx, id, &product, quantity, by)
 }
@@ -633,6 +674,7 @@ pub fn set_quantity(tx: &Tx<'_>, id: SaleId, line: LineId, quantity: u32) -> Res
         "UPDATE cart_line SET quantity = ?3 WHERE id = ?1 AND cart_id = ?2 AND removed_at IS NULL",
         (line, id, quantity),
     )?;
+    trace::trim_line(tx, line, quantity)?;
     get(tx, id, tx.clock.today())
 }
 
@@ -647,6 +689,7 @@ pub fn remove_line(tx: &Tx<'_>, id: SaleId, line: LineId, by: StaffId) -> Result
     if n == 0 {
         return Err(line_not_found());
     }
+    trace::trim_line(tx, line, 0)?;
     get(tx, id, tx.clock.today())
 }
 

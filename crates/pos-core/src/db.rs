@@ -53,6 +53,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129_0010_report_indexes",
         include_str!("../migrations/20261129_0010_report_indexes.sql"),
     ),
+    (
+        "20261207_0011_trace_codes",
+        include_str!("../migrations/20261207_0011_trace_codes.sql"),
+    ),
+    (
+        "20261207_0012_receipt_lines",
+        include_str!("../migrations/20261207_0012_receipt_lines.sql"),
+    ),
 ];
 
 /// WAL size (pages) at which a commit checkpoints by itself when no checkpointer runs (≈ 80 MB).

@@ -22,6 +22,9 @@ pub enum ErrorCode {
     AccountLocked,
     /// The account is deactivated.
     AccountInactive,
+    /// The till is locked (`session_lock`): only `session_unlock` with the logged-in staff
+    /// member's own PIN runs.
+    SessionLocked,
     /// A PIN that does not follow the PIN rules.
     InvalidPin,
     /// A staff number that does not follow the rules.
@@ -162,6 +165,16 @@ pub enum ErrorCode {
     NotAStore,
     /// A backup could not be written or did not pass its check.
     BackupFailed,
+    /// A 药品追溯码 that is none of the three kinds in use (or a GS1 code with a bad GTIN or date).
+    TraceCodeInvalid,
+    /// The same 药品追溯码 scanned twice in one sale.
+    TraceCodeDuplicate,
+    /// A 药品追溯码 already sold in this store and not returned.
+    TraceCodeSold,
+    /// A 药品追溯码 with no line waiting for it (scan the product first).
+    TraceCodeNoLine,
+    /// Payment before every pack that needs a 药品追溯码 has one.
+    TraceCodesRequired,
 }
 
 impl ErrorCode {
@@ -174,6 +187,7 @@ impl ErrorCode {
             ErrorCode::WrongPin => "WRONG_PIN",
             ErrorCode::AccountLocked => "ACCOUNT_LOCKED",
             ErrorCode::AccountInactive => "ACCOUNT_INACTIVE",
+            ErrorCode::SessionLocked => "SESSION_LOCKED",
             ErrorCode::InvalidPin => "INVALID_PIN",
             ErrorCode::InvalidStaffNo => "INVALID_STAFF_NO",
             ErrorCode::DuplicateStaffNo => "DUPLICATE_STAFF_NO",
@@ -244,6 +258,11 @@ impl ErrorCode {
             ErrorCode::StoreDamaged => "STORE_DAMAGED",
             ErrorCode::NotAStore => "NOT_A_STORE",
             ErrorCode::BackupFailed => "BACKUP_FAILED",
+            ErrorCode::TraceCodeInvalid => "TRACE_CODE_INVALID",
+            ErrorCode::TraceCodeDuplicate => "TRACE_CODE_DUPLICATE",
+            ErrorCode::TraceCodeSold => "TRACE_CODE_SOLD",
+            ErrorCode::TraceCodeNoLine => "TRACE_CODE_NO_LINE",
+            ErrorCode::TraceCodesRequired => "TRACE_CODES_REQUIRED",
         }
     }
 
@@ -256,6 +275,7 @@ impl ErrorCode {
         ErrorCode::WrongPin,
         ErrorCode::AccountLocked,
         ErrorCode::AccountInactive,
+        ErrorCode::SessionLocked,
         ErrorCode::InvalidPin,
         ErrorCode::InvalidStaffNo,
         ErrorCode::DuplicateStaffNo,
@@ -326,6 +346,11 @@ impl ErrorCode {
         ErrorCode::StoreDamaged,
         ErrorCode::NotAStore,
         ErrorCode::BackupFailed,
+        ErrorCode::TraceCodeInvalid,
+        ErrorCode::TraceCodeDuplicate,
+        ErrorCode::TraceCodeSold,
+        ErrorCode::TraceCodeNoLine,
+        ErrorCode::TraceCodesRequired,
     ];
 }
 

@@ -32,6 +32,7 @@ pub mod staff;
 pub mod sync;
 pub mod text;
 pub mod till;
+pub mod trace;
 
 pub use api::Api;
 pub use error::{ErrorCode, PosError, Result};

@@ -151,10 +151,29 @@ impl Serialize for Money {
     }
 }
 
+/// Marks a deserialization error that came from an amount, so a request with a malformed
+/// amount anywhere in it answers `INVALID_AMOUNT` (not `BAD_REQUEST`); see `api::run_json`.
+pub const AMOUNT_ERROR_TAG: &str = "[INVALID_AMOUNT]";
+
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
-        let s = String::deserialize(d)?;
-        Money::parse_amount(&s).map_err(|e| serde::de::Error::custom(e.message))
+        /// What a request may hold where an amount belongs: the text `"12.80"`, or (refused
+        /// with the amount's own code) a JSON number.
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Number(serde_json::Number),
+        }
+        let tagged = |m: String| serde::de::Error::custom(format!("{AMOUNT_ERROR_TAG}{m}"));
+        match Raw::deserialize(d)
+            .map_err(|_: D::Error| tagged("金额须写成带两位小数的文字，如 \"12.80\"".to_owned()))?
+        {
+            Raw::Text(s) => Money::parse_amount(&s).map_err(|e| tagged(e.message)),
+            Raw::Number(n) => Err(tagged(format!(
+                "金额 {n} 须写成文字（如 \"12.80\"），不能是数字"
+            ))),
+        }
     }
 }
 

@@ -115,6 +115,9 @@ pub enum CouponOutcome {
     MinimumNotMet,
     /// A coupon was picked for a sale without a member.
     NoMember,
+    /// No line of the sale can take the coupon (its deduction would be 0.00): the coupon is not
+    /// applied and stays with the member (rule 4); the sale goes on without it.
+    NothingToDeduct,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -262,6 +265,8 @@ pub fn price(input: &PricingInput<'_>) -> Pricing {
             CouponOutcome::NoMember
         } else if eligible_net < c.min_spend.fen() {
             CouponOutcome::MinimumNotMet
+        } else if c.face.fen().min(eligible_net) <= 0 {
+            CouponOutcome::NothingToDeduct
         } else {
             coupon_fen = c.face.fen().min(eligible_net);
             CouponOutcome::Applied
@@ -346,8 +351,25 @@ pub fn price(input: &PricingInput<'_>) -> Pricing {
     }
 }
 
-/// Rule 9: points earned = floor((Σ final nets of points-eligible lines − 医保 paid, not below 0)
-/// × points per yuan × the tier's multiplier). Non-members earn nothing.
+/// Rule 9: 医保's share of each line. What 医保 paid is spread over the insurance-listed lines in
+/// proportion to their final nets, rounded as in rule 7 (half-up, the remainder to the largest
+/// line); other lines carry none.
+pub fn insurance_shares(pricing: &Pricing, insurance_paid: Money) -> Vec<Money> {
+    let bases: Vec<i64> = pricing
+        .lines
+        .iter()
+        .map(|l| if l.insurance { l.final_net.fen() } else { 0 })
+        .collect();
+    let paid = insurance_paid.fen().clamp(0, bases.iter().sum());
+    allocate(paid, &bases)
+        .into_iter()
+        .map(Money::from_fen)
+        .collect()
+}
+
+/// Rule 9: points earned = floor(Σ over points-eligible lines of (final net − that line's 医保
+/// share) × points per yuan × the tier's multiplier). Non-members earn nothing. 医保 paid for a
+/// line that earns no points takes nothing off what the member paid in cash for the others.
 pub fn points_earned(
     pricing: &Pricing,
     insurance_paid: Money,
@@ -355,13 +377,15 @@ pub fn points_earned(
     rules: &BusinessRules,
 ) -> i64 {
     let Some(tier) = tier else { return 0 };
-    let eligible: i64 = pricing
+    let shares = insurance_shares(pricing, insurance_paid);
+    let base: i64 = pricing
         .lines
         .iter()
-        .filter(|l| l.points_eligible)
-        .map(|l| l.final_net.fen())
-        .sum();
-    let base = (eligible - insurance_paid.fen()).max(0);
+        .zip(&shares)
+        .filter(|(l, _)| l.points_eligible)
+        .map(|(l, s)| l.final_net.fen() - s.fen())
+        .sum::<i64>()
+        .max(0);
     let points = Decimal::new(base, 2)
         * Decimal::from(rules.points_earned_per_yuan)
         * rules.tier_rule(tier).multiplier;
@@ -426,6 +450,12 @@ pub struct Tender {
     #[serde(default)]
     #[ts(optional)]
     pub settlement_no: Option<String>,
+    /// The payment's reference for WeChat Pay, Alipay and bank card: the customer's scanned 付款码
+    /// or the terminal's transaction number (optional; letters, digits and -, at most 64). Cash
+    /// and 医保 carry none.
+    #[serde(default)]
+    #[ts(optional)]
+    pub reference: Option<String>,
 }
 
 /// The checked tenders of a sale.
@@ -484,6 +514,24 @@ pub fn settle(pricing: &Pricing, tenders: &[Tender]) -> Result<Settlement> {
                 t.settlement_no = None;
                 other += t.amount.fen();
             }
+        }
+        match t.kind {
+            TenderKind::Wechat | TenderKind::Alipay | TenderKind::Card => {
+                let r = t.reference.as_deref().map(str::trim).unwrap_or("");
+                if r.chars().count() > 64
+                    || !r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                {
+                    return Err(PosError::new(
+                        ErrorCode::InvalidTender,
+                        format!(
+                            "{}的付款码或交易号只能是字母、数字或 -，最多 64 位",
+                            t.kind.label()
+                        ),
+                    ));
+                }
+                t.reference = (!r.is_empty()).then(|| r.to_owned());
+            }
+            TenderKind::Cash | TenderKind::Insurance => t.reference = None,
         }
         out.push(t);
     }

@@ -659,7 +659,7 @@ pub fn for_day(pharmacy: PharmacySettings, r: &DayReport, issue: Issue<'_>) -> R
 
 /// A text a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, a tab or a return first)
 /// gets a leading `'`: a product or staff name typed as `=HYPERLINK(…)` stays text in Excel.
-fn defused(s: &str) -> String {
+pub(crate) fn defused(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

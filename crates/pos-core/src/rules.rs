@@ -119,6 +119,10 @@ pub struct BusinessRules {
     pub confirm_profile_after_days: u32,
     /// SYNC-DESIGN: offline redemption is capped per member per day (points).
     pub daily_redeem_cap_points: u32,
+    /// 药品追溯码: every pack of every line needs its code before payment. Off: only the 医保-
+    /// listed lines of a sale that 医保 pays (required by 医保 since 2025-07-01). A chain setting,
+    /// published by headquarters with the rest of the rules.
+    pub trace_codes_all_lines: bool,
 }
 
 impl Default for BusinessRules {
@@ -176,6 +180,7 @@ impl Default for BusinessRules {
             follow_up_days: vec![3, 7, 14, 28],
             confirm_profile_after_days: 180,
             daily_redeem_cap_points: 20_000,
+            trace_codes_all_lines: false,
         }
     }
 }

@@ -180,13 +180,13 @@ fn bad_input_is_refused_and_nothing_is_recorded() {
         serde_json::json!({ "cart_id": c.id, "tenders": [{ "kind": "cash", "amount": "999999999999.99" }] }),
         &|_| {},
     );
-    assert_eq!(overflow.unwrap_err().code, ErrorCode::BadRequest);
+    assert_eq!(overflow.unwrap_err().code, ErrorCode::InvalidAmount);
     let negative = t.api.dispatch(
         "sale_pay",
         serde_json::json!({ "cart_id": c.id, "tenders": [{ "kind": "cash", "amount": "-5" }] }),
         &|_| {},
     );
-    assert_eq!(negative.unwrap_err().code, ErrorCode::BadRequest);
+    assert_eq!(negative.unwrap_err().code, ErrorCode::InvalidAmount);
     // 医保 beyond what insurance-listed lines cost.
     assert_eq!(
         t.pay(&c, vec![tender(TenderKind::Insurance, "3.51")])
@@ -631,6 +631,7 @@ fn insurance_gets_back_only_what_it_paid_for_insurance_lines() {
     t.scan(&c, FENGYOUJING, 1).unwrap(); // 3.00, not listed
     let c = t.attach(&c, member); // 普通: rate 1.00, 1 point per yuan
     assert_eq!(c.pricing.payable.to_string(), "34.60");
+    let c = t.pack_codes(&c);
     let s = t
         .pay(
             &c,
@@ -855,4 +856,129 @@ fn every_commit_writes_the_sale_and_its_facts_together() {
         1
     );
     let _: SaleId = s.id;
+}
+
+#[test]
+fn a_coupon_that_would_take_off_nothing_stays_with_the_member() {
+    let t = cashier();
+    let member = t.member("13912345670", "钱七"); // new-member coupon 3.00, no minimum
+    let c = t.cart();
+    t.scan(&c, PIANZAIHUANG, 1).unwrap(); // not discountable: no line can take a coupon
+    let c = t.attach(&c, member);
+    let coupon = c.member.as_ref().unwrap().coupons[0].id;
+    let c = t
+        .api
+        .call(CartSetCoupon {
+            cart_id: c.id,
+            coupon_id: Some(coupon),
+        })
+        .unwrap();
+    let cp = c.pricing.coupon.as_ref().unwrap();
+    assert_eq!(
+        cp.outcome,
+        pos_core::pricing::CouponOutcome::NothingToDeduct
+    );
+    assert_eq!(c.pricing.payable.to_string(), "590.00");
+    let s = t.pay(&c, vec![cash("590")]).unwrap();
+    assert_eq!(s.discounts.coupon, Money::ZERO);
+    assert_eq!(
+        t.count("SELECT count(*) FROM sale WHERE coupon_id IS NOT NULL"),
+        0
+    );
+    let kept = t.api.call(MemberCoupons { member_id: member }).unwrap();
+    let kept = kept.iter().find(|k| k.id == coupon).unwrap();
+    assert_eq!(kept.used_in_sale, None, "the coupon is still the member's");
+}
+
+/// Every amount a request can carry answers `INVALID_AMOUNT` when it is negative, has three
+/// decimals, is too large or is not an amount at all — not `BAD_REQUEST` — and records nothing.
+#[test]
+fn every_amount_field_answers_invalid_amount() {
+    let t = cashier();
+    let c = t.cart();
+    let c = t.scan(&c, GANMAOLING, 1).unwrap();
+    let line = c.lines[0].id;
+    let member = t.member("13912345671", "孙八");
+    let rules = serde_json::to_value(pos_core::rules::BusinessRules::default()).unwrap();
+    let before = t.facts();
+    for bad in [
+        serde_json::json!("-1.00"),
+        serde_json::json!("1.005"),
+        serde_json::json!("99999999999999999999.00"),
+        serde_json::json!("十元"),
+        serde_json::json!(12.5),
+    ] {
+        let mut tiers = rules.clone();
+        tiers["tiers"][1]["threshold"] = bad.clone();
+        let mut coupon_rule = rules.clone();
+        coupon_rule["birthday_coupon"]["face"] = bad.clone();
+        let requests: Vec<(&str, &str, serde_json::Value)> = vec![
+            (
+                "1001",
+                "sale_pay",
+                serde_json::json!({
+                "cart_id": c.id, "tenders": [{"kind": "cash", "amount": bad}]}),
+            ),
+            (
+                "1001",
+                "sale_pay",
+                serde_json::json!({
+                "cart_id": c.id, "tenders": [{"kind": "cash", "amount": "5.00"},
+                                              {"kind": "wechat", "amount": bad}]}),
+            ),
+            (
+                "1001",
+                "cart_override_price",
+                serde_json::json!({
+                "cart_id": c.id, "line_id": line, "unit_price": bad, "reason": "破损",
+                "manager": {"staff_no": "3001", "pin": "3333"}}),
+            ),
+            ("1001", "shift_open", serde_json::json!({ "float": bad })),
+            (
+                "1001",
+                "shift_cash_move",
+                serde_json::json!({
+                "direction": "in", "amount": bad, "reason": "备用金"}),
+            ),
+            (
+                "3001",
+                "coupon_issue",
+                serde_json::json!({
+                "member_id": member, "face": bad, "min_spend": "0.00", "valid_days": 30,
+                "reason": "测试"}),
+            ),
+            (
+                "3001",
+                "coupon_issue",
+                serde_json::json!({
+                "member_id": member, "face": "5.00", "min_spend": bad, "valid_days": 30,
+                "reason": "测试"}),
+            ),
+            (
+                "3001",
+                "rules_update",
+                serde_json::json!({ "rules": tiers }),
+            ),
+            (
+                "3001",
+                "rules_update",
+                serde_json::json!({ "rules": coupon_rule }),
+            ),
+        ];
+        for (who, cmd, args) in requests {
+            t.login(who, if who == "3001" { "3333" } else { "1111" });
+            let e = t
+                .api
+                .dispatch(cmd, args.clone(), &|_| {})
+                .expect_err(&format!("{cmd} {args}"));
+            assert_eq!(
+                e.code,
+                pos_core::ErrorCode::InvalidAmount,
+                "{cmd} with {bad}: {}",
+                e.message
+            );
+            assert!(!e.message.contains("[INVALID_AMOUNT]"), "{}", e.message);
+        }
+    }
+    assert_eq!(t.facts(), before, "nothing was recorded");
 }

@@ -462,8 +462,119 @@ fn insurance_cap_and_points_earned_on_insurance_sales() {
         Some(Diamond),
     )
     .run();
-    assert_eq!(points_earned(&p, m("90.00"), Some(Diamond), &rules), 0);
     assert_eq!(points_earned(&p, Money::ZERO, Some(Diamond), &rules), 36);
+}
+
+/// The three rules PRODUCT.md §4 made precise, one table each.
+#[test]
+fn rule_9_spreads_insurance_over_the_listed_lines_only() {
+    let rules = BusinessRules::default();
+    // (lines, 医保 paid, tier, points): 医保 paying for a line that earns no points takes
+    // nothing off what the member paid in cash for the others.
+    let cases: Vec<(Vec<L>, &str, Tier, i64)> = vec![
+        // 100.00 no-points 医保 line (90.00 at 钻石) + 20.00 cash line (18.00): 18 × 2.0.
+        (
+            vec![l("100.00", 1).insurance().no_points(), l("20.00", 1)],
+            "90.00",
+            Diamond,
+            36,
+        ),
+        // 医保 over two listed lines 60/40 by final net: 50.00 → 30.00 / 20.00; only the second
+        // earns: 40.00 − 20.00 = 20.00 (普通 ×1.0).
+        (
+            vec![
+                l("60.00", 1).insurance().no_points(),
+                l("40.00", 1).insurance(),
+            ],
+            "50.00",
+            Normal,
+            20,
+        ),
+        // A listed line fully paid by 医保 earns nothing; the unlisted line earns its net.
+        (
+            vec![l("30.00", 1).insurance(), l("10.00", 1)],
+            "30.00",
+            Normal,
+            10,
+        ),
+        // Shares rounded half-up, the remainder to the largest line: 0.03 over 1.00/2.00 →
+        // 0.01/0.02; the 2.00 line earns on 1.98 → 1 point, the 1.00 no-points line none.
+        (
+            vec![
+                l("1.00", 1).insurance().no_points(),
+                l("2.00", 1).insurance(),
+            ],
+            "0.03",
+            Normal,
+            1,
+        ),
+    ];
+    for (i, (lines, paid, tier, want)) in cases.into_iter().enumerate() {
+        let p = case(lines, Some(tier)).run();
+        assert_eq!(
+            points_earned(&p, m(paid), Some(tier), &rules),
+            want,
+            "case {i}"
+        );
+        let shares = pos_core::pricing::insurance_shares(&p, m(paid));
+        assert_eq!(
+            shares.iter().copied().sum::<Money>(),
+            m(paid),
+            "case {i}: Σ shares = 医保"
+        );
+        for (s, line) in shares.iter().zip(&p.lines) {
+            assert!(
+                *s <= line.final_net && (line.insurance || s.fen() == 0),
+                "case {i}"
+            );
+        }
+    }
+}
+
+#[test]
+fn rule_4_a_coupon_that_would_take_off_nothing_is_not_applied() {
+    // Only a non-discountable line (no eligible net): the coupon is not applied, nothing is
+    // deducted, and checkout keeps it for the member (see checkout tests).
+    let p = case(vec![l("590.00", 1).no_discount()], Some(Gold))
+        .coupon("3.00", "0.00")
+        .run();
+    let cp = p.coupon.as_ref().unwrap();
+    assert_eq!(cp.outcome, CouponOutcome::NothingToDeduct);
+    assert_eq!(
+        (cp.deduction, p.discounts.coupon),
+        (Money::ZERO, Money::ZERO)
+    );
+    assert_eq!(p.payable, m("590.00"));
+    // With one eligible line the same coupon is applied.
+    let p = case(vec![l("590.00", 1).no_discount(), l("3.50", 1)], Some(Gold))
+        .coupon("3.00", "0.00")
+        .run();
+    assert_eq!(p.coupon.as_ref().unwrap().outcome, CouponOutcome::Applied);
+    assert_eq!(p.discounts.coupon, m("3.00"));
+}
+
+#[test]
+fn rule_7_a_remainder_that_does_not_fit_goes_to_the_next_largest_base() {
+    // (amount, bases, shares): no share below 0 or above its base.
+    let cases: &[(i64, &[i64], &[i64])] = &[
+        // Half-up shares 2+2+2 = 6 > 5: the −1 comes off the largest (first on a tie).
+        (5, &[2, 2, 2], &[1, 2, 2]),
+        // Half-up shares 1+1+1+1 = 4 > 2: the first line can give back only 1, the rest of the
+        // remainder does not fit there and moves on to the next largest.
+        (2, &[1, 1, 1, 1], &[0, 0, 1, 1]),
+        (2, &[3, 3, 3, 3], &[0, 0, 1, 1]),
+        (7, &[3, 3, 1], &[3, 3, 1]),
+        // A zero base takes nothing, whatever the remainder.
+        (3, &[0, 2, 1], &[0, 2, 1]),
+    ];
+    for (amount, bases, want) in cases {
+        let got = allocate(*amount, bases);
+        assert_eq!(&got, want, "allocate({amount}, {bases:?})");
+        assert_eq!(got.iter().sum::<i64>(), *amount);
+        for (s, b) in got.iter().zip(bases.iter()) {
+            assert!(*s >= 0 && s <= b);
+        }
+    }
 }
 
 fn t(kind: TenderKind, amount: &str) -> Tender {
@@ -471,6 +582,7 @@ fn t(kind: TenderKind, amount: &str) -> Tender {
         kind,
         amount: m(amount),
         settlement_no: (kind == TenderKind::Insurance).then(|| "YB20261123001".to_owned()),
+        reference: None,
     }
 }
 
@@ -509,6 +621,7 @@ fn split_tenders_with_change_and_the_refusals() {
     );
     let no_settlement = Tender {
         settlement_no: None,
+        reference: None,
         ..t(Insurance, "10.00")
     };
     assert_eq!(

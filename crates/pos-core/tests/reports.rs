@@ -129,6 +129,7 @@ impl Shop {
                     printer: printer.map(str::to_owned),
                     paper_mm: 80,
                     printer_format: format,
+                    auto_print: true,
                 },
             })
             .unwrap();
@@ -141,7 +142,7 @@ impl Shop {
         let shift = self
             .api()
             .call(ShiftOpen {
-                float: "300".into(),
+                float: pos_core::Money::parse_amount("300").unwrap(),
             })
             .unwrap();
         let t = &self.t;
@@ -170,7 +171,7 @@ impl Shop {
         self.api()
             .call(ShiftCashMove {
                 direction: CashDirection::Out,
-                amount: "50".into(),
+                amount: pos_core::Money::parse_amount("50").unwrap(),
                 reason: "存银行".into(),
             })
             .unwrap();
@@ -363,7 +364,7 @@ fn a_cashier_prints_only_their_own_closed_shift_and_a_manager_any() {
     // A manager may print a shift still open: marked as such.
     shop.api()
         .call(ShiftOpen {
-            float: "200".into(),
+            float: pos_core::Money::parse_amount("200").unwrap(),
         })
         .unwrap();
     let open = shop.api().call(ShiftCurrentGet {}).unwrap().unwrap();

@@ -397,6 +397,7 @@ fn payloads_written_before_the_catalogue_read_as_version_one() {
                 kind: pos_core::pricing::TenderKind::Cash,
                 amount: due,
                 settlement_no: None,
+                reference: None,
             }],
         })
         .unwrap();

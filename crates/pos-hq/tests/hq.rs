@@ -749,6 +749,7 @@ async fn net_spend_counts_sales_less_refunds_over_365_days_across_merged_members
                     name: "阿莫西林胶囊".into(),
                     spec: "0.25g*24粒".into(),
                     unit: "盒".into(),
+                    manufacturer: None,
                     batch_no: None,
                     batch_expires_on: None,
                     unit_price: d(payable),

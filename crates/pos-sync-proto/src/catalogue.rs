@@ -213,6 +213,10 @@ pub struct SaleLineV1 {
     pub spec: String,
     #[serde(default)]
     pub unit: String,
+    /// 生产厂家 as the product had it at the sale (printed on the receipt); absent in events
+    /// written before receipts named it.
+    #[serde(default)]
+    pub manufacturer: Option<String>,
     #[serde(default)]
     pub batch_no: Option<String>,
     #[serde(default)]
@@ -248,6 +252,24 @@ pub struct SaleLineV1 {
     pub points_eligible: bool,
     #[serde(default)]
     pub guidance: Option<String>,
+    /// The 药品追溯码 of each pack sold on this line (added field: older events have none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trace_codes: Vec<TraceCodeV1>,
+}
+
+/// One pack's 药品追溯码: `msfx` (码上放心), `maker` or `gs1` (with what the DataMatrix says).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceCodeV1 {
+    pub code: String,
+    pub kind: String,
+    #[serde(default)]
+    pub gtin: Option<String>,
+    #[serde(default)]
+    pub batch_no: Option<String>,
+    #[serde(default)]
+    pub expires_on: Option<String>,
+    #[serde(default)]
+    pub serial: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -258,6 +280,9 @@ pub struct TenderV1 {
     pub amount: Decimal,
     #[serde(default)]
     pub settlement_no: Option<String>,
+    /// The 付款码 or transaction number of a WeChat / Alipay / card payment (added field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -319,6 +344,9 @@ pub struct ReturnLineV1 {
     pub quantity: u32,
     #[serde(with = "rust_decimal::serde::str")]
     pub refund: Decimal,
+    /// The 药品追溯码 of the packs that came back (added field: older events have none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trace_codes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

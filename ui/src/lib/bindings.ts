@@ -154,7 +154,13 @@ confirm_profile_after_days: number,
 /**
  * SYNC-DESIGN: offline redemption is capped per member per day (points).
  */
-daily_redeem_cap_points: number, };
+daily_redeem_cap_points: number, 
+/**
+ * 药品追溯码: every pack of every line needs its code before payment. Off: only the 医保-
+ * listed lines of a sale that 医保 pays (required by 医保 since 2025-07-01). A chain setting,
+ * published by headquarters with the rest of the rules.
+ */
+trace_codes_all_lines: boolean, };
 
 export type Cart = { id: SaleId, status: CartStatus, opened_at: string, held_at: string | null, lines: Array<CartLine>, 
 /**
@@ -216,7 +222,16 @@ default_guidance: string,
 /**
  * Allergen classes of this product that match the member's recorded allergies.
  */
-allergy_conflict: Array<string>, allergy_acknowledged: boolean, };
+allergy_conflict: Array<string>, allergy_acknowledged: boolean, 
+/**
+ * 药品追溯码 scanned for this line, one per pack, in scan order.
+ */
+trace_codes: Array<string>, 
+/**
+ * Every pack of this line needs its code before payment: always when the chain collects
+ * codes on all lines, and for a 医保-listed line when 医保 pays.
+ */
+trace_required: boolean, };
 
 export type CartOpen = Record<string, never>;
 
@@ -229,6 +244,8 @@ unit_price: Money | null, reason: string, manager: Approver, };
 export type CartRecall = { cart_id: SaleId, };
 
 export type CartRemoveLine = { cart_id: SaleId, line_id: LineId, };
+
+export type CartRemoveTraceCode = { cart_id: SaleId, code: string, };
 
 export type CartScan = { cart_id: SaleId, barcode: string, quantity: number | null, };
 
@@ -284,7 +301,7 @@ export type CouponIssue = { member_id: MemberId, face: Money, min_spend: Money, 
 
 export type CouponKind = "new_member" | "birthday" | "top_spender" | "manual";
 
-export type CouponOutcome = "applied" | "minimum_not_met" | "no_member";
+export type CouponOutcome = "applied" | "minimum_not_met" | "no_member" | "nothing_to_deduct";
 
 export type CouponRule = { face: Money, min_spend: Money, 
 /**
@@ -393,7 +410,7 @@ id_masked: string,
  */
 recent_purchases: number, };
 
-export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "MEMBER_MERGED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED" | "SYNC_NOT_CONFIGURED" | "SYNC_FAILED" | "RESTORE_NOT_EMPTY" | "SHIFT_ALREADY_OPEN" | "NO_OPEN_SHIFT" | "INVALID_COUNT" | "SHIFT_STILL_OPEN" | "DAY_ALREADY_CLOSED" | "DAY_NOT_CLOSABLE" | "AUDIT_CHAIN_BROKEN" | "STAFF_NOT_FOUND" | "LAST_MANAGER" | "STORE_DAMAGED" | "NOT_A_STORE" | "BACKUP_FAILED";
+export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "SESSION_LOCKED" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "MEMBER_MERGED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED" | "SYNC_NOT_CONFIGURED" | "SYNC_FAILED" | "RESTORE_NOT_EMPTY" | "SHIFT_ALREADY_OPEN" | "NO_OPEN_SHIFT" | "INVALID_COUNT" | "SHIFT_STILL_OPEN" | "DAY_ALREADY_CLOSED" | "DAY_NOT_CLOSABLE" | "AUDIT_CHAIN_BROKEN" | "STAFF_NOT_FOUND" | "LAST_MANAGER" | "STORE_DAMAGED" | "NOT_A_STORE" | "BACKUP_FAILED" | "TRACE_CODE_INVALID" | "TRACE_CODE_DUPLICATE" | "TRACE_CODE_SOLD" | "TRACE_CODE_NO_LINE" | "TRACE_CODES_REQUIRED";
 
 export type ExampleSale = { 
 /**
@@ -420,6 +437,10 @@ ephedrine_quantity: number, ephedrine_buyer: EphedrineBuyer | null,
  * Lines whose allergen classes match the member's allergies and are not yet acknowledged.
  */
 allergy_pending: Array<LineId>, 
+/**
+ * Lines that need a 药品追溯码 per pack and have fewer codes than packs.
+ */
+trace_pending: Array<LineId>, 
 /**
  * Stable codes of what still blocks payment, in the order to resolve them.
  */
@@ -904,7 +925,12 @@ export type ReturnGet = { return_id: SaleId, };
 
 export type ReturnLine = { sale_line_id: LineId, name: string, spec: string, batch_no: string | null, quantity: number, refund: Money, };
 
-export type ReturnLineInput = { sale_line_id: LineId, quantity: number, };
+export type ReturnLineInput = { sale_line_id: LineId, quantity: number, 
+/**
+ * The 药品追溯码 of the packs brought back, scanned at the counter. A line returned whole
+ * gives back all its codes without them.
+ */
+trace_codes?: Array<string>, };
 
 export type ReturnOpen = Record<string, never>;
 
@@ -962,7 +988,15 @@ export type SaleGet = { sale_id: SaleId, };
 
 export type SaleId = string;
 
-export type SaleLine = { id: LineId, product_id: ProductId, barcode: string, name: string, spec: string, unit: string, batch_no: string | null, batch_expires_on: string | null, unit_price: Money, quantity: number, list_amount: Money, rule: LineRule, net: Money, coupon_share: Money, points_share: Money, small_change_share: Money, final_net: Money, rx: boolean, ephedrine: boolean, insurance: boolean, points_eligible: boolean, guidance: string | null, 
+export type SaleLine = { id: LineId, product_id: ProductId, barcode: string, name: string, spec: string, unit: string, 
+/**
+ * 生产厂家, as the product had it when the sale was paid (the catalog's for older sales).
+ */
+manufacturer: string | null, batch_no: string | null, batch_expires_on: string | null, unit_price: Money, quantity: number, list_amount: Money, rule: LineRule, 
+/**
+ * The tier or member-day rate of the line ("1" when none).
+ */
+rate: string, net: Money, coupon_share: Money, points_share: Money, small_change_share: Money, final_net: Money, rx: boolean, ephedrine: boolean, insurance: boolean, points_eligible: boolean, guidance: string | null, 
 /**
  * Quantity already returned.
  */
@@ -1006,7 +1040,15 @@ not_printed: string | null,
  */
 preview: boolean, bytes: number, };
 
-export type Session = { staff: StaffInfo, logged_in_at: string, };
+export type Session = { staff: StaffInfo, logged_in_at: string, 
+/**
+ * The till is locked (`session_lock`, Ctrl+L): only this staff member's PIN unlocks it.
+ */
+locked: boolean, };
+
+export type SessionLock = Record<string, never>;
+
+export type SessionUnlock = { pin: string, };
 
 export type SettingsGet = Record<string, never>;
 
@@ -1026,7 +1068,7 @@ export type SetupStatusArgs = Record<string, never>;
 
 export type Shift = { id: string, cashier_id: StaffId, cashier_name: string, business_date: string, opened_at: string, float: Money, closed_at: string | null, };
 
-export type ShiftCashMove = { direction: CashDirection, amount: string, reason: string, };
+export type ShiftCashMove = { direction: CashDirection, amount: Money, reason: string, };
 
 export type ShiftClose = { count: Array<CountLine>, };
 
@@ -1034,7 +1076,7 @@ export type ShiftCurrentGet = Record<string, never>;
 
 export type ShiftLine = { shift_id: string, cashier_name: string, opened_at: string, closed_at: string | null, float: Money, cash_expected: Money, cash_counted: Money | null, over_short: Money | null, };
 
-export type ShiftOpen = { float: string, };
+export type ShiftOpen = { float: Money, };
 
 export type ShiftSlipGet = { shift_id: string, };
 
@@ -1134,7 +1176,13 @@ export type Tender = { kind: TenderKind, amount: Money,
 /**
  * 医保结算单号 (required for 医保; ignored otherwise).
  */
-settlement_no?: string, };
+settlement_no?: string, 
+/**
+ * The payment's reference for WeChat Pay, Alipay and bank card: the customer's scanned 付款码
+ * or the terminal's transaction number (optional; letters, digits and -, at most 64). Cash
+ * and 医保 carry none.
+ */
+reference?: string, };
 
 export type TenderKind = "cash" | "wechat" | "alipay" | "card" | "insurance";
 
@@ -1155,6 +1203,12 @@ refunds: Money,
  * sales − refunds
  */
 net: Money, };
+
+export type TestPrinted = { printer: string, format: PrinterFormat, paper_mm: number, 
+/**
+ * The file sent to the printer.
+ */
+path: string, };
 
 export type Tier = "normal" | "silver" | "gold" | "diamond";
 
@@ -1180,11 +1234,18 @@ printer: string | null, paper_mm: number,
 /**
  * What goes to the printer; the PDF is saved either way.
  */
-printer_format: PrinterFormat, };
+printer_format: PrinterFormat, 
+/**
+ * After payment the receipt prints by itself (the done screen prints it once); on by
+ * default. Off: the cashier presses F9 when the customer wants one.
+ */
+auto_print: boolean, };
 
 export type TillSettingsGet = Record<string, never>;
 
 export type TillSettingsUpdate = { settings: TillSettings, };
+
+export type TillTestPrint = { settings?: TillSettings, };
 
 export type TopProduct = { name: string, spec: string, quantity: number, amount: Money, };
 
@@ -1198,6 +1259,26 @@ class_a: number, class_b: number,
  */
 issued: number, };
 
+export type TraceExport = { from: string, to: string, };
+
+export type TraceExportResult = { rows: Array<TraceExportRow>, 
+/**
+ * The CSV file written.
+ */
+path: string, };
+
+export type TraceExportRow = { business_date: string, receipt_no: string, sold_at: string, code: string, kind: TraceKind, barcode: string, name: string, spec: string, batch_no: string | null, expires_on: string | null, insurance: boolean, 
+/**
+ * The 医保结算单号 of the sale when 医保 paid.
+ */
+settlement_no: string | null, 
+/**
+ * The return receipt that brought the pack back, if one did.
+ */
+returned_by: string | null, };
+
+export type TraceKind = "msfx" | "maker" | "gs1";
+
 /** What a call may reject with: a `PosError` from the core, or an error the UI makes itself
  * (its own codes, such as `NO_BACKEND`). */
 export type ApiError = Omit<PosError, "code"> & { code: ErrorCode | (string & {}) };
@@ -1209,6 +1290,8 @@ export interface Commands {
   logout: { args: Logout, result: null };
   current_session: { args: CurrentSession, result: Session | null };
   change_pin: { args: ChangePin, result: null };
+  session_lock: { args: SessionLock, result: Session };
+  session_unlock: { args: SessionUnlock, result: Session };
   settings_get: { args: SettingsGet, result: PharmacySettings };
   settings_update: { args: SettingsUpdate, result: PharmacySettings };
   staff_list: { args: StaffList, result: Array<StaffInfo> };
@@ -1264,6 +1347,8 @@ export interface Commands {
   cart_approve_rx: { args: CartApproveRx, result: Cart };
   cart_set_ephedrine_buyer: { args: CartSetEphedrineBuyer, result: Cart };
   cart_ack_allergy: { args: CartAckAllergy, result: Cart };
+  cart_remove_trace_code: { args: CartRemoveTraceCode, result: Cart };
+  trace_export: { args: TraceExport, result: TraceExportResult };
   sale_pay: { args: SalePay, result: Sale };
   sale_get: { args: SaleGet, result: Sale };
   sale_find: { args: SaleFind, result: Sale };
@@ -1277,6 +1362,7 @@ export interface Commands {
   business_date: { args: BusinessDate, result: string };
   till_settings_get: { args: TillSettingsGet, result: TillSettings };
   till_settings_update: { args: TillSettingsUpdate, result: TillSettings };
+  till_test_print: { args: TillTestPrint, result: TestPrinted };
   sync_status: { args: SyncStatusGet, result: SyncStatus };
   sync_configure: { args: SyncConfigure, result: SyncStatus };
   sync_now: { args: SyncNow, result: SyncReport };

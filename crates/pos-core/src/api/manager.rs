@@ -51,7 +51,7 @@ impl Command for ShiftCurrentGet {
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ShiftOpen {
-    pub float: String,
+    pub float: Money,
 }
 
 impl Command for ShiftOpen {
@@ -59,7 +59,7 @@ impl Command for ShiftOpen {
     const ROLES: &'static [Role] = &[Role::Cashier, Role::Manager];
     type Output = Shift;
     fn run(self, ctx: &Ctx<'_>) -> Result<Shift> {
-        let float = Money::parse_amount(&self.float)?;
+        let float = self.float;
         let me = ctx.my_id()?;
         ctx.store.write(|tx| shift::open(tx, me, float))
     }
@@ -79,7 +79,7 @@ pub enum CashDirection {
 #[serde(deny_unknown_fields)]
 pub struct ShiftCashMove {
     pub direction: CashDirection,
-    pub amount: String,
+    pub amount: Money,
     pub reason: String,
 }
 
@@ -88,7 +88,7 @@ impl Command for ShiftCashMove {
     const ROLES: &'static [Role] = &[Role::Cashier, Role::Manager];
     type Output = Shift;
     fn run(self, ctx: &Ctx<'_>) -> Result<Shift> {
-        let amount = Money::parse_amount(&self.amount)?;
+        let amount = self.amount;
         require_shift_owner(ctx)?;
         let me = ctx.my_id()?;
         ctx.store.write(|tx| {

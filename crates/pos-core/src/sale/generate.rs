@@ -81,6 +81,7 @@ pub fn populate(
                     kind,
                     amount,
                     settlement_no: None,
+                    reference: None,
                 }];
                 sale::pay(tx, c.id, &tenders, staff)?;
                 count += 1;

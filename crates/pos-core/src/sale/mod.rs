@@ -37,12 +37,17 @@ pub struct SaleLine {
     pub name: String,
     pub spec: String,
     pub unit: String,
+    /// 生产厂家, as the product had it when the sale was paid (the catalog's for older sales).
+    pub manufacturer: Option<String>,
     pub batch_no: Option<String>,
     pub batch_expires_on: Option<String>,
     pub unit_price: Money,
     pub quantity: u32,
     pub list_amount: Money,
     pub rule: LineRule,
+    /// The tier or member-day rate of the line ("1" when none).
+    #[ts(type = "string")]
+    pub rate: rust_decimal::Decimal,
     pub net: Money,
     pub coupon_share: Money,
     pub points_share: Money,
@@ -97,14 +102,14 @@ pub struct Sale {
     pub returns: Vec<String>,
 }
 
-/// One line of a sale, as `pay` writes it and a rebuilt till writes it back (27 parameters).
+/// One line of a sale, as `pay` writes it and a rebuilt till writes it back (28 parameters).
 pub(crate) const INSERT_SALE_LINE: &str = "INSERT INTO sale_line (id, sale_id, position, product_id, barcode, name, spec, unit, batch_no,
                                 batch_expires_on, unit_price_fen, quantity, list_fen, rule, rate, net_fen,
                                 coupon_share_fen, points_share_fen, small_change_share_fen, final_net_fen,
                                 rx, ephedrine, insurance, points_eligible, override_by, override_reason,
-                                guidance)
+                                guidance, manufacturer)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)";
+                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)";
 
 /// Receipt numbers are all digits: business date (8) + till number (2) + the day's sequence
 /// (4), e.g. `20261123010007`, so a keyboard-wedge scanner types them like any barcode.
@@ -160,7 +165,7 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
     }
     let p = &c.pricing;
     if let Some(cp) = &p.coupon {
-        if cp.outcome != CouponOutcome::Applied {
+        if cp.outcome == CouponOutcome::MinimumNotMet || cp.outcome == CouponOutcome::NoMember {
             return Err(PosError::new(
                 ErrorCode::CouponNotAvailable,
                 format!(
@@ -171,6 +176,30 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
         }
     }
     let settlement = pricing::settle(p, tenders)?;
+    // 医保 settles only when every pack of its listed lines has its 药品追溯码 (since 2025-07-01).
+    if settlement.insurance.fen() > 0 {
+        if let Some(l) = c
+            .lines
+            .iter()
+            .find(|l| l.insurance && (l.trace_codes.len() as u32) < l.quantity)
+        {
+            return Err(PosError::new(
+                ErrorCode::TraceCodesRequired,
+                format!(
+                    "医保结算前须逐盒扫描药品追溯码：{} 共 {} 盒，已扫 {} 盒",
+                    l.name,
+                    l.quantity,
+                    l.trace_codes.len()
+                ),
+            )
+            .with_details(serde_json::json!({ "line_id": l.id })));
+        }
+    }
+    // A coupon that would take off 0.00 is not used: it stays with the member (rule 4).
+    let coupon_used = p
+        .coupon
+        .as_ref()
+        .filter(|cp| cp.outcome == CouponOutcome::Applied);
     let rules = rules::get(tx)?;
     let till = till_identity(tx)?;
     // The day of record: the business day (a day closed already passes its sales to the next).
@@ -213,7 +242,7 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
             settlement.tendered.fen(),
             settlement.change.fen(),
             settlement.insurance.fen(),
-            p.coupon.as_ref().map(|cp| cp.id),
+            coupon_used.map(|cp| cp.id),
             p.points_used,
             earned,
             c.lines.len() as i64,
@@ -223,7 +252,12 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
         ],
     )?;
     let mut line_st = tx.prepare_cached(INSERT_SALE_LINE)?;
+    let mut maker_st = tx.prepare_cached("SELECT manufacturer FROM product WHERE id = ?1")?;
     for (i, (l, pl)) in c.lines.iter().zip(&p.lines).enumerate() {
+        // The receipt names the manufacturer as it is at the time of sale.
+        let manufacturer: Option<String> = maker_st
+            .query_row([l.product_id], |r| r.get(0))
+            .optional()?;
         debug_assert_eq!(l.id, pl.line_id);
         let override_by: Option<StaffId> = if l.override_price.is_some() {
             tx.query_row(
@@ -265,12 +299,13 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
             override_by,
             l.override_reason,
             l.guidance,
+            manufacturer,
         ])?;
     }
     for (i, t) in settlement.tenders.iter().enumerate() {
         tx.prepare_cached(
-            "INSERT INTO sale_payment (sale_id, position, kind, amount_fen, settlement_no)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO sale_payment (sale_id, position, kind, amount_fen, settlement_no, reference)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
         .execute((
             id,
@@ -278,10 +313,12 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
             t.kind.as_str(),
             t.amount.fen(),
             &t.settlement_no,
+            &t.reference,
         ))?;
     }
+    crate::trace::record_sale(tx, id, &business_date)?;
     if let Some(m) = &c.member {
-        if let Some(cp) = &p.coupon {
+        if let Some(cp) = coupon_used {
             coupon::redeem(tx, cp.id, m.id, id, by)?;
         }
         if p.points_used > 0 {
@@ -414,6 +451,26 @@ fn gate_error(code: &str, c: &cart::Cart) -> PosError {
                 c.gates.ephedrine_quantity
             ),
         ),
+        "TRACE_CODES_REQUIRED" => {
+            let short: Vec<String> = c
+                .lines
+                .iter()
+                .filter(|l| c.gates.trace_pending.contains(&l.id))
+                .map(|l| {
+                    format!(
+                        "{}（{} 盒，已扫 {}）",
+                        l.name,
+                        l.quantity,
+                        l.trace_codes.len()
+                    )
+                })
+                .collect();
+            PosError::new(
+                ErrorCode::TraceCodesRequired,
+                format!("收款前须逐盒扫描药品追溯码：{}", short.join("、")),
+            )
+            .with_details(serde_json::json!({ "lines": c.gates.trace_pending }))
+        }
         _ => PosError::new(
             ErrorCode::EphedrineBuyerRequired,
             "本单含麻黄碱类复方制剂：须登记购买人姓名和身份证号",
@@ -491,7 +548,8 @@ pub fn get(c: &Connection, id: SaleId) -> Result<Sale> {
                 l.points_share_fen, l.small_change_share_fen, l.final_net_fen, l.rx, l.ephedrine,
                 l.insurance, l.guidance,
                 (SELECT coalesce(sum(r.quantity), 0) FROM return_line r WHERE r.sale_line_id = l.id),
-                l.points_eligible
+                l.points_eligible, l.rate,
+                coalesce(l.manufacturer, (SELECT p.manufacturer FROM product p WHERE p.id = l.product_id))
          FROM sale_line l WHERE l.sale_id = ?1 ORDER BY l.position",
     )?;
     sale.lines = st
@@ -505,6 +563,7 @@ pub fn get(c: &Connection, id: SaleId) -> Result<Sale> {
                 name: r.get(3)?,
                 spec: r.get(4)?,
                 unit: r.get(5)?,
+                manufacturer: r.get(24)?,
                 batch_no: r.get(6)?,
                 batch_expires_on: r.get(7)?,
                 unit_price: f(8)?,
@@ -512,6 +571,10 @@ pub fn get(c: &Connection, id: SaleId) -> Result<Sale> {
                 list_amount: f(10)?,
                 rule: serde_json::from_value(serde_json::Value::String(rule))
                     .unwrap_or(LineRule::NonMember),
+                rate: r
+                    .get::<_, String>(23)?
+                    .parse()
+                    .unwrap_or(rust_decimal::Decimal::ONE),
                 net: f(12)?,
                 coupon_share: f(13)?,
                 points_share: f(14)?,
@@ -527,7 +590,7 @@ pub fn get(c: &Connection, id: SaleId) -> Result<Sale> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut st = c.prepare_cached(
-        "SELECT kind, amount_fen, settlement_no FROM sale_payment WHERE sale_id = ?1 ORDER BY position",
+        "SELECT kind, amount_fen, settlement_no, reference FROM sale_payment WHERE sale_id = ?1 ORDER BY position",
     )?;
     sale.payments = st
         .query_map([id], |r| {
@@ -535,6 +598,7 @@ pub fn get(c: &Connection, id: SaleId) -> Result<Sale> {
                 kind: TenderKind::parse(&r.get::<_, String>(0)?).unwrap_or(TenderKind::Cash),
                 amount: Money::from_fen(r.get(1)?),
                 settlement_no: r.get(2)?,
+                reference: r.get(3)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -599,6 +663,7 @@ fn sale_event(tx: &Tx<'_>, s: &Sale) -> Result<ev::SaleV1> {
             name: l.name.clone(),
             spec: l.spec.clone(),
             unit: l.unit.clone(),
+            manufacturer: l.manufacturer.clone(),
             batch_no: l.batch_no.clone(),
             batch_expires_on: l.batch_expires_on.clone(),
             unit_price: l.unit_price.decimal(),
@@ -618,6 +683,17 @@ fn sale_event(tx: &Tx<'_>, s: &Sale) -> Result<ev::SaleV1> {
             insurance: l.insurance,
             points_eligible: l.points_eligible,
             guidance: l.guidance.clone(),
+            trace_codes: crate::trace::sale_line_codes(tx, l.id)?
+                .into_iter()
+                .map(|t| ev::TraceCodeV1 {
+                    code: t.code,
+                    kind: t.kind.as_str().to_owned(),
+                    gtin: t.gtin,
+                    batch_no: t.batch_no,
+                    expires_on: t.expires_on,
+                    serial: t.serial,
+                })
+                .collect(),
         });
     }
     Ok(ev::SaleV1 {
@@ -639,6 +715,7 @@ fn sale_event(tx: &Tx<'_>, s: &Sale) -> Result<ev::SaleV1> {
                 kind: t.kind.as_str().to_string(),
                 amount: t.amount.decimal(),
                 settlement_no: t.settlement_no.clone(),
+                reference: t.reference.clone(),
             })
             .collect(),
         subtotal: s.subtotal.decimal(),

@@ -75,6 +75,11 @@ impl ReturnReason {
 pub struct ReturnLineInput {
     pub sale_line_id: LineId,
     pub quantity: u32,
+    /// The 药品追溯码 of the packs brought back, scanned at the counter. A line returned whole
+    /// gives back all its codes without them.
+    #[serde(default)]
+    #[ts(optional)]
+    pub trace_codes: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -433,6 +438,10 @@ pub fn preview(c: &Connection, s: &sale::Sale, lines: &[ReturnLineInput]) -> Res
             .map(|(l, q, _)| ReturnLineInput {
                 sale_line_id: l.id,
                 quantity: *q,
+                trace_codes: lines
+                    .iter()
+                    .find(|i| i.sale_line_id == l.id)
+                    .and_then(|i| i.trace_codes.clone()),
             })
             .collect(),
         line_refunds: plan.iter().map(|(_, _, r)| Money::from_fen(*r)).collect(),
@@ -543,11 +552,30 @@ pub fn create(
             crate::shift::current_id(tx)?,
         ],
     )?;
+    let mut released = Vec::with_capacity(p.lines.len());
     for (l, r) in p.lines.iter().zip(&p.line_refunds) {
         tx.execute(
             "INSERT INTO return_line (return_id, sale_line_id, quantity, refund_fen) VALUES (?1, ?2, ?3, ?4)",
             (return_id, l.sale_line_id, l.quantity, r.fen()),
         )?;
+        let scanned = l.trace_codes.as_deref().unwrap_or_default();
+        if scanned.len() > l.quantity as usize {
+            return Err(PosError::new(
+                ErrorCode::ReturnExceedsSale,
+                format!(
+                    "退 {} 盒，却扫了 {} 个追溯码：每盒一个",
+                    l.quantity,
+                    scanned.len()
+                ),
+            ));
+        }
+        let whole = s
+            .lines
+            .iter()
+            .find(|x| x.id == l.sale_line_id)
+            .is_some_and(|x| x.returned_quantity + l.quantity >= x.quantity);
+        let codes = crate::trace::release(tx, return_id, l.sale_line_id, scanned, whole)?;
+        released.push((l.sale_line_id, codes));
     }
     for (i, f) in p.refunds.iter().enumerate() {
         tx.execute(
@@ -576,6 +604,11 @@ pub fn create(
                     sale_line_id: l.sale_line_id.0,
                     quantity: l.quantity,
                     refund: l.refund.decimal(),
+                    trace_codes: released
+                        .iter()
+                        .find(|(id, _)| *id == l.sale_line_id)
+                        .map(|(_, c)| c.clone())
+                        .unwrap_or_default(),
                 })
                 .collect(),
             refunds: r

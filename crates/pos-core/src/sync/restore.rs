@@ -194,6 +194,7 @@ fn sale_rows(tx: &Tx<'_>, e: &ev::SaleCommittedV1) -> Result<std::result::Result
             l.override_by.map(|o| o.to_string()),
             l.override_reason,
             l.guidance,
+            l.manufacturer,
         ])?;
     }
     for (i, t) in s.payments.iter().enumerate() {
@@ -202,8 +203,8 @@ fn sale_rows(tx: &Tx<'_>, e: &ev::SaleCommittedV1) -> Result<std::result::Result
             Err(bad) => return Ok(Err(bad)),
         };
         tx.prepare_cached(
-            "INSERT INTO sale_payment (sale_id, position, kind, amount_fen, settlement_no)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO sale_payment (sale_id, position, kind, amount_fen, settlement_no, reference)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
         .execute((
             s.id.to_string(),
@@ -211,7 +212,28 @@ fn sale_rows(tx: &Tx<'_>, e: &ev::SaleCommittedV1) -> Result<std::result::Result
             &t.kind,
             amount,
             &t.settlement_no,
+            &t.reference,
         ))?;
+    }
+    for l in &s.lines {
+        for c in &l.trace_codes {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO sale_trace_code (code, sale_id, sale_line_id, kind, gtin, batch_no,
+                                                        expires_on, serial, business_date)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(rusqlite::params![
+                c.code,
+                s.id.to_string(),
+                l.id.to_string(),
+                c.kind,
+                c.gtin,
+                c.batch_no,
+                c.expires_on,
+                c.serial,
+                s.business_date,
+            ])?;
+        }
     }
     if let Some(p) = &e.prescription {
         tx.execute(
@@ -321,6 +343,12 @@ pub(crate) fn sale_return(tx: &Tx<'_>, store: Uuid, r: &ev::ReturnCommittedV1) -
              VALUES (?1, ?2, ?3, ?4)",
             (r.id.to_string(), l.sale_line_id.to_string(), l.quantity, f),
         )?;
+        for code in &l.trace_codes {
+            tx.execute(
+                "UPDATE sale_trace_code SET return_id = ?3 WHERE sale_line_id = ?1 AND code = ?2",
+                (l.sale_line_id.to_string(), code, r.id.to_string()),
+            )?;
+        }
     }
     for (i, f) in r.refunds.iter().enumerate() {
         let amount = match fen(f.amount) {

@@ -36,6 +36,7 @@ pub fn cash(amount: &str) -> Tender {
         kind: TenderKind::Cash,
         amount: m(amount),
         settlement_no: None,
+        reference: None,
     }
 }
 
@@ -44,6 +45,7 @@ pub fn tender(kind: TenderKind, amount: &str) -> Tender {
         kind,
         amount: m(amount),
         settlement_no: (kind == TenderKind::Insurance).then(|| "YB-0001".to_owned()),
+        reference: None,
     }
 }
 
@@ -169,6 +171,43 @@ impl Till {
         })
     }
 
+    /// Scans a 药品追溯码 for every pack still waiting for one (a GS1 DataMatrix built from the
+    /// product's barcode with a fresh serial), as the cashier does before 医保 pays.
+    pub fn pack_codes(&self, cart: &Cart) -> Cart {
+        let mut c = cart.clone();
+        for l in cart
+            .lines
+            .iter()
+            .filter(|l| cart.gates.trace_pending.contains(&l.id))
+        {
+            for _ in l.trace_codes.len()..l.quantity as usize {
+                let serial = format!("{:016X}", pos_core::ids::random_u64());
+                c = self
+                    .scan(&c, &format!("(01)0{}(21){serial}", l.barcode), 1)
+                    .unwrap();
+            }
+        }
+        c
+    }
+
+    /// `return_create` of whole `ReturnLineInput`s (with the packs' codes), as a damaged-pack
+    /// return approved by the manager.
+    pub fn ret_lines(
+        &self,
+        sale: SaleId,
+        lines: Vec<ReturnLineInput>,
+    ) -> Result<pos_core::sale::returns::SaleReturn, pos_core::PosError> {
+        let id = self.api.call(ReturnOpen {}).unwrap().return_id;
+        self.api.call(ReturnCreate {
+            return_id: id,
+            sale_id: sale,
+            lines,
+            reason: ReturnReason::Damaged,
+            note: String::new(),
+            manager: manager(),
+        })
+    }
+
     pub fn facts(&self) -> [i64; 6] {
         [
             self.count("SELECT count(*) FROM sale"),
@@ -187,6 +226,7 @@ pub fn return_lines(lines: &[(pos_core::ids::LineId, u32)]) -> Vec<ReturnLineInp
         .map(|&(sale_line_id, quantity)| ReturnLineInput {
             sale_line_id,
             quantity,
+            trace_codes: None,
         })
         .collect()
 }

@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
   'report.export',
   'backup',
   'backup.restore',
+  'trace.export',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
