@@ -178,7 +178,7 @@ impl Api {
             if s.locked && !C::WHILE_LOCKED {
                 return Err(PosError::new(
                     ErrorCode::SessionLocked,
-                    format!("收银台已锁定，请 {} 输入 PIN 解锁后再操作", s.staff.name),
+                    format!("收银台已锁定，请{}输入 PIN 解锁后再操作", s.staff.name),
                 ));
             }
             s.require(C::ROLES)?;

@@ -69,6 +69,9 @@ impl StaffInfo {
 pub struct Session {
     pub staff: StaffInfo,
     pub logged_in_at: String,
+    /// The till is locked (`session_lock`, Ctrl+L): only this staff member's PIN unlocks it.
+    #[serde(default)]
+    pub locked: bool,
 }
 
 impl Session {
@@ -373,6 +376,23 @@ enum Attempt {
 
 /// Checks staff number + PIN. Wrong PINs are counted (and committed) even though the call fails.
 pub fn login(store: &Store, staff_no: &str, pin: &str) -> Result<Session> {
+    verify_pin(store, staff_no, pin, PinCheck::Login)
+}
+
+/// Checks the PIN of the staff member logged in at a locked till, exactly as a login does (the
+/// same wrong-PIN count and lockout, `login_log` and the audit log, marked `unlock`).
+pub fn unlock(store: &Store, staff_no: &str, pin: &str) -> Result<Session> {
+    verify_pin(store, staff_no, pin, PinCheck::Unlock)
+}
+
+/// Why a PIN is checked: the audit entry says so.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PinCheck {
+    Login,
+    Unlock,
+}
+
+fn verify_pin(store: &Store, staff_no: &str, pin: &str, why: PinCheck) -> Result<Session> {
     // A damaged store takes no sales, but its manager must still log in to restore it.
     let outcome = store.write_even_if_damaged(|tx| {
         let now = tx.clock.now();
@@ -397,13 +417,11 @@ pub fn login(store: &Store, staff_no: &str, pin: &str) -> Result<Session> {
                 "INSERT INTO login_log (at, staff_no, outcome) VALUES (?1, ?2, ?3)",
                 (stamp(now), staff_no.trim(), outcome),
             )?;
-            crate::audit::record(
-                tx,
-                who,
-                "login",
-                staff_no.trim(),
-                serde_json::json!({ "outcome": outcome }),
-            )
+            let detail = match why {
+                PinCheck::Login => serde_json::json!({ "outcome": outcome }),
+                PinCheck::Unlock => serde_json::json!({ "outcome": outcome, "unlock": true }),
+            };
+            crate::audit::record(tx, who, "login", staff_no.trim(), detail)
         };
         let Some((staff, hash, failed, locked_until)) = row else {
             log("unknown_staff_no", None)?;
@@ -448,17 +466,21 @@ pub fn login(store: &Store, staff_no: &str, pin: &str) -> Result<Session> {
         Attempt::Ok(staff) => Ok(Session {
             staff,
             logged_in_at: stamp(store.clock().now()),
+            locked: false,
         }),
         Attempt::Refused(e) => Err(e),
     }
 }
 
 fn wrong_pin(left: Option<i64>) -> PosError {
-    let msg = match left {
-        Some(n) => format!("工号或 PIN 不正确，还可再试 {n} 次"),
-        None => "工号或 PIN 不正确，请重新输入".to_owned(),
-    };
-    PosError::new(ErrorCode::WrongPin, msg)
+    match left {
+        Some(n) => PosError::new(
+            ErrorCode::WrongPin,
+            format!("工号或 PIN 不正确，还可再试 {n} 次"),
+        )
+        .with_details(serde_json::json!({ "tries_left": n })),
+        None => PosError::new(ErrorCode::WrongPin, "工号或 PIN 不正确，请重新输入"),
+    }
 }
 
 fn locked(until: DateTime<Utc>, now: DateTime<Utc>) -> PosError {

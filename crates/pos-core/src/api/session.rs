@@ -1,5 +1,6 @@
 //! Commands of setting up and logging in: the login screen's first look, the first manager,
-//! login and logout, who is logged in, and changing one's own PIN.
+//! login and logout, who is logged in, changing one's own PIN, and locking the till while its
+//! cashier steps away (Ctrl+L): the session stays, and so does the sale on screen.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -82,7 +83,8 @@ impl Command for CreateFirstManager {
     }
 }
 
-/// `login`: staff number + PIN. The session belongs to this till (this process).
+/// `login`: staff number + PIN. The session belongs to this till (this process). Refused while
+/// the till is locked: only the locked session's own PIN (`session_unlock`) opens it again.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Login {
@@ -96,13 +98,14 @@ impl Command for Login {
     const NEEDS_LOGIN: bool = false;
     type Output = Session;
     fn run(self, ctx: &Ctx<'_>) -> Result<Session> {
+        refuse_while_locked(ctx)?;
         let s = staff::login(ctx.store, &self.staff_no, &self.pin)?;
         ctx.api.set_session(Some(s.clone()));
         Ok(s)
     }
 }
 
-/// `logout`.
+/// `logout`. Refused while the till is locked (unlock first).
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Logout {}
@@ -113,6 +116,7 @@ impl Command for Logout {
     const NEEDS_LOGIN: bool = false;
     type Output = ();
     fn run(self, ctx: &Ctx<'_>) -> Result<()> {
+        refuse_while_locked(ctx)?;
         ctx.api.set_session(None);
         Ok(())
     }
@@ -149,5 +153,72 @@ impl Command for ChangePin {
         let me = ctx.me()?.staff.id;
         ctx.store
             .write(|tx| staff::change_pin(tx, me, &self.old_pin, &self.new_pin))
+    }
+}
+
+/// `session_lock`: the person logged in steps away from the till (Ctrl+L). From now on the core
+/// refuses every command that needs a login with SESSION_LOCKED, except `session_unlock`; the
+/// session stays, and with it the cashier's open cart. Locking a locked till changes nothing.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SessionLock {}
+
+impl Command for SessionLock {
+    const NAME: &'static str = "session_lock";
+    const ROLES: &'static [Role] = &[];
+    const WHILE_LOCKED: bool = true;
+    type Output = Session;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Session> {
+        ctx.api.set_locked(true)
+    }
+}
+
+/// `session_unlock`: the PIN of the staff member logged in, typed at the lock screen. It is
+/// checked as a login checks it (wrong PINs count towards the same lockout); another staff
+/// member's PIN is simply a wrong PIN: only the same person unlocks the till.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SessionUnlock {
+    pub pin: String,
+}
+
+impl Command for SessionUnlock {
+    const NAME: &'static str = "session_unlock";
+    const ROLES: &'static [Role] = &[];
+    const WHILE_LOCKED: bool = true;
+    type Output = Session;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Session> {
+        let me = ctx.me()?;
+        staff::unlock(ctx.store, &me.staff.staff_no, &self.pin).map_err(|e| {
+            if e.code != ErrorCode::WrongPin {
+                return e;
+            }
+            let left = e
+                .details
+                .as_ref()
+                .and_then(|d| d.get("tries_left"))
+                .and_then(|n| n.as_i64());
+            let message = match left {
+                Some(n) => format!(
+                    "PIN 不正确，还可再试 {n} 次；只有{}本人的 PIN 能解锁",
+                    me.staff.name
+                ),
+                None => format!("PIN 不正确；只有{}本人的 PIN 能解锁", me.staff.name),
+            };
+            PosError { message, ..e }
+        })?;
+        ctx.api.set_locked(false)
+    }
+}
+
+/// A locked till stays with its cashier: nobody logs out or in over the lock. (The session lives
+/// as long as the process: closing the program ends it, lock and all.)
+fn refuse_while_locked(ctx: &Ctx<'_>) -> Result<()> {
+    match ctx.session {
+        Some(s) if s.locked => Err(PosError::new(
+            ErrorCode::SessionLocked,
+            format!("收银台已锁定，请{}输入 PIN 解锁", s.staff.name),
+        )),
+        _ => Ok(()),
     }
 }
