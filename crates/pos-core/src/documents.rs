@@ -10,6 +10,7 @@ use crate::error::{ErrorCode, PosError, Result};
 use crate::member::export::MemberExport;
 use crate::report_doc::{ReportDoc, ReportPaper};
 use crate::sale::receipt::Receipt;
+use crate::till::TestPage;
 
 /// Renders document models.
 pub trait Renderer: Send + Sync {
@@ -26,6 +27,14 @@ pub trait Renderer: Send + Sync {
     fn report_escpos(&self, report: &ReportDoc, paper_mm: u32) -> Result<Vec<u8>>;
     /// A report as an Excel workbook (XLSX). (CSV is text: `report_doc::to_csv` in the core.)
     fn report_xlsx(&self, report: &ReportDoc) -> Result<Vec<u8>>;
+    /// A till's test print (测试打印) as a PDF on its paper.
+    fn test_page_pdf(&self, _page: &TestPage) -> Result<Vec<u8>> {
+        Err(unavailable())
+    }
+    /// The same test print as ESC/POS bytes.
+    fn test_page_escpos(&self, _page: &TestPage) -> Result<Vec<u8>> {
+        Err(unavailable())
+    }
 }
 
 /// How a file is handed to the print service.

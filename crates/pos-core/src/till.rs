@@ -1,6 +1,6 @@
 //! This till's own settings (one row of `till`, beside its identity): its number in the store,
-//! which is part of every receipt number, its receipt printer, what it sends to that printer and
-//! its paper width.
+//! which is part of every receipt number, its receipt printer, what it sends to that printer, its
+//! paper width and whether the receipt prints by itself after payment.
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,14 @@ pub struct TillSettings {
     /// What goes to the printer; the PDF is saved either way.
     #[serde(default)]
     pub printer_format: PrinterFormat,
+    /// After payment the receipt prints by itself (the done screen prints it once); on by
+    /// default. Off: the cashier presses F9 when the customer wants one.
+    #[serde(default = "on")]
+    pub auto_print: bool,
+}
+
+fn on() -> bool {
+    true
 }
 
 /// What a till sends to its receipt printer.
@@ -66,7 +74,7 @@ pub fn check_paper(mm: u32) -> Result<u32> {
 
 pub fn get(c: &Connection) -> Result<TillSettings> {
     Ok(c.query_row(
-        "SELECT till_no, printer, paper_mm, printer_format FROM till",
+        "SELECT till_no, printer, paper_mm, printer_format, auto_print FROM till",
         [],
         |r| {
             Ok(TillSettings {
@@ -74,13 +82,14 @@ pub fn get(c: &Connection) -> Result<TillSettings> {
                 printer: r.get(1)?,
                 paper_mm: r.get(2)?,
                 printer_format: r.get(3)?,
+                auto_print: r.get(4)?,
             })
         },
     )?)
 }
 
-/// Checks and stores new settings (manager only; checked by the API).
-pub fn update(tx: &Tx<'_>, s: TillSettings) -> Result<TillSettings> {
+/// Checks settings; the printer queue trimmed, `None` when blank.
+pub fn check(s: &TillSettings) -> Result<Option<String>> {
     if !(1..=99).contains(&s.till_no) {
         return Err(PosError::invalid_field("till_no", "收银台号须为 1–99"));
     }
@@ -102,9 +111,39 @@ pub fn update(tx: &Tx<'_>, s: TillSettings) -> Result<TillSettings> {
             ));
         }
     }
+    Ok(printer.map(str::to_owned))
+}
+
+/// Checks and stores new settings (manager only; checked by the API).
+pub fn update(tx: &Tx<'_>, s: TillSettings) -> Result<TillSettings> {
+    let printer = check(&s)?;
     tx.execute(
-        "UPDATE till SET till_no = ?1, printer = ?2, paper_mm = ?3, printer_format = ?4",
-        (s.till_no, printer, s.paper_mm, s.printer_format.as_str()),
+        "UPDATE till SET till_no = ?1, printer = ?2, paper_mm = ?3, printer_format = ?4,
+                         auto_print = ?5",
+        (
+            s.till_no,
+            printer,
+            s.paper_mm,
+            s.printer_format.as_str(),
+            s.auto_print,
+        ),
     )?;
     get(tx)
+}
+
+/// The sample line of a test print: Chinese characters and the yuan sign, which a printer
+/// without a Chinese font (or the wrong code page) gets wrong first.
+pub const TEST_SAMPLE: &str = "测试打印 ¥12.34";
+
+/// What a test print (测试打印) says: enough to see at a glance that the right printer prints
+/// this till's paper, in its format, with Chinese and the yuan sign, edge to edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestPage {
+    pub pharmacy: String,
+    pub till_no: u32,
+    pub printer: String,
+    pub format: PrinterFormat,
+    pub paper_mm: u32,
+    /// Local time at the store, `2026-11-23 10:00:00`.
+    pub time: String,
 }

@@ -1,7 +1,10 @@
-//! Printing through CUPS: `lp -d <queue> -t <title> [-o raw] <file>`, the way every Linux (and
-//! macOS) till reaches its receipt printer; `-o raw` passes ESC/POS bytes to the printer
-//! unfiltered. The PDF is already saved when this runs; a failure says
-//! what went wrong in Chinese, with lp's own message, and that the receipt can be reprinted.
+//! Printing through CUPS: `lp -d <queue> -t <title> [-o raw | -o media=… -o print-scaling=none]
+//! <file>`, the way every Linux (and macOS) till reaches its receipt printer. `-o raw` passes
+//! ESC/POS bytes to the printer unfiltered. A PDF is sent with its own paper size read from the
+//! file (`media=Custom.80x231mm` for a receipt roll, `A4` for an A4 report) and no scaling:
+//! without it a queue whose default paper is A4 prints an 80 mm receipt as a small block in the
+//! middle of an A4 page. The PDF is already saved when this runs; a failure says what went wrong
+//! in Chinese, with lp's own message, and that the receipt can be reprinted.
 
 use std::ffi::OsString;
 use std::io::Read;
@@ -56,8 +59,14 @@ impl CupsPrinter {
         self
     }
 
-    /// The arguments given to lp.
-    pub fn args(queue: &str, file: &Path, title: &str, data: PrintData) -> Vec<OsString> {
+    /// The arguments given to lp; `page_mm` is a PDF's page size (width, height in mm).
+    pub fn args(
+        queue: &str,
+        file: &Path,
+        title: &str,
+        data: PrintData,
+        page_mm: Option<(f32, f32)>,
+    ) -> Vec<OsString> {
         // A relative path starting with "-" would read as an option.
         let file = if file.is_relative() && file.to_string_lossy().starts_with('-') {
             Path::new(".").join(file)
@@ -65,12 +74,53 @@ impl CupsPrinter {
             file.to_path_buf()
         };
         let mut args: Vec<OsString> = vec!["-d".into(), queue.into(), "-t".into(), title.into()];
-        if data == PrintData::Raw {
-            args.extend(["-o".into(), "raw".into()]);
+        match (data, page_mm) {
+            (PrintData::Raw, _) => args.extend(["-o".into(), "raw".into()]),
+            (PrintData::Document, Some((w, h))) => args.extend([
+                "-o".into(),
+                format!("media={}", media(w, h)).into(),
+                "-o".into(),
+                "print-scaling=none".into(),
+            ]),
+            (PrintData::Document, None) => {}
         }
         args.push(file.into_os_string());
         args
     }
+}
+
+/// CUPS's name for a page `w` × `h` mm: `A4`, or `Custom.80x231mm` (the width to the nearest
+/// millimetre, the length rounded up so nothing is cut off).
+pub fn media(w: f32, h: f32) -> String {
+    if (w - 210.0).abs() < 1.0 && (h - 297.0).abs() < 1.0 {
+        return "A4".to_owned();
+    }
+    format!("Custom.{:.0}x{:.0}mm", w.round(), (h - 0.05).ceil())
+}
+
+/// The size of a PDF's first page in millimetres, from its `/MediaBox [x1 y1 x2 y2]` (points);
+/// `None` when the file has none this simple reader finds.
+pub fn pdf_page_mm(pdf: &[u8]) -> Option<(f32, f32)> {
+    const KEY: &[u8] = b"/MediaBox";
+    let at = pdf.windows(KEY.len()).position(|w| w == KEY)? + KEY.len();
+    let rest = &pdf[at..];
+    let open = rest.iter().position(|&b| !b.is_ascii_whitespace())?;
+    if rest[open] != b'[' {
+        return None;
+    }
+    let close = open + rest[open..].iter().position(|&b| b == b']')?;
+    let inside = std::str::from_utf8(&rest[open + 1..close]).ok()?;
+    let v: Vec<f32> = inside
+        .split_ascii_whitespace()
+        .map(str::parse)
+        .collect::<std::result::Result<_, _>>()
+        .ok()?;
+    let [x1, y1, x2, y2] = v[..] else {
+        return None;
+    };
+    let to_mm = |pt: f32| pt.abs() * 25.4 / 72.0;
+    let (w, h) = (to_mm(x2 - x1), to_mm(y2 - y1));
+    (w > 1.0 && h > 1.0).then_some((w, h))
 }
 
 fn print_failed(message: String) -> PosError {
@@ -146,7 +196,15 @@ impl CupsPrinter {
 impl Printer for CupsPrinter {
     fn print(&self, queue: &str, file: &Path, title: &str, data: PrintData) -> Result<()> {
         let program = self.program.display();
-        match self.run(&self.program, &CupsPrinter::args(queue, file, title, data)) {
+        // A PDF goes with its paper size; one that cannot be read is left to lp to report.
+        let page = match data {
+            PrintData::Document => std::fs::read(file).ok().and_then(|b| pdf_page_mm(&b)),
+            PrintData::Raw => None,
+        };
+        match self.run(
+            &self.program,
+            &CupsPrinter::args(queue, file, title, data, page),
+        ) {
             Ok(_) => Ok(()),
             Err(RunError::NotFound) => Err(print_failed(format!(
                 "找不到打印命令 {program}（CUPS）：请安装 CUPS（cups-client）并添加打印机 \
@@ -215,18 +273,42 @@ mod tests {
             Path::new("/data/receipts/1.pdf"),
             "小票 1",
             PrintData::Document,
+            None,
         );
         assert_eq!(
             args,
             ["-d", "XP-80", "-t", "小票 1", "/data/receipts/1.pdf"]
         );
-        let args = CupsPrinter::args("q", Path::new("-r.pdf"), "t", PrintData::Document);
+        let args = CupsPrinter::args("q", Path::new("-r.pdf"), "t", PrintData::Document, None);
         assert_eq!(args[4], "./-r.pdf");
+        // A PDF's paper size goes with it, unscaled.
+        let args = CupsPrinter::args(
+            "XP-80",
+            Path::new("/r/1.pdf"),
+            "t",
+            PrintData::Document,
+            Some((80.0, 230.4)),
+        );
+        assert_eq!(
+            args,
+            [
+                "-d",
+                "XP-80",
+                "-t",
+                "t",
+                "-o",
+                "media=Custom.80x231mm",
+                "-o",
+                "print-scaling=none",
+                "/r/1.pdf"
+            ]
+        );
         let args = CupsPrinter::args(
             "XP-80",
             Path::new("/data/receipts/1.escpos"),
             "小票 1",
             PrintData::Raw,
+            Some((80.0, 100.0)),
         );
         assert_eq!(
             args,
@@ -240,6 +322,28 @@ mod tests {
                 "/data/receipts/1.escpos"
             ]
         );
+    }
+
+    #[test]
+    fn the_paper_size_is_read_from_the_pdf() {
+        let pdf = b"%PDF-1.7\n1 0 obj << /Type /Page /MediaBox [0 0 226.77167 653.1] >>";
+        let (w, h) = pdf_page_mm(pdf).unwrap();
+        assert!(
+            (w - 80.0).abs() < 0.01 && (h - 230.4).abs() < 0.05,
+            "{w} {h}"
+        );
+        assert_eq!(media(w, h), "Custom.80x231mm");
+        let a4 = b"<< /MediaBox[0.0 0.0 595.2756 841.8898] >>";
+        let (w, h) = pdf_page_mm(a4).unwrap();
+        assert_eq!(media(w, h), "A4");
+        assert_eq!(
+            media(58.0, 120.0),
+            "Custom.58x120mm",
+            "a whole length stays"
+        );
+        assert_eq!(pdf_page_mm(b"%PDF no box"), None);
+        assert_eq!(pdf_page_mm(b"/MediaBox [0 0 x 1]"), None);
+        assert_eq!(pdf_page_mm(b"/MediaBox 5 0 R"), None);
     }
 
     #[test]

@@ -7,12 +7,14 @@
 //! dots), so a line holds 48 columns on 80 mm paper and 32 on 58 mm, counting each non-ASCII
 //! character as 2. The total is printed bold and double height; the receipt number as a Code 128
 //! bar code (`GS k`) with its digits below, and as a QR code (`GS ( k`); the paper is cut at the
-//! end (`GS V`).
+//! end (`GS V`). A receipt that takes or pays out cash opens the cash drawer first (`ESC p`,
+//! the printer's drawer port), so the cashier never reaches for a key.
 
 use encoding_rs::GB18030;
 use pos_core::money::Money;
 use pos_core::report_doc::{ReportDoc, Table};
 use pos_core::sale::receipt::{Receipt, ReceiptKind, ReceiptLine};
+use pos_core::till::{TestPage, TEST_SAMPLE};
 
 use crate::header_lines;
 
@@ -27,6 +29,9 @@ pub const INIT: [u8; 2] = [ESC, b'@'];
 pub const CHINESE_MODE: [u8; 2] = [FS, b'&'];
 /// `GS V 66 0`: feed to the cutter and cut (partial cut: the receipt does not fall).
 pub const CUT: [u8; 4] = [GS, b'V', 66, 0];
+/// `ESC p 0 25 250`: a pulse on drawer pin 2 (the usual cash drawer port), on for 50 ms
+/// (25 × 2 ms) and off for 500 ms — opens the cash drawer wired to the printer.
+pub const DRAWER_KICK: [u8; 5] = [ESC, b'p', 0, 25, 250];
 
 /// Columns of a line: 48 on 80 mm paper, 32 on 58 mm.
 pub fn columns_for(paper_mm: u32) -> usize {
@@ -255,20 +260,33 @@ impl Writer {
     }
 }
 
-fn spec_and_batch(l: &ReceiptLine) -> String {
-    let mut parts = Vec::new();
+/// The lines of detail under a receipt line: its rate, spec and manufacturer, batch and expiry.
+fn details(l: &ReceiptLine) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(rate) = &l.rate {
+        out.push(format!("会员价：{}", printable(rate)));
+    }
+    let mut first = Vec::new();
     if !l.spec.trim().is_empty() {
-        parts.push(format!("规格 {}", l.spec.trim()));
+        first.push(format!("规格 {}", l.spec.trim()));
     }
-    if let Some(b) = l
-        .batch_no
-        .as_deref()
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-    {
-        parts.push(format!("批号 {b}"));
+    if !l.manufacturer.trim().is_empty() {
+        first.push(format!("生产厂家 {}", l.manufacturer.trim()));
     }
-    parts.join("  ")
+    if !first.is_empty() {
+        out.push(first.join("  "));
+    }
+    let mut second = Vec::new();
+    if let Some(b) = &l.batch_no {
+        second.push(format!("批号 {b}"));
+    }
+    if let Some(e) = &l.expires_on {
+        second.push(format!("有效期至 {e}"));
+    }
+    if !second.is_empty() {
+        out.push(second.join("  "));
+    }
+    out
 }
 
 /// The receipt `r` as ESC/POS bytes for paper `paper_mm` (80 or 58; under 70 is taken as 58)
@@ -283,6 +301,9 @@ pub fn receipt_escpos(r: &Receipt, paper_mm: u32) -> Vec<u8> {
     };
     w.raw(&INIT);
     w.raw(&CHINESE_MODE);
+    if r.open_drawer {
+        w.raw(&DRAWER_KICK);
+    }
 
     // The pharmacy.
     w.align(Align::Center);
@@ -352,9 +373,8 @@ pub fn receipt_escpos(r: &Receipt, paper_mm: u32) -> Vec<u8> {
     for l in &r.lines {
         if narrow {
             w.text(&l.name, 0);
-            let details = spec_and_batch(l);
-            if !details.is_empty() {
-                w.text(&details, 2);
+            for d in details(l) {
+                w.text(&d, 2);
             }
             w.pair(
                 &format!("  {} x {}", l.quantity, amount(l.unit_price)),
@@ -375,9 +395,8 @@ pub fn receipt_escpos(r: &Receipt, paper_mm: u32) -> Vec<u8> {
                     w.line(n);
                 }
             }
-            let details = spec_and_batch(l);
-            if !details.is_empty() {
-                w.text(&details, 2);
+            for d in details(l) {
+                w.text(&d, 2);
             }
         }
         if let Some(g) = l
@@ -388,18 +407,33 @@ pub fn receipt_escpos(r: &Receipt, paper_mm: u32) -> Vec<u8> {
         {
             w.text(&format!("用药指导：{g}"), 2);
         }
+        if let Some(refund) = &l.refund {
+            for d in &refund.deductions {
+                w.pair(
+                    &format!("  {}", d.label),
+                    &yuan(Money::from_fen(-d.amount.fen().abs())),
+                );
+            }
+            w.text(
+                &format!("实付 {}，退款 {}", yuan(refund.paid), yuan(refund.refunded)),
+                2,
+            );
+            for n in &refund.notes {
+                w.text(&printable(n), 2);
+            }
+        }
     }
     w.rule('-');
 
     // Amounts.
     let count: u32 = r.lines.iter().map(|l| l.quantity).sum();
     let label = if is_return {
-        "退货商品"
+        "退货商品金额"
     } else {
         "商品金额"
     };
     w.pair(&format!("{label}（共{count}件）"), &yuan(r.subtotal));
-    for d in &r.discounts {
+    for d in &r.deductions {
         w.pair(&d.label, &yuan(Money::from_fen(-d.amount.fen().abs())));
     }
     w.rule('=');
@@ -408,6 +442,9 @@ pub fn receipt_escpos(r: &Receipt, paper_mm: u32) -> Vec<u8> {
     w.pair(if is_return { "退款合计" } else { "应收" }, &yuan(r.total));
     w.size(false, false);
     w.bold(false);
+    if let Some(s) = &r.savings_included {
+        w.text(&format!("{} {}，不再扣减", s.label, yuan(s.amount)), 0);
+    }
     for p in &r.payments {
         w.pair(&p.label, &yuan(p.amount));
     }
@@ -418,7 +455,7 @@ pub fn receipt_escpos(r: &Receipt, paper_mm: u32) -> Vec<u8> {
     // The member.
     if let Some(m) = &r.member {
         w.rule('-');
-        w.pair("会员卡号", &m.card_no);
+        w.pair("会员卡号", &m.card_masked);
         if !m.phone_masked.is_empty() {
             w.pair("手机号", &m.phone_masked);
         }
@@ -430,12 +467,18 @@ pub fn receipt_escpos(r: &Receipt, paper_mm: u32) -> Vec<u8> {
                 w.pair("扣回积分", &format!("-{}", m.points_earned.abs()));
             }
             if m.points_used != 0 {
-                w.pair("退回积分", &format!("+{}", m.points_used.abs()));
+                w.pair(
+                    "退回积分",
+                    &format!("+{}（{}）", m.points_used.abs(), yuan(m.points_used_value)),
+                );
             }
         } else {
             w.pair("本次积分", &format!("+{}", m.points_earned));
             if m.points_used != 0 {
-                w.pair("积分抵现使用", &format!("-{}", m.points_used));
+                w.pair(
+                    "本次使用积分",
+                    &format!("-{}（抵 {}）", m.points_used, yuan(m.points_used_value)),
+                );
             }
         }
         w.pair("积分余额", &m.points_balance.to_string());
@@ -457,6 +500,66 @@ pub fn receipt_escpos(r: &Receipt, paper_mm: u32) -> Vec<u8> {
     w.raw(&[LF]);
     w.qr(&r.receipt_no, if narrow { 7 } else { 8 });
     w.align(Align::Left);
+    w.raw(&[ESC, b'd', 3]); // feed past the tear bar
+    w.raw(&CUT);
+    w.out
+}
+
+/// A till's test print as ESC/POS bytes: the pharmacy, the till, the printer, the paper and the
+/// time, a ruler of column numbers exactly one line long (a ruler that wraps or stops short shows
+/// a wrong paper width), and the sample 测试打印 ¥12.34 in the normal and the double size (its
+/// Chinese characters and ￥ show whether the printer is in its Chinese mode).
+pub fn test_page_escpos(p: &TestPage) -> Vec<u8> {
+    let cols = columns_for(p.paper_mm);
+    let mut w = Writer {
+        out: Vec::with_capacity(1024),
+        cols,
+    };
+    w.raw(&INIT);
+    w.raw(&CHINESE_MODE);
+    w.align(Align::Center);
+    w.bold(true);
+    w.size(true, true);
+    w.line("测试打印");
+    w.size(false, false);
+    w.bold(false);
+    w.text(&p.pharmacy, 0);
+    w.align(Align::Left);
+    w.rule('-');
+    w.pair("收银台", &format!("{:02}", p.till_no));
+    w.pair("打印机", &p.printer);
+    w.pair("打印方式", crate::test_page::format_label(p.format));
+    w.pair("纸宽", &format!("{} 毫米（每行 {cols} 列）", p.paper_mm));
+    w.pair("时间", &p.time);
+    w.rule('-');
+    w.line("标尺（每行应正好打满）：");
+    // Tens above units: `.........1.........2…` over `1234567890…`.
+    let tens: String = (1..=cols)
+        .map(|i| match i % 10 {
+            0 => char::from_digit(((i / 10) % 10) as u32, 10).unwrap_or('0'),
+            5 => '+',
+            _ => '.',
+        })
+        .collect();
+    let units: String = (1..=cols)
+        .map(|i| char::from_digit((i % 10) as u32, 10).unwrap_or('0'))
+        .collect();
+    w.line(&tens);
+    w.line(&units);
+    w.rule('-');
+    w.line(&printable(TEST_SAMPLE));
+    w.align(Align::Center);
+    w.bold(true);
+    w.size(true, true);
+    w.line(&printable(TEST_SAMPLE));
+    w.size(false, false);
+    w.bold(false);
+    w.align(Align::Left);
+    w.rule('-');
+    w.text(
+        "标尺整行打满不换行，中文与￥符号清晰完整，即为设置正确。",
+        0,
+    );
     w.raw(&[ESC, b'd', 3]); // feed past the tear bar
     w.raw(&CUT);
     w.out
@@ -681,17 +784,22 @@ mod tests {
             lines: vec![ReceiptLine {
                 name: "复方氨酚烷胺胶囊（感康）成人型缓释制剂加长名称".into(),
                 spec: "12粒".into(),
+                manufacturer: "吉林省吴太感康药业有限公司".into(),
                 batch_no: Some("B2411\u{1b}02".into()),
+                expires_on: Some("2027-10-31".into()),
                 quantity: 2,
                 unit_price: m(1580),
+                rate: None,
                 amount: m(3160),
                 guidance: Some("饭后服用，一次1粒，一日2次".into()),
+                refund: None,
             }],
             subtotal: m(3160),
-            discounts: vec![Labelled {
+            deductions: vec![Labelled {
                 label: "优惠券".into(),
                 amount: m(300),
             }],
+            savings_included: None,
             total: m(2860),
             payments: vec![Labelled {
                 label: "现金".into(),
@@ -699,17 +807,19 @@ mod tests {
             }],
             change: m(140),
             member: Some(ReceiptMember {
-                card_no: "2900000012343".into(),
+                card_masked: "2900*****2343".into(),
                 phone_masked: "139****5678".into(),
                 tier: "金卡".into(),
                 points_earned: 28,
                 points_used: 0,
+                points_used_value: m(0),
                 points_balance: 1286,
             }),
             pharmacist: None,
             original_receipt_no: None,
             return_reason: None,
             approved_by: None,
+            open_drawer: false,
             footer: vec![pos_core::sale::receipt::RETURN_POLICY.into()],
         }
     }
@@ -827,19 +937,86 @@ mod tests {
         let head = lines[first].split("  ").next().unwrap_or_default();
         let name = format!("{head}{}{}", lines[first + 1], lines[first + 2]);
         assert_eq!(name, "复方氨酚烷胺胶囊（感康）成人型缓释制剂加长名称");
-        assert!(
-            lines[first + 3].starts_with("  规格 12粒"),
-            "{}",
-            lines[first + 3]
+        assert_eq!(
+            lines[first + 3],
+            "  规格 12粒  生产厂家 吉林省吴太感康药业有限公司"
         );
-        // 58 mm: the name alone, spec and batch, then quantity × price and the amount.
+        assert_eq!(lines[first + 4], "  批号 B2411 02  有效期至 2027-10-31");
+        // 58 mm: the name alone, spec, manufacturer, batch and expiry, then quantity × price
+        // and the amount.
         let lines = text_lines(&receipt_escpos(&sample(ReceiptKind::Sale, false), 58));
         let i = lines
             .iter()
             .position(|l| l.starts_with("  2 x 15.80"))
             .unwrap();
         assert!(lines[i].ends_with("31.60"));
-        assert!(lines[i - 1].contains("批号 B2411 02"), "{}", lines[i - 1]);
+        let details: String = lines[..i].concat().split_whitespace().collect();
+        for what in ["批号B241102", "有效期至2027-10-31", "吉林省吴太感康药业有限公司"] {
+            assert!(details.contains(what), "{what}: {lines:?}");
+        }
+    }
+
+    #[test]
+    fn a_cash_receipt_opens_the_drawer_first_and_no_other_does() {
+        let mut r = sample(ReceiptKind::Sale, false);
+        r.open_drawer = true;
+        let bytes = receipt_escpos(&r, 80);
+        // ESC @, FS &, then ESC p 0 25 250 before anything is printed.
+        assert_eq!(
+            &bytes[..9],
+            &[0x1B, 0x40, 0x1C, 0x26, 0x1B, 0x70, 0x00, 0x19, 0xFA]
+        );
+        assert_eq!(
+            bytes.windows(2).filter(|w| w == &[0x1B, 0x70]).count(),
+            1,
+            "one kick"
+        );
+        r.open_drawer = false;
+        let bytes = receipt_escpos(&r, 80);
+        assert!(find(&bytes, &[0x1B, 0x70]).is_none(), "no kick");
+    }
+
+    #[test]
+    fn the_card_number_is_masked_and_the_deductions_print_once() {
+        let lines = text_lines(&receipt_escpos(&sample(ReceiptKind::Sale, false), 80));
+        assert!(lines
+            .iter()
+            .any(|l| l.starts_with("会员卡号") && l.ends_with("2900*****2343")));
+        assert_eq!(
+            lines.iter().filter(|l| l.starts_with("优惠券")).count(),
+            1,
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn the_test_page_has_a_full_ruler_and_the_chinese_sample() {
+        use pos_core::till::{PrinterFormat, TestPage};
+        for (paper, cols) in [(80, 48), (58, 32)] {
+            let page = TestPage {
+                pharmacy: "康宁大药房（演示店）".into(),
+                till_no: 3,
+                printer: "XP-58".into(),
+                format: PrinterFormat::Escpos,
+                paper_mm: paper,
+                time: "2026-11-23 10:00:00".into(),
+            };
+            let bytes = test_page_escpos(&page);
+            assert!(bytes.starts_with(&INIT) && bytes.ends_with(&CUT));
+            let lines = text_lines(&bytes);
+            let units = lines
+                .iter()
+                .find(|l| l.starts_with("1234567890"))
+                .expect("the ruler");
+            assert_eq!(units.len(), cols, "{paper} mm: {units}");
+            assert!(lines.iter().any(|l| l == "测试打印 ￥12.34"), "{lines:?}");
+            for what in ["收银台", "03", "XP-58", "ESC/POS", "2026-11-23 10:00:00"] {
+                assert!(lines.iter().any(|l| l.contains(what)), "{what}: {lines:?}");
+            }
+            for l in &lines {
+                assert!(width(l) <= cols, "{paper} mm: “{l}”");
+            }
+        }
     }
 
     #[test]
@@ -878,6 +1055,7 @@ mod tests {
         if let Some(m) = r.member.as_mut() {
             m.points_earned = -28;
             m.points_used = -100;
+            m.points_used_value = Money::from_fen(100);
         }
         let lines = text_lines(&receipt_escpos(&r, 80));
         for expected in [
@@ -896,7 +1074,7 @@ mod tests {
             .any(|l| l.starts_with("扣回积分") && l.ends_with("-28")));
         assert!(lines
             .iter()
-            .any(|l| l.starts_with("退回积分") && l.ends_with("+100")));
+            .any(|l| l.starts_with("退回积分") && l.ends_with("+100（￥1.00）")));
     }
 
     #[test]

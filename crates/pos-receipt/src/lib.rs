@@ -7,8 +7,9 @@
 //! manager's reports — the handover slip and the day-close report — at receipt width and A4
 //! ([`report`]) and as Excel workbooks ([`report_xlsx`]).
 //! [`escpos::receipt_escpos`] writes the same receipt (and [`escpos::report_escpos`] a report)
-//! as ESC/POS bytes for a thermal printer driven directly, and [`CupsPrinter`] is the
-//! `pos_core::documents::Printer` that sends a PDF to a CUPS queue with `lp`.
+//! as ESC/POS bytes for a thermal printer driven directly, [`test_page`] the till's test print,
+//! and [`CupsPrinter`] is the `pos_core::documents::Printer` that sends a PDF to a CUPS queue
+//! with `lp`, telling it the PDF's paper size.
 
 pub mod codes;
 pub mod cups;
@@ -19,6 +20,7 @@ pub mod member_export;
 pub mod receipt;
 pub mod report;
 pub mod report_xlsx;
+pub mod test_page;
 
 pub use cups::CupsPrinter;
 pub use escpos::receipt_escpos;
@@ -31,6 +33,7 @@ use pos_core::member::export::MemberExport;
 use pos_core::report_doc::{ReportDoc, ReportPaper};
 use pos_core::sale::receipt::Receipt;
 use pos_core::settings::PharmacySettings;
+use pos_core::till::TestPage;
 
 use fonts::Fonts;
 
@@ -121,6 +124,16 @@ impl Renderer for PdfRenderer {
                 format!("{e}；请重试，仍不行请联系技术支持"),
             )
         })
+    }
+
+    fn test_page_pdf(&self, page: &TestPage) -> Result<Vec<u8>> {
+        Ok(test_page::render(self.fonts()?, page)
+            .map_err(|e| failed(&e))?
+            .bytes)
+    }
+
+    fn test_page_escpos(&self, page: &TestPage) -> Result<Vec<u8>> {
+        Ok(escpos::test_page_escpos(page))
     }
 }
 

@@ -2,14 +2,16 @@
 //! long as the receipt. What it says comes from `pos_core::sale::receipt::Receipt`; this module
 //! only decides how it looks.
 //!
-//! 80 mm: a table of name | quantity | unit price | amount, with spec and batch (and the
-//! pharmacist's guidance) under each line. 58 mm is too narrow for four columns: the name has its
-//! own line, then spec and batch, then `quantity × unit price` with the amount on the right.
+//! 80 mm: a table of name | quantity | unit price | amount, with the rate (金卡 95折), spec,
+//! manufacturer, batch and expiry under each line in black, and the pharmacist's guidance in the
+//! body size. 58 mm is too narrow for four columns: the name has its own line, then those
+//! details, then `quantity × unit price` with the amount on the right. The bill-level deductions
+//! follow the lines once, so the amounts printed add up to 应收 (a return: to 退款合计).
 //! The receipt number ends the receipt as a Code 128 bar code, in digits, and as a QR code.
 
 use chrono::NaiveDateTime;
 use pos_core::money::Money;
-use pos_core::sale::receipt::{Receipt, ReceiptKind, ReceiptLine};
+use pos_core::sale::receipt::{LineRefund, Receipt, ReceiptKind, ReceiptLine};
 
 use crate::codes;
 use crate::fonts::Fonts;
@@ -95,6 +97,13 @@ const ITEMS_80: [Column; 4] = [
 /// 58 mm: what is under the name (quantity × price) | amount.
 const ITEMS_58: [Column; 2] = [Column::new(0.6), Column::new(0.4).right()];
 
+/// A returned line's deductions, indented under it: label | amount.
+const UNDER: [Column; 3] = [
+    Column::new(0.05),
+    Column::new(0.65),
+    Column::new(0.30).right(),
+];
+
 /// Seconds since 1970 of the receipt's local time (UTC+8), for the PDF's dates.
 fn unix_time(local: &str) -> i64 {
     NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M:%S")
@@ -102,20 +111,54 @@ fn unix_time(local: &str) -> i64 {
         .unwrap_or(0)
 }
 
-fn spec_and_batch(l: &ReceiptLine) -> String {
-    let mut parts = Vec::new();
+/// The lines of detail under a receipt line: its rate, then spec and manufacturer, then batch
+/// and expiry (each part only when known).
+fn details(l: &ReceiptLine) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(rate) = &l.rate {
+        out.push(format!("会员价：{rate}"));
+    }
+    let mut first = Vec::new();
     if !l.spec.trim().is_empty() {
-        parts.push(format!("规格 {}", l.spec.trim()));
+        first.push(format!("规格 {}", l.spec.trim()));
     }
-    if let Some(b) = l
-        .batch_no
-        .as_deref()
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-    {
-        parts.push(format!("批号 {b}"));
+    if !l.manufacturer.trim().is_empty() {
+        first.push(format!("生产厂家 {}", l.manufacturer.trim()));
     }
-    parts.join("　")
+    if !first.is_empty() {
+        out.push(first.join("　"));
+    }
+    let mut second = Vec::new();
+    if let Some(b) = &l.batch_no {
+        second.push(format!("批号 {b}"));
+    }
+    if let Some(e) = &l.expires_on {
+        second.push(format!("有效期至 {e}"));
+    }
+    if !second.is_empty() {
+        out.push(second.join("　"));
+    }
+    out
+}
+
+/// Under a returned line: the deductions it carried and why they do not come back as money,
+/// what was paid and what is refunded, and how the refund goes back.
+fn refund_details(doc: &mut Document, r: &LineRefund, style: Style) {
+    for d in &r.deductions {
+        doc.row(
+            &UNDER,
+            &[String::new(), d.label.clone(), minus(d.amount)],
+            style,
+        );
+    }
+    doc.text_indented(
+        &format!("实付 {}，退款 {}", yuan(r.paid), yuan(r.refunded)),
+        style,
+        2.0,
+    );
+    for n in &r.notes {
+        doc.text_indented(n, style, 2.0);
+    }
 }
 
 /// `line` as lines of whole clauses (split after ，；。) that fit `room` points when they can;
@@ -207,16 +250,17 @@ pub fn render(fonts: &Fonts, r: &Receipt, paper_mm: u32) -> Result<Pdf, String> 
     } else {
         doc.table_header(&ITEMS_80, &["品名", "数量", "单价", "金额"], body);
     }
-    let note = look.small.grey();
+    // Details in black: thermal printers dither grey into dots that are hard to read.
+    let note = look.small;
     for (i, l) in r.lines.iter().enumerate() {
         if i > 0 {
             doc.space(1.2);
         }
-        let details = spec_and_batch(l);
+        let details = details(l);
         if look.narrow {
             doc.text(&l.name, body);
-            if !details.is_empty() {
-                doc.text_indented(&details, note, 2.0);
+            for d in &details {
+                doc.text_indented(d, note, 2.0);
             }
             doc.row(
                 &ITEMS_58,
@@ -237,8 +281,8 @@ pub fn render(fonts: &Fonts, r: &Receipt, paper_mm: u32) -> Result<Pdf, String> 
                 ],
                 body,
             );
-            if !details.is_empty() {
-                doc.text_indented(&details, note, 2.0);
+            for d in &details {
+                doc.text_indented(d, note, 2.0);
             }
         }
         if let Some(g) = l
@@ -247,7 +291,11 @@ pub fn render(fonts: &Fonts, r: &Receipt, paper_mm: u32) -> Result<Pdf, String> 
             .map(str::trim)
             .filter(|g| !g.is_empty())
         {
-            doc.text_indented(&format!("用药指导：{g}"), look.small, 2.0);
+            // The pharmacist's advice is read at home: the body size, never grey.
+            doc.text_indented(&format!("用药指导：{g}"), body, 2.0);
+        }
+        if let Some(refund) = &l.refund {
+            refund_details(&mut doc, refund, note);
         }
     }
     doc.end_table();
@@ -256,12 +304,12 @@ pub fn render(fonts: &Fonts, r: &Receipt, paper_mm: u32) -> Result<Pdf, String> 
     // Amounts.
     let count: u32 = r.lines.iter().map(|l| l.quantity).sum();
     let subtotal_label = if is_return {
-        format!("退货商品（共 {count} 件）")
+        format!("退货商品金额（共 {count} 件）")
     } else {
         format!("商品金额（共 {count} 件）")
     };
     doc.row(&PAIR, &[subtotal_label, yuan(r.subtotal)], body);
-    for d in &r.discounts {
+    for d in &r.deductions {
         doc.row(&PAIR, &[d.label.clone(), minus(d.amount)], body);
     }
     doc.rule(Rule::Heavy);
@@ -271,6 +319,13 @@ pub fn render(fonts: &Fonts, r: &Receipt, paper_mm: u32) -> Result<Pdf, String> 
         &[total_label.to_owned(), yuan(r.total)],
         look.total,
     );
+    if let Some(s) = &r.savings_included {
+        let note = format!("{} {}，不再扣减", s.label, yuan(s.amount));
+        let room = look.paper.content_width();
+        for part in clauses(&mut doc, &note, look.small.size, room) {
+            doc.text(&part, look.small);
+        }
+    }
     if !r.payments.is_empty() {
         doc.space(0.8);
         let heading = if is_return {
@@ -278,7 +333,7 @@ pub fn render(fonts: &Fonts, r: &Receipt, paper_mm: u32) -> Result<Pdf, String> 
         } else {
             "付款方式"
         };
-        doc.text(heading, look.small.grey());
+        doc.text(heading, look.small);
         for p in &r.payments {
             doc.row(&PAIR, &[p.label.clone(), yuan(p.amount)], body);
         }
@@ -293,7 +348,7 @@ pub fn render(fonts: &Fonts, r: &Receipt, paper_mm: u32) -> Result<Pdf, String> 
         let pair = |doc: &mut Document, label: &str, value: String| {
             doc.row(&PAIR, &[label.to_owned(), value], body);
         };
-        pair(&mut doc, "会员卡号", m.card_no.clone());
+        pair(&mut doc, "会员卡号", m.card_masked.clone());
         if !m.phone_masked.is_empty() {
             pair(&mut doc, "手机号", m.phone_masked.clone());
         }
@@ -307,12 +362,20 @@ pub fn render(fonts: &Fonts, r: &Receipt, paper_mm: u32) -> Result<Pdf, String> 
                 pair(&mut doc, "扣回积分", format!("-{}", m.points_earned.abs()));
             }
             if m.points_used != 0 {
-                pair(&mut doc, "退回积分", format!("+{}", m.points_used.abs()));
+                pair(
+                    &mut doc,
+                    "退回积分",
+                    format!("+{}（{}）", m.points_used.abs(), yuan(m.points_used_value)),
+                );
             }
         } else {
             pair(&mut doc, "本次积分", format!("+{}", m.points_earned));
             if m.points_used != 0 {
-                pair(&mut doc, "积分抵现使用", format!("-{}", m.points_used));
+                pair(
+                    &mut doc,
+                    "本次使用积分",
+                    format!("-{}（抵 {}）", m.points_used, yuan(m.points_used_value)),
+                );
             }
         }
         pair(&mut doc, "积分余额", m.points_balance.to_string());

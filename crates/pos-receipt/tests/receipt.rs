@@ -5,8 +5,14 @@
 //! PNG (rqrr), the Code 128 bars measured on the PNG against the encoder's (and decoded by
 //! `zbarimg` when zbar-tools is installed).
 //!
-//! The PDFs and PNGs are kept in `target/tmp/receipts/`; `docs/screenshots/receipt-*.png` are
-//! copies of the 150 dpi PNGs.
+//! The receipts add up: every sale receipt (non-member, coupon and points, 金卡 with 抹零, a
+//! member day) and two return receipts are read back — PDF text and ESC/POS bytes — and the
+//! printed line amounts less the printed deductions must be the printed total, to the fen.
+//!
+//! The PDFs and PNGs are kept in `target/tmp/receipts/`; `docs/screenshots/receipt-80mm.png`,
+//! `receipt-58mm.png` and `receipt-return-80mm.png` are `pdftoppm -r 150` renders of the
+//! `published-receipt-*.pdf` kept there (a 金卡 sale with coupon, points, 抹零, Rx and guidance;
+//! a member-day sale at 58 mm; the first return of that 金卡 sale).
 
 mod common;
 
@@ -20,6 +26,7 @@ use pos_core::clock::FixedClock;
 use pos_core::db::Store;
 use pos_core::documents::{PrintData, Printer};
 use pos_core::ids::MemberId;
+use pos_core::member::card;
 use pos_core::member::NewMember;
 use pos_core::pricing::{Tender, TenderKind};
 use pos_core::sale::receipt::{ReceiptKind, RETURN_POLICY};
@@ -34,12 +41,14 @@ const GANMAOLING: &str = "6939668066407"; // 感冒灵颗粒 15.80
 const PARACETAMOL: &str = "6914624021096"; // 对乙酰氨基酚片 3.50
 const MAMIAI: &str = "6940977044918"; // 妈咪爱枯草杆菌二联活菌颗粒 28.00 (a long name)
 const AZELASTINE: &str = "6944430084626"; // 爱赛平盐酸氮䓬斯汀鼻喷雾剂 48.00, Rx, 䓬 outside GB2312
+const PIANZAIHUANG: &str = "6918557058457"; // 片仔癀 590.00, no member price, no points
 
 const PHONE: &str = "13912345678";
 const GUIDANCE: &str = "饭后服用，一次2粒，一日3次；如出现皮疹立即停药并就医";
 
 struct Shop {
     api: Api,
+    clock: Arc<FixedClock>,
     dir: tempfile::TempDir,
 }
 
@@ -68,6 +77,7 @@ impl Shop {
                     printer: Some("XP-80C".into()),
                     paper_mm,
                     printer_format,
+                    auto_print: true,
                 },
             })
             .unwrap();
@@ -79,17 +89,14 @@ impl Shop {
 
     fn open(printer: Option<Arc<dyn Printer>>) -> Shop {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(
-            &dir.path().join("till.sqlite"),
-            Arc::new(FixedClock::at("2026-11-23T02:00:00Z")),
-        )
-        .unwrap();
+        let clock = Arc::new(FixedClock::at("2026-11-23T02:00:00Z"));
+        let store = Store::open(&dir.path().join("till.sqlite"), clock.clone()).unwrap();
         let mut api = Api::new(store).with_renderer(Arc::new(PdfRenderer::new()));
         if let Some(p) = printer {
             api = api.with_printer(p);
         }
         assert!(pos_core::demo::seed(api.store()).unwrap());
-        let shop = Shop { api, dir };
+        let shop = Shop { api, clock, dir };
         shop.login("1001", "1111");
         shop
     }
@@ -152,11 +159,13 @@ impl Shop {
                         kind: wechat,
                         amount: Money::from_fen(first),
                         settlement_no: None,
+                        reference: None,
                     },
                     Tender {
                         kind: TenderKind::Cash,
                         amount: Money::from_fen(cash),
                         settlement_no: None,
+                        reference: None,
                     },
                 ],
             })
@@ -393,20 +402,11 @@ fn check_sale_text(text: &str, s: &Sale, narrow: bool, balance: i64) {
     for l in &s.lines {
         // Quantity, unit price and amount on one line (80 mm: the name's first line; 58 mm:
         // the line under the name).
+        // The amount is the line net of rule 3 (after the rate, before coupon, points and 抹零).
         let row = if narrow {
-            format!(
-                "{} × {} {}",
-                l.quantity,
-                yuan(l.unit_price),
-                yuan(l.final_net)
-            )
+            format!("{} × {} {}", l.quantity, yuan(l.unit_price), yuan(l.net))
         } else {
-            format!(
-                "{} {} {}",
-                l.quantity,
-                yuan(l.unit_price),
-                yuan(l.final_net)
-            )
+            format!("{} {} {}", l.quantity, yuan(l.unit_price), yuan(l.net))
         };
         assert!(
             sq.lines().any(|line| line.ends_with(&row)),
@@ -420,15 +420,27 @@ fn check_sale_text(text: &str, s: &Sale, narrow: bool, balance: i64) {
             l.name
         );
         has(&format!("规格 {}", l.spec));
-        if let Some(b) = &l.batch_no {
-            has(&format!("批号 {b}"));
-        }
+        has(&format!(
+            "生产厂家 {}",
+            l.manufacturer
+                .as_deref()
+                .expect("the demo names every maker")
+        ));
+        has(&format!("批号 {}", l.batch_no.as_deref().unwrap()));
+        has(&format!(
+            "有效期至 {}",
+            l.batch_expires_on.as_deref().unwrap()
+        ));
     }
     for p in &s.payments {
         has(&format!("{}{}", p.kind.label(), yuan(p.amount)));
     }
     let m = s.member.as_ref().unwrap();
-    has(&format!("会员卡号{}", m.card_no));
+    has(&format!("会员卡号{}", card::mask(&m.card_no)));
+    assert!(
+        !fl.contains(&m.card_no),
+        "the whole card number is never printed"
+    );
     has("手机号139****5678");
     assert!(
         !fl.contains(PHONE),
@@ -464,8 +476,8 @@ fn sale_and_return_receipts_say_everything_at_80_and_58_mm() {
     let f80 = flat(&t80);
     for what in [
         "优惠券-¥3.00",
-        "积分抵现-¥10.00",
-        "积分抵现使用-1000",
+        "积分抵扣（1000分）-¥10.00",
+        "本次使用积分-1000（抵¥10.00）",
         "审方药师李建国",
         &flat(&format!("用药指导：{GUIDANCE}")),
         "盐酸氮䓬斯汀",
@@ -516,10 +528,12 @@ fn sale_and_return_receipts_say_everything_at_80_and_58_mm() {
                 ReturnLineInput {
                     sale_line_id: line(GANMAOLING),
                     quantity: 1,
+                    trace_codes: None,
                 },
                 ReturnLineInput {
                     sale_line_id: line(AMOXICILLIN),
                     quantity: 1,
+                    trace_codes: None,
                 },
             ],
             reason: ReturnReason::Damaged,
@@ -678,6 +692,10 @@ fn printing_runs_lp_with_the_queue_title_and_saved_pdf() {
     assert_eq!(printed.paper_mm, 80);
     let args = std::fs::read_to_string(&log).unwrap();
     let args: Vec<&str> = args.lines().collect();
+    // lp is told the receipt's own paper (as pdfinfo reads it), unscaled: a queue whose default
+    // paper is A4 would otherwise print it as a small block in the middle of an A4 page.
+    let (w, h) = page_mm(Path::new(&printed.path));
+    assert!((w - 80.0).abs() < 0.1, "{w} mm wide");
     assert_eq!(
         args,
         [
@@ -685,10 +703,125 @@ fn printing_runs_lp_with_the_queue_title_and_saved_pdf() {
             "XP-80C",
             "-t",
             &format!("小票 {}", s.receipt_no),
+            "-o",
+            &format!("media=Custom.80x{}mm", h.ceil()),
+            "-o",
+            "print-scaling=none",
             printed.path.as_str()
         ]
     );
     assert!(Path::new(&printed.path).starts_with(shop.dir.path()));
+}
+
+/// The first page's size in mm as `pdfinfo` reports it (`Page size: 226.77 x 572.6 pts`).
+fn page_mm(pdf: &Path) -> (f32, f32) {
+    let out = Command::new("pdfinfo").arg(pdf).output().unwrap();
+    let info = String::from_utf8(out.stdout).unwrap();
+    let line = info.lines().find(|l| l.starts_with("Page size:")).unwrap();
+    let v: Vec<f32> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    (v[0] * 25.4 / 72.0, v[1] * 25.4 / 72.0)
+}
+
+#[test]
+fn the_test_print_reaches_the_queue_in_the_tills_format() {
+    let bin = tempfile::tempdir().unwrap();
+    let log = bin.path().join("args.txt");
+    let copy = bin.path().join("job.bin");
+    let lp = fake_lp(
+        bin.path(),
+        "lp",
+        &format!(
+            "rm -f '{log}'; for a in \"$@\"; do echo \"$a\" >> '{log}'; f=\"$a\"; done; cp \"$f\" '{copy}'",
+            log = log.display(),
+            copy = copy.display()
+        ),
+    );
+    let (shop, _) = Shop::with_printer_queue(&lp, 80);
+    let args = || -> Vec<String> {
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    };
+    // The saved settings: a PDF on 80 mm paper, with its paper size.
+    let done = shop.api.call(TillTestPrint { settings: None }).unwrap();
+    assert_eq!((done.printer.as_str(), done.paper_mm), ("XP-80C", 80));
+    assert_eq!(done.format, PrinterFormat::Pdf);
+    let a = args();
+    assert_eq!(&a[..4], ["-d", "XP-80C", "-t", "测试打印"]);
+    assert!(a[5].starts_with("media=Custom.80x"), "{a:?}");
+    assert_eq!(a.last().unwrap(), &done.path);
+    let text = common::pdftotext(&copy);
+    let f = flat(&text);
+    for what in [
+        "测试打印¥12.34",
+        "康宁大药房（演示店）",
+        "收银台01",
+        "打印机XP-80C",
+        "80毫米",
+        "2026-11-23 10:00:00",
+    ] {
+        assert!(f.contains(&flat(what)), "missing “{what}” in:\n{text}");
+    }
+    keep("test-print-80mm.pdf", &copy);
+
+    // The form's values before they are saved: ESC/POS on 58 mm to another queue.
+    let form = TillSettings {
+        till_no: 2,
+        printer: Some(" XP-58 ".into()),
+        paper_mm: 58,
+        printer_format: PrinterFormat::Escpos,
+        auto_print: true,
+    };
+    let done = shop
+        .api
+        .call(TillTestPrint {
+            settings: Some(form.clone()),
+        })
+        .unwrap();
+    assert_eq!(done.format, PrinterFormat::Escpos);
+    assert_eq!(
+        args(),
+        [
+            "-d",
+            "XP-58",
+            "-t",
+            "测试打印",
+            "-o",
+            "raw",
+            done.path.as_str()
+        ]
+    );
+    let bytes = std::fs::read(&copy).unwrap();
+    let lines = escpos_lines(&bytes);
+    assert!(lines.iter().any(|l| l == "测试打印 ￥12.34"), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l == &"1234567890".repeat(4)[..32]),
+        "{lines:?}"
+    );
+    assert!(bytes.ends_with(&[0x1D, 0x56, 66, 0]), "cut");
+    // Nothing was saved: the till still prints PDFs on XP-80C.
+    let saved = shop.api.call(TillSettingsGet {}).unwrap();
+    assert_eq!(saved.printer.as_deref(), Some("XP-80C"));
+
+    // No printer: the form says which field to fill, nothing is sent.
+    std::fs::remove_file(&log).unwrap();
+    let e = shop
+        .api
+        .call(TillTestPrint {
+            settings: Some(TillSettings {
+                printer: None,
+                ..form
+            }),
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidField);
+    assert_eq!(e.details.unwrap()["field"], "printer");
+    assert!(!log.exists(), "lp was not run");
 }
 
 #[test]
@@ -742,11 +875,20 @@ fn an_escpos_till_sends_raw_receipt_bytes_and_still_saves_the_pdf() {
     assert_eq!(sent, pos_receipt::receipt_escpos(&receipt, 58));
     assert!(sent.starts_with(&[0x1B, 0x40]) && sent.ends_with(&[0x1D, 0x56, 66, 0]));
     assert!(std::fs::read(&printed.path).unwrap().starts_with(b"%PDF"));
-    // A reprint is marked on paper too (重印 in GB18030: D6 D8 D3 A1).
+    // The sale took cash: the drawer opens before anything prints (ESC p 0 25 250).
+    assert_eq!(
+        &sent[..9],
+        &[0x1B, 0x40, 0x1C, 0x26, 0x1B, 0x70, 0x00, 0x19, 0xFA]
+    );
+    // A reprint is marked on paper too (重印 in GB18030: D6 D8 D3 A1), and opens no drawer.
     let again = print(false);
     assert!(again.reprint);
     let sent = std::fs::read(&copy).unwrap();
     assert!(sent.windows(4).any(|w| w == [0xD6, 0xD8, 0xD3, 0xA1]));
+    assert!(
+        !sent.windows(2).any(|w| w == [0x1B, 0x70]),
+        "no kick on a reprint"
+    );
     assert_ne!(again.path, printed.path);
     // Saving only writes the PDF and sends nothing.
     let lines_before = std::fs::read_to_string(&log).unwrap().lines().count();
@@ -871,4 +1013,487 @@ fn a_failing_lp_is_a_print_failure_with_its_message() {
         .join("receipts")
         .join(format!("{}.pdf", s.receipt_no));
     assert!(saved.is_file(), "the receipt was saved before printing");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Receipts that add up (PRODUCT.md §6): on every receipt, the printed line amounts less the
+// deductions printed below them are the printed 应收 (退款合计 on a return), to the fen — read
+// back from the PDF with pdftotext and from the ESC/POS bytes, never from the model.
+
+/// What a printed receipt says its amounts are, in fen.
+#[derive(Debug, PartialEq, Eq)]
+struct Printed {
+    /// The amount of each line (the last figure of the row with quantity and unit price).
+    lines: Vec<i64>,
+    /// 商品金额 / 退货商品金额.
+    subtotal: i64,
+    /// The deductions printed between the subtotal and the total.
+    deductions: Vec<i64>,
+    /// 应收 / 退款合计.
+    total: i64,
+}
+
+/// `12.34` → 1234; only amounts with exactly two decimals.
+fn fen_of(s: &str) -> Option<i64> {
+    let (yuan, fen) = s.split_once('.')?;
+    if fen.len() != 2
+        || yuan.is_empty()
+        || !(yuan.bytes().chain(fen.bytes())).all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    Some(yuan.parse::<i64>().ok()? * 100 + fen.parse::<i64>().ok()?)
+}
+
+/// Reads `lines` (one printed line each, runs of spaces as one) of a receipt whose money is
+/// written `sign` + digits (`¥` in the PDF, `￥` on the ESC/POS printer), line amounts with the
+/// sign (PDF) or without (ESC/POS, `bare_rows`).
+fn read_amounts(lines: &[String], sign: &str, bare_rows: bool, is_return: bool) -> Printed {
+    let (sub_label, total_label) = if is_return {
+        ("退货商品金额", "退款合计")
+    } else {
+        ("商品金额", "应收")
+    };
+    let find = |p: &dyn Fn(&str) -> bool, what: &str| {
+        lines
+            .iter()
+            .position(|l| p(l))
+            .unwrap_or_else(|| panic!("no {what} line in:\n{}", lines.join("\n")))
+    };
+    let head = find(&|l| l.starts_with("品名"), "品名");
+    let sub = find(&|l| l.starts_with(sub_label), sub_label);
+    let total = sub
+        + lines[sub..]
+            .iter()
+            .position(|l| l.starts_with(total_label))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no {total_label} line in:
+{}",
+                    lines.join("\n")
+                )
+            });
+    let money = |t: &str| t.strip_prefix(sign).and_then(fen_of);
+    let row_amount = |t: &str| if bare_rows { fen_of(t) } else { money(t) };
+    let last = |l: &str| l.split_whitespace().last().unwrap_or("").to_owned();
+    let items: Vec<i64> = lines[head + 1..sub]
+        .iter()
+        .filter_map(|l| {
+            let t: Vec<&str> = l.split_whitespace().collect();
+            match t.as_slice() {
+                [.., price, amount] if row_amount(price).is_some() => row_amount(amount),
+                _ => None,
+            }
+        })
+        .collect();
+    let deductions: Vec<i64> = lines[sub + 1..total]
+        .iter()
+        .filter_map(|l| last(l).strip_prefix('-').and_then(money))
+        .collect();
+    Printed {
+        lines: items,
+        subtotal: money(&last(&lines[sub])).expect("the subtotal is money"),
+        deductions,
+        total: money(&last(&lines[total])).expect("the total is money"),
+    }
+}
+
+/// The amounts a PDF receipt prints, read with `pdftotext -layout`.
+fn pdf_amounts(text: &str, is_return: bool) -> Printed {
+    let lines: Vec<String> = squeezed(text).lines().map(str::to_owned).collect();
+    read_amounts(&lines, "¥", false, is_return)
+}
+
+/// The printed lines of ESC/POS bytes: commands skipped, text between line feeds decoded from
+/// GB18030 (encoding_rs is the renderer's too; the bytes of 康宁 are checked by value elsewhere).
+fn escpos_lines(bytes: &[u8]) -> Vec<String> {
+    let (esc, fs, gs, lf) = (0x1B, 0x1C, 0x1D, 0x0A);
+    let mut lines = Vec::new();
+    let mut text = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let next = bytes.get(i + 1).copied();
+        i += match (b, next) {
+            (0x1B, Some(b'@')) | (0x1C, Some(b'&')) => 2,
+            (0x1B, Some(b'p')) => 5,
+            (x, _) if x == esc => 3,
+            (x, Some(b'!')) if x == fs => 3,
+            (x, Some(b'V')) if x == gs => 4,
+            (x, Some(b'k')) if x == gs => 4 + usize::from(bytes[i + 3]),
+            (x, Some(b'(')) if x == gs => {
+                5 + usize::from(bytes[i + 3]) + 256 * usize::from(bytes[i + 4])
+            }
+            (x, _) if x == gs => 3,
+            (x, _) if x == lf => {
+                lines.push(encoding_rs::GB18030.decode(&text).0.into_owned());
+                text.clear();
+                1
+            }
+            _ => {
+                text.push(b);
+                1
+            }
+        };
+    }
+    lines
+}
+
+/// The amounts an ESC/POS receipt prints.
+fn escpos_amounts(bytes: &[u8], is_return: bool) -> Printed {
+    let lines: Vec<String> = escpos_lines(bytes)
+        .iter()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    read_amounts(&lines, "￥", true, is_return)
+}
+
+/// The printed amounts add up: Σ lines = subtotal, subtotal − Σ deductions = total, and the
+/// total is what the core says it is.
+fn assert_adds_up(what: &str, p: &Printed, lines: usize, total: Money) {
+    assert_eq!(p.lines.len(), lines, "{what}: one amount per line: {p:?}");
+    assert_eq!(
+        p.lines.iter().sum::<i64>(),
+        p.subtotal,
+        "{what}: Σ lines: {p:?}"
+    );
+    assert_eq!(
+        p.subtotal - p.deductions.iter().sum::<i64>(),
+        p.total,
+        "{what}: Σ amounts − deductions = total: {p:?}"
+    );
+    assert_eq!(p.total, total.fen(), "{what}: the total printed: {p:?}");
+}
+
+impl Shop {
+    fn as_manager<T>(&self, f: impl FnOnce() -> T) -> T {
+        self.login("3001", "3333");
+        let out = f();
+        self.login("1001", "1111");
+        out
+    }
+
+    /// 抹零 on (rule 6): the amount due is rounded down to 0.10.
+    fn drop_small_change(&self) {
+        self.as_manager(|| {
+            let mut rules = self.api.call(RulesGet {}).unwrap();
+            rules.drop_small_change = true;
+            self.api.call(RulesUpdate { rules }).unwrap();
+        });
+    }
+
+    /// The member spends 3 002.00 in cash (190 感冒灵) and is 金卡 from the next sale on.
+    fn make_gold(&self, member: MemberId) {
+        let c = self.api.call(CartOpen {}).unwrap();
+        self.scan(&c, GANMAOLING, 190);
+        let c = self
+            .api
+            .call(CartSetMember {
+                cart_id: c.id,
+                member_id: Some(member),
+            })
+            .unwrap();
+        self.api
+            .call(SalePay {
+                cart_id: c.id,
+                tenders: vec![Tender {
+                    kind: TenderKind::Cash,
+                    amount: c.pricing.payable,
+                    settlement_no: None,
+                    reference: None,
+                }],
+            })
+            .unwrap();
+        let tier = self
+            .api
+            .call(MemberGet { member_id: member })
+            .unwrap()
+            .summary
+            .tier;
+        assert_eq!(tier, pos_core::rules::Tier::Gold);
+    }
+
+    /// Prints `s`'s receipt at 80 and 58 mm (PDF) and renders its ESC/POS bytes at both widths,
+    /// and checks that every one of them adds up; returns the 80 mm PDF's text and path.
+    fn check_sums(&self, what: &str, s: &Sale) -> (String, PathBuf) {
+        let mut text80 = (String::new(), PathBuf::new());
+        for paper in [80, 58] {
+            let p = self.print(ReceiptKind::Sale, s.id, paper);
+            let text = common::pdftotext(Path::new(&p.path));
+            let printed = pdf_amounts(&text, false);
+            assert_adds_up(
+                &format!("{what}, PDF {paper} mm"),
+                &printed,
+                s.lines.len(),
+                s.payable,
+            );
+            // The amounts are the line nets of rule 3; the deductions are the bill's.
+            let nets: Vec<i64> = s.lines.iter().map(|l| l.net.fen()).collect();
+            assert_eq!(printed.lines, nets, "{what}: line nets");
+            let d = &s.discounts;
+            let bill: Vec<i64> = [d.coupon, d.points, d.small_change]
+                .iter()
+                .map(|m| m.fen())
+                .filter(|f| *f != 0)
+                .collect();
+            assert_eq!(
+                printed.deductions, bill,
+                "{what}: coupon, points, 抹零 once"
+            );
+            let fl = flat(&text);
+            for l in &s.lines {
+                let maker = l.manufacturer.as_deref().expect("a manufacturer");
+                let expiry = l.batch_expires_on.as_deref().expect("an expiry");
+                for part in [format!("生产厂家{maker}"), format!("有效期至{expiry}")] {
+                    assert!(fl.contains(&flat(&part)), "{what}: no “{part}” in:\n{text}");
+                }
+            }
+            if let Some(m) = &s.member {
+                assert!(
+                    fl.contains(&format!("会员卡号{}", card::mask(&m.card_no))),
+                    "{text}"
+                );
+                assert!(!fl.contains(&m.card_no), "{what}: the whole card number");
+            }
+            if paper == 80 {
+                text80 = (text, PathBuf::from(&p.path));
+            }
+        }
+        // The first print, as the till sends it right after payment.
+        let pharmacy = self.api.store().read(pos_core::settings::get).unwrap();
+        let receipt = pos_core::sale::receipt::for_sale(pharmacy, s, false);
+        let cash = s.payments.iter().any(|p| p.kind == TenderKind::Cash);
+        for paper in [80, 58] {
+            let bytes = pos_receipt::receipt_escpos(&receipt, paper);
+            assert_eq!(
+                bytes.windows(2).any(|w| w == [0x1B, 0x70]),
+                cash,
+                "{what}: the drawer opens on a cash sale only"
+            );
+            let printed = escpos_amounts(&bytes, false);
+            assert_adds_up(
+                &format!("{what}, ESC/POS {paper} mm"),
+                &printed,
+                s.lines.len(),
+                s.payable,
+            );
+            let text: String = escpos_lines(&bytes).concat();
+            let fl = flat(&text);
+            for l in &s.lines {
+                let maker = l.manufacturer.as_deref().unwrap();
+                let expiry = l.batch_expires_on.as_deref().unwrap();
+                assert!(
+                    fl.contains(&flat(maker)) && fl.contains(&format!("有效期至{expiry}")),
+                    "{what}: {text}"
+                );
+            }
+            if let Some(m) = &s.member {
+                assert!(fl.contains(&card::mask(&m.card_no)) && !fl.contains(&m.card_no));
+            }
+        }
+        text80
+    }
+}
+
+#[test]
+fn every_sale_receipt_adds_up_to_the_fen() {
+    let shop = Shop::open(None);
+
+    // A non-member in cash: no rate, no deduction.
+    let c = shop.api.call(CartOpen {}).unwrap();
+    shop.scan(&c, PARACETAMOL, 2);
+    let c = shop.scan(&c, MAMIAI, 1);
+    let s = shop.pay(c, TenderKind::Wechat, 1000);
+    let (t, _) = shop.check_sums("non-member", &s);
+    assert!(!t.contains("会员价"), "{t}");
+
+    // A member (普通) with the new-member coupon and 1000 points.
+    let member = shop.member();
+    let s = shop.big_sale(member);
+    assert!(s.discounts.coupon.fen() > 0 && s.discounts.points.fen() > 0);
+    shop.check_sums("coupon and points", &s);
+
+    // 金卡 (rate 0.95) with points and 抹零: the rates make fen the 抹零 drops.
+    shop.make_gold(member);
+    shop.drop_small_change();
+    let c = shop.api.call(CartOpen {}).unwrap();
+    shop.scan(&c, GANMAOLING, 3);
+    shop.scan(&c, MAMIAI, 1);
+    shop.scan(&c, PARACETAMOL, 1);
+    let c = shop.scan(&c, PIANZAIHUANG, 1); // 590.00, no member price
+    let c = shop
+        .api
+        .call(CartSetMember {
+            cart_id: c.id,
+            member_id: Some(member),
+        })
+        .unwrap();
+    let c = shop
+        .api
+        .call(CartSetPoints {
+            cart_id: c.id,
+            points: 500,
+        })
+        .unwrap();
+    let s = shop.pay(c, TenderKind::Card, 50_000);
+    assert!(
+        s.discounts.tier.fen() > 0 && s.discounts.small_change.fen() > 0,
+        "{:?}",
+        s.discounts
+    );
+    let (t, _) = shop.check_sums("金卡, points, 抹零", &s);
+    let f = flat(&t);
+    assert_eq!(
+        f.matches("会员价：金卡95折").count(),
+        3,
+        "three lines at 95折:\n{t}"
+    );
+    assert!(
+        f.contains(&format!(
+            "会员优惠（已含在金额中）{}，不再扣减",
+            yuan(s.discounts.tier)
+        )),
+        "{t}"
+    );
+    assert!(
+        f.contains(&format!("积分抵扣（500分）-{}", yuan(s.discounts.points))),
+        "{t}"
+    );
+    assert!(
+        f.contains(&format!("抹零-{}", yuan(s.discounts.small_change))),
+        "{t}"
+    );
+
+    // A member day (the 1st): 金卡's 0.95 gives way to the day's 0.90 (rule 2).
+    shop.clock.set("2026-12-01T02:00:00Z".parse().unwrap());
+    let c = shop.api.call(CartOpen {}).unwrap();
+    shop.scan(&c, GANMAOLING, 2);
+    let c = shop.scan(&c, PIANZAIHUANG, 1);
+    let c = shop
+        .api
+        .call(CartSetMember {
+            cart_id: c.id,
+            member_id: Some(member),
+        })
+        .unwrap();
+    // All by Alipay: no cash, no drawer.
+    let s = shop
+        .api
+        .call(SalePay {
+            cart_id: c.id,
+            tenders: vec![Tender {
+                kind: TenderKind::Alipay,
+                amount: c.pricing.payable,
+                settlement_no: None,
+                reference: None,
+            }],
+        })
+        .unwrap();
+    assert!(s.discounts.member_day.fen() > 0, "{:?}", s.discounts);
+    let p58 = shop.print(ReceiptKind::Sale, s.id, 58);
+    assert!(!p58.reprint);
+    keep("published-receipt-58mm.pdf", Path::new(&p58.path));
+    let (t, _) = shop.check_sums("member day", &s);
+    assert_eq!(flat(&t).matches("会员价：会员日9折").count(), 1, "{t}");
+}
+
+#[test]
+fn a_return_receipt_says_what_was_paid_and_what_is_refunded() {
+    let shop = Shop::open(None);
+    let member = shop.member();
+    shop.make_gold(member);
+    shop.drop_small_change();
+    // 金卡, the new-member coupon, 1000 points, 抹零, WeChat + cash.
+    let s = shop.big_sale(member);
+    let d = &s.discounts;
+    assert!(
+        d.coupon.fen() > 0 && d.points.fen() > 0 && d.small_change.fen() > 0,
+        "{d:?}"
+    );
+    let (published, path) = shop.check_sums("the published sale", &s);
+    assert!(!published.contains("重印"));
+    keep("published-receipt-80mm.pdf", &path);
+    let line = |barcode: &str| s.lines.iter().find(|l| l.barcode == barcode).unwrap();
+
+    let give_back = |lines: Vec<(&str, u32)>| -> SaleReturn {
+        shop.api
+            .call(ReturnCreate {
+                return_id: shop.api.call(ReturnOpen {}).unwrap().return_id,
+                sale_id: s.id,
+                lines: lines
+                    .into_iter()
+                    .map(|(b, q)| ReturnLineInput {
+                        sale_line_id: line(b).id,
+                        quantity: q,
+                        trace_codes: None,
+                    })
+                    .collect(),
+                reason: ReturnReason::Damaged,
+                note: String::new(),
+                manager: approver("3001", "3333"),
+            })
+            .unwrap()
+    };
+    // One of the two 感冒灵 and the amoxicillin; then the other 感冒灵, which completes its line.
+    let first = give_back(vec![(GANMAOLING, 1), (AMOXICILLIN, 1)]);
+    let second = give_back(vec![(GANMAOLING, 1)]);
+    let mut refunded_ganmaoling = 0;
+    for (name, r) in [("first", &first), ("second", &second)] {
+        let p = shop.print(ReceiptKind::Return, r.id, 80);
+        let text = common::pdftotext(Path::new(&p.path));
+        if name == "first" {
+            keep("published-receipt-return-80mm.pdf", Path::new(&p.path));
+        }
+        let printed = pdf_amounts(&text, true);
+        assert_adds_up(
+            &format!("{name} return, PDF"),
+            &printed,
+            r.lines.len(),
+            r.refund,
+        );
+        let fl = flat(&text);
+        // Per line: what was paid for the quantity returned and what is refunded.
+        for rl in &r.lines {
+            let what = format!("实付{}，退款{}", yuan(rl.refund), yuan(rl.refund));
+            assert!(fl.contains(&what), "{name}: no “{what}” in:\n{text}");
+        }
+        // Why it is less than the amount: the coupon is not refunded, the points go back as
+        // points, 抹零 was never paid.
+        for why in ["优惠券（不退）", "积分抵扣（以积分退回）", "积分抵扣（退回"]
+        {
+            assert!(fl.contains(why), "{name}: no “{why}” in:\n{text}");
+        }
+        // The tenders give back the total.
+        let back: i64 = r.refunds.iter().map(|f| f.amount.fen()).sum();
+        assert_eq!(back, printed.total);
+        for f in &r.refunds {
+            let what = format!("退回{}{}", f.kind.label(), yuan(f.amount));
+            assert!(fl.contains(&what), "{name}: no “{what}” in:\n{text}");
+        }
+        assert!(fl.contains(&card::mask(s.member.as_ref().unwrap().card_no.as_str())));
+        // ESC/POS too.
+        let (receipt, _) = shop
+            .api
+            .store()
+            .read(|c| pos_core::sale::receipt::prepare(c, ReceiptKind::Return, r.id))
+            .unwrap();
+        for paper in [80, 58] {
+            let printed = escpos_amounts(&pos_receipt::receipt_escpos(&receipt, paper), true);
+            assert_adds_up(
+                &format!("{name} return, ESC/POS {paper} mm"),
+                &printed,
+                r.lines.len(),
+                r.refund,
+            );
+        }
+        let g = receipt
+            .lines
+            .iter()
+            .zip(&r.lines)
+            .find(|(_, rl)| rl.name == line(GANMAOLING).name)
+            .unwrap();
+        refunded_ganmaoling += g.0.amount.fen();
+    }
+    // The two returns of 感冒灵 printed amounts that make its whole line net, no fen lost.
+    assert_eq!(refunded_ganmaoling, line(GANMAOLING).net.fen());
 }

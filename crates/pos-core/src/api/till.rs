@@ -1,5 +1,5 @@
-//! Commands of this till: printing receipts, the printer queues, the business date, and the
-//! till's own settings (printer, paper).
+//! Commands of this till: printing receipts, the printer queues, a test print, the business
+//! date, and the till's own settings (printer, format, paper, printing by itself).
 
 use std::path::PathBuf;
 
@@ -13,7 +13,7 @@ use crate::ids::SaleId;
 use crate::sale;
 use crate::sale::receipt::ReceiptKind;
 use crate::staff::Role;
-use crate::till::{self, PrinterFormat, TillSettings};
+use crate::till::{self, PrinterFormat, TestPage, TillSettings};
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct PrintedReceipt {
@@ -58,12 +58,7 @@ impl Command for ReceiptPrint {
             .store
             .read(|c| sale::receipt::prepare(c, self.kind, self.id))?;
         let pdf = ctx.api.renderer.receipt_pdf(&receipt, paper)?;
-        let dir = ctx
-            .api
-            .exports_dir
-            .parent()
-            .map(|d| d.join("receipts"))
-            .unwrap_or_else(|| PathBuf::from("receipts"));
+        let dir = receipts_dir(ctx);
         let name = if copies == 0 {
             format!("{}.pdf", receipt.receipt_no)
         } else {
@@ -125,6 +120,95 @@ impl Command for PrinterQueues {
     fn run(self, ctx: &Ctx<'_>) -> Result<Vec<String>> {
         ctx.api.printer.queues()
     }
+}
+
+/// `till_test_print`: prints a short test page — the pharmacy, the till, the printer, the paper
+/// width, the time, a ruler across the printable width and the sample 测试打印 ¥12.34 — on the
+/// till's printer in its format (PDF through the driver, or ESC/POS to a raw queue), so that
+/// whoever sets a till up sees at once whether the queue, the paper and the Chinese text are
+/// right. `settings` tries the values on the settings form before they are saved; without it
+/// the saved settings are used. The page is kept under `receipts/` as `test-print.pdf` (or
+/// `.escpos`), replaced by the next test.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct TillTestPrint {
+    #[serde(default)]
+    #[ts(optional)]
+    pub settings: Option<TillSettings>,
+}
+
+/// What a test print sent, and where.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TestPrinted {
+    pub printer: String,
+    pub format: PrinterFormat,
+    pub paper_mm: u32,
+    /// The file sent to the printer.
+    pub path: String,
+}
+
+impl Command for TillTestPrint {
+    const NAME: &'static str = "till_test_print";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = TestPrinted;
+    fn run(self, ctx: &Ctx<'_>) -> Result<TestPrinted> {
+        let settings = match self.settings {
+            Some(s) => s,
+            None => ctx.store.read(till::get)?,
+        };
+        let Some(queue) = till::check(&settings)? else {
+            return Err(crate::error::PosError::invalid_field(
+                "printer",
+                "请先填写小票打印机（CUPS 队列名称），再测试打印",
+            ));
+        };
+        let pharmacy = ctx.store.read(crate::settings::get)?.name;
+        let time = ctx
+            .store
+            .clock()
+            .now()
+            .with_timezone(&crate::clock::china())
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string();
+        let page = TestPage {
+            pharmacy,
+            till_no: settings.till_no,
+            printer: queue.clone(),
+            format: settings.printer_format,
+            paper_mm: settings.paper_mm,
+            time,
+        };
+        let (bytes, data, ext) = match settings.printer_format {
+            PrinterFormat::Pdf => (
+                ctx.api.renderer.test_page_pdf(&page)?,
+                PrintData::Document,
+                "pdf",
+            ),
+            PrinterFormat::Escpos => (
+                ctx.api.renderer.test_page_escpos(&page)?,
+                PrintData::Raw,
+                "escpos",
+            ),
+        };
+        let path = receipts_dir(ctx).join(format!("test-print.{ext}"));
+        write_file(&path, &bytes)?;
+        ctx.api.printer.print(&queue, &path, "测试打印", data)?;
+        Ok(TestPrinted {
+            printer: queue,
+            format: settings.printer_format,
+            paper_mm: settings.paper_mm,
+            path: path.to_string_lossy().into_owned(),
+        })
+    }
+}
+
+/// `receipts/` beside the store file: saved receipts and the last test print.
+fn receipts_dir(ctx: &Ctx<'_>) -> PathBuf {
+    ctx.api
+        .exports_dir
+        .parent()
+        .map(|d| d.join("receipts"))
+        .unwrap_or_else(|| PathBuf::from("receipts"))
 }
 
 /// `business_date`: today at the store (China Standard Time) by the core's clock — the date the

@@ -47,6 +47,20 @@ pub fn parse(input: &str) -> Result<String> {
     Ok(code)
 }
 
+/// A card number as receipts print it (PIPL: masked like the phone): the first 4 and the last 4
+/// characters kept, the rest starred, `2900*****2343`; anything too short to keep 8 characters of
+/// is all stars.
+pub fn mask(card: &str) -> String {
+    let chars: Vec<char> = card.trim().chars().collect();
+    let n = chars.len();
+    if n <= 8 {
+        return "*".repeat(n);
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[n - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(n - 8))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +73,15 @@ mod tests {
             assert!(looks_like_card(&card));
             assert_eq!(parse(&card).unwrap(), card);
         }
+    }
+
+    #[test]
+    fn a_card_is_masked_like_a_phone() {
+        assert_eq!(mask("2900000012343"), "2900*****2343");
+        assert_eq!(mask(" 2994190123213 "), "2994*****3213");
+        assert_eq!(mask("123456789"), "1234*6789");
+        assert_eq!(mask("12345678"), "********");
+        assert_eq!(mask(""), "");
     }
 
     #[test]

@@ -366,20 +366,25 @@ pub fn receipt_model(lines: usize) -> Receipt {
             ReceiptLine {
                 name: name.to_owned(),
                 spec: spec.to_owned(),
+                manufacturer: "华北制药股份有限公司".to_owned(),
                 batch_no: Some(format!("2411{:02}", i + 1)),
+                expires_on: Some("2027-10-31".to_owned()),
                 quantity: qty,
                 unit_price: m(price),
+                rate: Some("金卡 95折".to_owned()),
                 amount: m(price * i64::from(qty) * 95 / 100),
                 guidance: (i == 0)
                     .then(|| "口服，一次2粒，每6～8小时1次；青霉素过敏者禁用".to_owned()),
+                refund: None,
             }
         })
         .collect();
-    let subtotal: i64 = lines
+    let list: i64 = lines
         .iter()
         .map(|l| l.unit_price.fen() * i64::from(l.quantity))
         .sum();
-    let total: i64 = lines.iter().map(|l| l.amount.fen()).sum::<i64>() - 300 - 1000;
+    let subtotal: i64 = lines.iter().map(|l| l.amount.fen()).sum();
+    let total: i64 = subtotal - 300 - 1000;
     Receipt {
         kind: ReceiptKind::Sale,
         pharmacy: PharmacySettings {
@@ -394,20 +399,20 @@ pub fn receipt_model(lines: usize) -> Receipt {
         time: "2026-11-23 10:00:00".to_owned(),
         cashier: "王晓燕".to_owned(),
         reprint: false,
-        discounts: vec![
-            Labelled {
-                label: "会员折扣".to_owned(),
-                amount: m(subtotal - total - 1300),
-            },
+        deductions: vec![
             Labelled {
                 label: "优惠券".to_owned(),
                 amount: m(300),
             },
             Labelled {
-                label: "积分抵现".to_owned(),
+                label: "积分抵扣（1000 分）".to_owned(),
                 amount: m(1000),
             },
         ],
+        savings_included: Some(Labelled {
+            label: "会员优惠（已含在金额中）".to_owned(),
+            amount: m(list - subtotal),
+        }),
         lines,
         subtotal: m(subtotal),
         total: m(total),
@@ -423,17 +428,19 @@ pub fn receipt_model(lines: usize) -> Receipt {
         ],
         change: m(1000 - total % 1000),
         member: Some(ReceiptMember {
-            card_no: CARD.to_owned(),
+            card_masked: pos_core::member::card::mask(CARD),
             phone_masked: "139****5678".to_owned(),
             tier: "金卡".to_owned(),
             points_earned: total / 100 * 3 / 2,
             points_used: 1000,
+            points_used_value: m(1000),
             points_balance: 1286,
         }),
         pharmacist: Some("李建国".to_owned()),
         original_receipt_no: None,
         return_reason: None,
         approved_by: None,
+        open_drawer: true,
         footer: vec![RETURN_POLICY.to_owned(), "谢谢惠顾，祝您健康！".to_owned()],
     }
 }
