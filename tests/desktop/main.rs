@@ -20,3 +20,4 @@ mod pharmacist;
 mod prescription;
 mod returns;
 mod start;
+mod trace_codes;

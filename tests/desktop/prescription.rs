@@ -88,6 +88,9 @@ async fn prescription_sale() {
     let approved = wait_text(&c, "gate-rx", "李建国").await;
     assert!(approved.contains("李建国"), "{approved}");
     wait_for(&c, "gates-clear").await;
+    // 医保 pays only for packs whose 药品追溯码 was scanned: the pack's 码上放心 code.
+    scan(&input, "81234570000000000019").await;
+    wait_attr(&c, "cart-line-trace", "data-count", "1").await;
 
     // Now F9 pays: 10.00 by 医保 (F5, with its settlement number), the rest in cash.
     press(&input, Key::F9).await;

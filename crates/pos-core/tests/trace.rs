@@ -310,3 +310,17 @@ fn the_export_holds_exactly_the_codes_of_the_period() {
         1
     );
 }
+
+#[test]
+fn a_gs1_pack_scanned_after_its_product_names_the_lines_batch() {
+    let t = cashier();
+    let c = t.cart();
+    t.scan(&c, GANMAOLING, 1).unwrap();
+    let c = t.scan(&c, GANMAOLING, 1).unwrap();
+    let fefo = c.lines[0].batch_no.clone();
+    let c = t
+        .scan(&c, "(01)06939668066407(17)281231(10)B2405(21)E2E0001", 1)
+        .unwrap();
+    assert_ne!(c.lines[0].batch_no, fefo);
+    assert_eq!(c.lines[0].batch_no.as_deref(), Some("B2405"));
+}

@@ -1,0 +1,88 @@
+//! 药品追溯码 at the counter: a 医保 sale of two packs whose codes are scanned one per pack, a
+//! pack scanned twice refused in Chinese, and 医保 paying once every pack has its code.
+
+use crate::pages::*;
+
+#[test]
+fn an_insurance_sale_of_two_packs_scans_each_packs_code() {
+    scenario(insurance_sale_with_codes);
+}
+
+async fn insurance_sale_with_codes() {
+    let driver = start_driver();
+    let c = connect(&driver).await;
+    login(&c, "1001", "1111").await;
+    let input = wait_for(&c, "scan-input").await;
+    scan(&input, GANMAOLING).await;
+    wait_count(&c, "cart-line", 1).await;
+    scan(&input, GANMAOLING).await;
+    wait_attr(&c, "cart-line-qty", "data-quantity", "2").await;
+    // 感冒灵 is 医保-listed: its packs wait for their codes.
+    assert_eq!(
+        wait_attr(&c, "cart-line-trace", "data-required", "true")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        attr(&c, "cart-line-trace", "data-count").await.as_deref(),
+        Some("0")
+    );
+
+    // The first pack's GS1 DataMatrix: the code is read, never refused as a bad barcode, and
+    // the pack's own batch becomes the line's.
+    scan(&input, "(01)06939668066407(17)281231(10)B2405(21)E2E0001").await;
+    wait_attr(&c, "cart-line-trace", "data-count", "1").await;
+    assert_eq!(
+        wait_attr(&c, "cart-line-batch", "data-batch", "B2405")
+            .await
+            .as_deref(),
+        Some("B2405")
+    );
+    // The same pack again is refused, in Chinese, with the stable code kept for support.
+    scan(&input, "(01)06939668066407(17)281231(10)B2405(21)E2E0001").await;
+    assert_eq!(
+        wait_attr(&c, "scan-error", "data-code", "TRACE_CODE_DUPLICATE")
+            .await
+            .as_deref(),
+        Some("TRACE_CODE_DUPLICATE")
+    );
+    let shown = text_of(&c, "scan-error").await;
+    assert!(shown.contains("追溯码") && !shown.contains("TRACE_CODE"), "{shown}");
+    assert_eq!(
+        attr(&c, "cart-line-qty", "data-quantity").await.as_deref(),
+        Some("2")
+    );
+    // The second pack: a 20-digit 码上放心 code, typed at scanner speed.
+    scan(&input, "81234580000000000011").await;
+    wait_attr(&c, "cart-line-trace", "data-count", "2").await;
+    screenshot(&c, "checkout-trace-codes.png").await;
+
+    // 医保 pays the whole 31.60.
+    press(&input, Key::F9).await;
+    let amount = wait_for(&c, "pay-amount").await;
+    press(&amount, Key::F5).await;
+    assert_eq!(
+        wait_attr(&c, "pay-amount", "data-kind", "insurance")
+            .await
+            .as_deref(),
+        Some("insurance")
+    );
+    press(&wait_for(&c, "pay-amount").await, Key::Enter).await;
+    let settlement = wait_for(&c, "pay-settlement").await;
+    settlement.send_keys("YB2026-000777").await.unwrap();
+    press(&settlement, Key::Enter).await;
+    // 医保 covers what is due: the settlement number completes the sale.
+    wait_for(&c, "sale-done").await;
+    assert_eq!(
+        attr(&c, "sale-done-tender", "data-kind").await.as_deref(),
+        Some("insurance")
+    );
+    assert_eq!(
+        attr(&c, "sale-done-payable", "data-amount")
+            .await
+            .as_deref(),
+        Some("31.60")
+    );
+    c.close().await.unwrap();
+}
