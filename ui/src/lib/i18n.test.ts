@@ -34,3 +34,22 @@ describe('i18n', () => {
     }
   });
 });
+
+describe('Chinese text', () => {
+  it('uses full-width punctuation (，：（）；！？), never the half-width marks', () => {
+    const zh = messages('zh-CN');
+    const bad: string[] = [];
+    for (const [key, text] of Object.entries(zh)) {
+      if (!/[\u3400-\u9fff]/.test(text)) continue;
+      // Placeholders, times (HH:MM, 02:00), web addresses and typed number lists (1, 11, 21) keep
+      // their ASCII marks: they are data, not prose.
+      const prose = text
+        .replace(/\{\w+\}/g, '')
+        .replace(/https?:\/\/\S*/g, '')
+        .replace(/\b(?:HH:MM|\d{1,2}:\d{2})\b/g, '')
+        .replace(/\d,\s?(?=\d)/g, '');
+      if (/[,:;!?()]/.test(prose)) bad.push(`${key}: ${text}`);
+    }
+    expect(bad).toEqual([]);
+  });
+});

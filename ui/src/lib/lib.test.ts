@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bytesToBase64 } from './base64';
-import { isApiError, toApiError } from './errors';
+import { isApiError, supportText, toApiError } from './errors';
 import { fromFen, parseAmountInput, toFen, yuan } from './money';
 import { isManager, keepsShift, seesHealth, tabForKey, tabsForRoles, type TabKey } from './roles';
 import { serial } from './serial';
@@ -23,8 +23,16 @@ describe('toApiError', () => {
   it('keeps the core error and wraps anything else', () => {
     const core = { code: 'UNKNOWN_BARCODE', message: '条码不存在', details: { barcode: '1' } };
     expect(toApiError(core)).toBe(core);
-    expect(toApiError('command api not found')).toEqual({ code: 'IPC', message: 'command api not found' });
-    expect(toApiError(new Error('boom'))).toEqual({ code: 'UI', message: 'boom' });
+    // Staff see a Chinese message; the raw text is kept for support, off the screen.
+    expect(toApiError('command api not found')).toEqual({
+      code: 'IPC',
+      message: '与收银程序后台的连接出错：请重试，仍不行请重启 PharmaPOS',
+      details: { raw: 'command api not found' },
+    });
+    expect(toApiError(new Error('boom'))).toMatchObject({ code: 'UI', details: { raw: 'boom' } });
+    expect(toApiError(new Error('boom')).message).not.toContain('boom');
+    expect(supportText(toApiError(new Error('boom')))).toBe('UI: boom');
+    expect(supportText(core)).toBe('UNKNOWN_BARCODE');
     expect(isApiError({ code: 1, message: 'x' })).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Cart, Coupon, Discounts } from '../../lib/bindings';
-import { couponMinimumMet, discountRows, rateBasisPoints, rateLabel } from './pricing';
+import { couponMinimumMet, DEFAULT_POINTS_PER_YUAN, discountRows, pointsFen, pointsMoney, pointsPerYuan, rateBasisPoints, rateLabel } from './pricing';
 
 describe('rates as the counter says them', () => {
   it('in Chinese 折 and in English percent off', () => {
@@ -38,5 +38,29 @@ describe('coupon minimum', () => {
     expect(couponMinimumMet({ min_spend: '40.02' } as Coupon, cart)).toBe(true);
     expect(couponMinimumMet({ min_spend: '50.00' } as Coupon, cart)).toBe(false);
     expect(couponMinimumMet({ min_spend: '0.00' } as Coupon, cart)).toBe(true);
+  });
+});
+
+describe('points shown as money', () => {
+  const pricing = (points_used: number, points: string) => ({
+    points_used,
+    discounts: { tier: '0.00', member_day: '0.00', manual: '0.00', coupon: '0.00', points, small_change: '0.00' },
+  });
+
+  it('500 积分 = ¥5.00 at the default 100 points a yuan', () => {
+    expect(pointsMoney(500, 100)).toBe('¥5.00');
+    expect(pointsFen(1234, 100)).toBe(1234);
+    expect(pointsMoney(0, 100)).toBe('¥0.00');
+    expect(pointsMoney(-5, 100)).toBe('¥0.00');
+  });
+
+  it('follows the store’s rule: from the sale’s own redemption, else the rules, else 100', () => {
+    expect(pointsPerYuan(pricing(500, '5.00'), null)).toBe(100);
+    expect(pointsPerYuan(pricing(500, '10.00'), 100)).toBe(50);
+    expect(pointsPerYuan(pricing(0, '0.00'), 200)).toBe(200);
+    expect(pointsPerYuan(pricing(0, '0.00'), null)).toBe(DEFAULT_POINTS_PER_YUAN);
+    expect(pointsPerYuan(null, 0)).toBe(100);
+    expect(pointsMoney(500, 200)).toBe('¥2.50');
+    expect(pointsMoney(333, 200)).toBe('¥1.66');
   });
 });

@@ -1,10 +1,11 @@
 //! How the cart's pricing (`Cart.pricing`, computed by the core) is shown: the rule behind a
-//! line's price with its rate (会员价 9.5折), the discounts worth a row in the total panel, and
-//! whether a coupon's minimum is met. Display only: no amount is computed here.
+//! line's price with its rate (会员价 9.5折), the discounts worth a row in the total panel,
+//! whether a coupon's minimum is met, and points shown as money (500 积分 = ¥5.00). Display only:
+//! no amount that is charged is computed here.
 
-import type { Cart, Coupon, Discounts, LineRule, PricedLine } from '../../lib/bindings';
+import type { Cart, Coupon, Discounts, LineRule, PricedLine, Pricing } from '../../lib/bindings';
 import type { Locale, MessageKey } from '../../lib/i18n';
-import { fen } from '../../lib/money';
+import { fen, fromFen, yuan } from '../../lib/money';
 
 /** A rate string ("0.95", "0.9", "1") in ten-thousandths, exactly; null if malformed. */
 export function rateBasisPoints(rate: string): number | null {
@@ -48,4 +49,32 @@ export function discountRows(discounts: Discounts): { kind: DiscountKind; amount
  *  priced it (`pricing.coupon_eligible_net`, PRODUCT.md §4 rule 4). */
 export function couponMinimumMet(coupon: Coupon, cart: Cart): boolean {
   return fen(cart.pricing.coupon_eligible_net) >= fen(coupon.min_spend);
+}
+
+/** The points rule when nobody said otherwise (PRODUCT.md §4 rule 5): 100 points = 1.00. */
+export const DEFAULT_POINTS_PER_YUAN = 100;
+
+/**
+ * How many points make 1.00 yuan. A sale that redeemed points says it exactly (the core priced
+ * `points_used` as `discounts.points`); otherwise the store's rules (`rules_get`), when known;
+ * otherwise the default.
+ */
+export function pointsPerYuan(pricing: Pick<Pricing, 'points_used' | 'discounts'> | null, rulesPerYuan: number | null): number {
+  const usedFen = pricing ? fen(pricing.discounts.points) : 0;
+  if (pricing && pricing.points_used > 0 && usedFen > 0) {
+    const rate = (pricing.points_used * 100) / usedFen;
+    if (Number.isInteger(rate) && rate > 0) return rate;
+  }
+  return rulesPerYuan && rulesPerYuan > 0 ? rulesPerYuan : DEFAULT_POINTS_PER_YUAN;
+}
+
+/** What `points` are worth as money, in fen, rounded down (as the core values them). */
+export function pointsFen(points: number, perYuan: number): number {
+  if (!Number.isFinite(points) || points <= 0 || perYuan <= 0) return 0;
+  return Math.floor((points * 100) / perYuan);
+}
+
+/** Points as money for the screen: 500 → "¥5.00". */
+export function pointsMoney(points: number, perYuan: number): string {
+  return yuan(fromFen(pointsFen(points, perYuan)));
 }

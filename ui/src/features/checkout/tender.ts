@@ -6,6 +6,7 @@
 import type { Tender, TenderKind } from '../../lib/bindings';
 import type { MessageKey, MessageParams } from '../../lib/i18n';
 import { fromFen, parseAmountInput } from '../../lib/money';
+import { paymentCodeKind, takesReference, validReference, type PaymentCodeKind } from './paymentCode';
 
 /** The tenders in the order the dialog offers them; F1…F5 pick them in this order. */
 export const TENDER_KINDS: readonly TenderKind[] = ['cash', 'wechat', 'alipay', 'card', 'insurance'];
@@ -13,8 +14,11 @@ export const TENDER_KINDS: readonly TenderKind[] = ['cash', 'wechat', 'alipay', 
 /** At most 8 tenders per sale (the core's limit). */
 export const MAX_TENDERS = 8;
 
-/** A tender the cashier entered, before it is sent: the amount in fen. */
-export type DraftTender = { kind: TenderKind; fen: number; settlementNo?: string };
+/**
+ * A tender the cashier entered, before it is sent: the amount in fen; 医保's settlement number;
+ * for WeChat, Alipay and card the reference (a scanned 付款码 or the terminal's number).
+ */
+export type DraftTender = { kind: TenderKind; fen: number; settlementNo?: string; reference?: string };
 
 export type TenderTotals = {
   /** Σ of every tender. */
@@ -69,7 +73,7 @@ export function validSettlementNo(text: string): boolean {
   return /^[A-Za-z0-9-]{1,40}$/.test(text.trim());
 }
 
-export type TenderProblem = { key: MessageKey; params?: MessageParams; field: 'amount' | 'settlement' };
+export type TenderProblem = { key: MessageKey; params?: MessageParams; field: 'amount' | 'settlement' | 'reference' };
 
 /** What is wrong with adding this tender to `tenders`, or null. */
 export function tenderProblem(
@@ -87,6 +91,9 @@ export function tenderProblem(
     }
     if (!validSettlementNo(tender.settlementNo ?? '')) return { key: 'pay.v.settlement', field: 'settlement' };
   }
+  if (takesReference(tender.kind) && !validReference(tender.reference ?? '')) {
+    return { key: 'pay.v.reference', field: 'reference' };
+  }
   if (tender.kind !== 'cash' && totals.nonCash + tender.fen > payable) {
     return {
       key: 'pay.v.nonCashOver',
@@ -97,13 +104,13 @@ export function tenderProblem(
   return null;
 }
 
-/** The tenders as `sale_pay` takes them. */
+/** The tenders as `sale_pay` takes them (a reference only when there is one). */
 export function toTenders(tenders: readonly DraftTender[]): Tender[] {
-  return tenders.map((t) =>
-    t.kind === 'insurance'
-      ? { kind: t.kind, amount: fromFen(t.fen), settlement_no: (t.settlementNo ?? '').trim() }
-      : { kind: t.kind, amount: fromFen(t.fen) },
-  );
+  return tenders.map((t): Tender => {
+    if (t.kind === 'insurance') return { kind: t.kind, amount: fromFen(t.fen), settlement_no: (t.settlementNo ?? '').trim() };
+    const reference = takesReference(t.kind) ? (t.reference ?? '').trim() : '';
+    return reference ? { kind: t.kind, amount: fromFen(t.fen), reference } : { kind: t.kind, amount: fromFen(t.fen) };
+  });
 }
 
 /** What Enter in the payment dialog does. */
@@ -120,8 +127,10 @@ export type PayInput = {
   kind: TenderKind;
   amountText: string;
   settlementNo: string;
+  /** WeChat, Alipay, card: the 付款码 scanned or the transaction number typed ('' for none). */
+  reference?: string;
   /** Where Enter was pressed. */
-  from: 'amount' | 'settlement';
+  from: 'amount' | 'settlement' | 'reference';
   payable: number;
   insuranceCap: number;
   tenders: readonly DraftTender[];
@@ -144,12 +153,31 @@ export function paymentEnter(input: PayInput): PayStep {
   if (input.kind === 'insurance' && input.from === 'amount' && !validSettlementNo(input.settlementNo)) {
     return { action: 'settlement' };
   }
+  const reference = (input.reference ?? '').trim();
   const tender: DraftTender =
     input.kind === 'insurance'
       ? { kind: 'insurance', fen: amount, settlementNo: input.settlementNo.trim() }
-      : { kind: input.kind, fen: amount };
+      : takesReference(input.kind) && reference
+        ? { kind: input.kind, fen: amount, reference }
+        : { kind: input.kind, fen: amount };
   const problem = tenderProblem(tender, payable, insuranceCap, tenders);
   if (problem) return { action: 'problem', problem };
   const next = [...tenders, tender];
   return tenderTotals(payable, next).remaining === 0 ? { action: 'pay', tenders: next } : { action: 'add', tenders: next };
+}
+
+/** What a scan in the payment dialog does. */
+export type PaymentScan =
+  /** A 付款码: this tender, the amount still due, the code as its reference. */
+  | { action: 'fill'; kind: PaymentCodeKind; fen: number; reference: string }
+  /** A 付款码, but nothing is due any more (the tenders already cover the sale). */
+  | { action: 'nothingDue'; kind: PaymentCodeKind }
+  /** Not a payment code (a product, a member card): refused while the amount due is on screen. */
+  | { action: 'refused' };
+
+export function paymentScan(code: string, payable: number, tenders: readonly DraftTender[]): PaymentScan {
+  const kind = paymentCodeKind(code);
+  if (!kind) return { action: 'refused' };
+  const due = suggestedFen(kind, payable, 0, tenders);
+  return due > 0 ? { action: 'fill', kind, fen: due, reference: code.trim() } : { action: 'nothingDue', kind };
 }
