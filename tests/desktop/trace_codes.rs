@@ -84,5 +84,25 @@ async fn insurance_sale_with_codes() {
             .as_deref(),
         Some("31.60")
     );
+
+    // The manager exports the day's codes for 医保 reporting: exactly the two packs sold.
+    next_sale(&c).await;
+    click(&c, "logout").await;
+    login(&c, "3001", "3333").await;
+    click(&c, "tab-day").await;
+    wait_attr(&c, "day-report", "data-state", "preview").await;
+    click(&c, "day-trace-export").await;
+    assert_eq!(
+        wait_attr(&c, "day-trace-export-result", "data-count", "2")
+            .await
+            .as_deref(),
+        Some("2")
+    );
+    let shown = text_of(&c, "day-trace-export-result").await;
+    let path = shown.rsplit('：').next().unwrap().trim().to_owned();
+    let csv = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert!(csv.contains("010693966806640721E2E0001"), "{csv}");
+    assert!(csv.contains("81234580000000000011"), "{csv}");
+    assert!(csv.contains("YB2026-000777"), "{csv}");
     c.close().await.unwrap();
 }

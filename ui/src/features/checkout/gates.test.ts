@@ -11,6 +11,7 @@ const noGates: Gates = {
   ephedrine_quantity: 0,
   ephedrine_buyer: null,
   allergy_pending: [],
+  trace_pending: [],
   blocked: [],
 };
 

@@ -21,6 +21,7 @@ const rules: BusinessRules = {
   follow_up_days: [3, 7, 14, 28],
   confirm_profile_after_days: 180,
   daily_redeem_cap_points: 20000,
+  trace_codes_all_lines: false,
 };
 
 describe('rules form', () => {

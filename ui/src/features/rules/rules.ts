@@ -23,6 +23,7 @@ export type RulesForm = {
   pointsEarnedPerYuan: string;
   dailyRedeemCap: string;
   dropSmallChange: boolean;
+  traceCodesAllLines: boolean;
 };
 
 /** A field of the form, as `data-field` names it: `tier.gold.rate`, `coupon.birthday_coupon.face`, `memberDays` … */
@@ -52,6 +53,7 @@ export function rulesForm(rules: BusinessRules): RulesForm {
     pointsEarnedPerYuan: String(rules.points_earned_per_yuan),
     dailyRedeemCap: String(rules.daily_redeem_cap_points),
     dropSmallChange: rules.drop_small_change,
+    traceCodesAllLines: rules.trace_codes_all_lines,
   };
 }
 
@@ -136,6 +138,7 @@ export function buildRules(form: RulesForm, base: BusinessRules): { rules: Busin
       points_earned_per_yuan: earned,
       daily_redeem_cap_points: daily,
       drop_small_change: form.dropSmallChange,
+      trace_codes_all_lines: form.traceCodesAllLines,
     },
   };
 }
