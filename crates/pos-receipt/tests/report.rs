@@ -589,7 +589,7 @@ fn the_manager_prints_and_exports_through_the_api() {
     login("1001", "1111");
     let shift = api
         .call(ShiftOpen {
-            float: "200".into(),
+            float: Money::from_fen(20_000),
         })
         .unwrap();
     let cart = api.call(CartOpen {}).unwrap();
@@ -606,6 +606,7 @@ fn the_manager_prints_and_exports_through_the_api() {
             kind: pos_core::pricing::TenderKind::Cash,
             amount: Money::from_fen(5_000),
             settlement_no: None,
+            reference: None,
         }],
     })
     .unwrap();
