@@ -12,6 +12,7 @@ mod pages;
 
 mod cashier;
 mod checkout;
+mod counter;
 mod headquarters;
 mod manager_admin;
 mod manager_day;
