@@ -769,11 +769,13 @@ async fn net_spend_counts_sales_less_refunds_over_365_days_across_merged_members
                     insurance: false,
                     points_eligible: true,
                     guidance: None,
+                    trace_codes: vec![],
                 }],
                 payments: vec![TenderV1 {
                     kind: "cash".into(),
                     amount: d(payable),
                     settlement_no: None,
+                    reference: None,
                 }],
                 subtotal: d(payable),
                 discounts: DiscountsV1 {
