@@ -20,5 +20,6 @@ mod members;
 mod pharmacist;
 mod prescription;
 mod returns;
+mod scan_across_screens;
 mod start;
 mod trace_codes;

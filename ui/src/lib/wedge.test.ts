@@ -24,9 +24,14 @@ class FakeField {
   }
 
   putBack(digits: string | null): void {
+    this.show(digits);
+    this.snapshot = null;
+  }
+
+  /** As `putBack`, keeping the snapshot: the burst may still become a scan. */
+  show(digits: string | null): void {
     if (!this.snapshot) return;
     ({ value: this.value, start: this.start, end: this.end } = restoredField(this.snapshot, digits));
-    this.snapshot = null;
   }
 
   type(key: WedgeKey): void {
@@ -53,6 +58,8 @@ function run(detector: WedgeDetector, field: FakeField, keys: WedgeKey[]) {
         field.takeSnapshot();
       } else if (action.type === 'release') {
         field.putBack(action.digits);
+      } else if (action.type === 'show') {
+        field.show(action.digits);
       } else {
         field.putBack(null);
         scans.push(action.barcode);
@@ -155,18 +162,50 @@ describe('WedgeDetector', () => {
     expect(field.submitted).toEqual(['1234567']);
   });
 
-  it('releases a fast burst that stops without Enter', () => {
+  it('shows a fast burst that stops without Enter', () => {
     const detector = new WedgeDetector();
     const field = new FakeField('x');
     const { scans } = run(detector, field, keysFor('12', 20, 0, { enter: false }));
     expect(field.value).toBe('x1');
     expect(detector.deadline).toBe(20 + 50);
-    for (const action of detector.expire(71)) {
-      if (action.type === 'release') field.putBack(action.digits);
-    }
+    expect(detector.expire(70)).toEqual([]);
+    const actions = detector.expire(71);
+    expect(actions).toEqual([{ type: 'show', digits: '12' }]);
+    field.show('12');
     expect(scans).toEqual([]);
     expect(field.value).toBe('x12');
     expect(detector.deadline).toBeNull();
+    expect(detector.consuming).toBe(false);
+    // The next key, pressed later, finds the field as the keys would have left it.
+    run(detector, field, [{ code: 'KeyA', key: 'a', time: 500 }]);
+    expect(field.value).toBe('x12a');
+  });
+
+  it('keeps a scan whole when its keys are handed over late, though the timer showed some', () => {
+    // Pressed 3 ms apart; the page gets them 100 ms and more apart while the screen changes.
+    const detector = new WedgeDetector();
+    const field = new FakeField('2');
+    const keys = keysFor(EAN13, 3, 1000);
+    const first = run(detector, field, keys.slice(0, 5));
+    expect(first.scans).toEqual([]);
+    // The timer (wall clock) fires before the sixth key comes: the digits are only shown.
+    for (const action of detector.expire(1200)) if (action.type === 'show') field.show(action.digits);
+    expect(field.value).toBe(`2${EAN13.slice(0, 5)}`);
+    const rest = run(detector, field, keys.slice(5));
+    expect(rest.scans).toEqual([EAN13]);
+    expect(field.value).toBe('2');
+    expect(field.submitted).toEqual([]);
+  });
+
+  it('still ends a burst at a key pressed more than 50 ms after the last one', () => {
+    const detector = new WedgeDetector();
+    const field = new FakeField();
+    run(detector, field, keysFor('123', 5, 0, { enter: false }));
+    for (const action of detector.expire(500)) if (action.type === 'show') field.show(action.digits);
+    const { scans } = run(detector, field, keysFor('45678901', 5, 600));
+    // 12345678901 was never one burst: 123 is typing, 45678901 a scan of its own.
+    expect(scans).toEqual(['45678901']);
+    expect(field.value).toBe('123');
   });
 
   it('releases the burst before a slow key so nothing is lost or reordered', () => {
@@ -213,5 +252,98 @@ describe('restoredField', () => {
     const snapshot = { value: 'abcdef', start: 2, end: 4 };
     expect(restoredField(snapshot, '12')).toEqual({ value: 'ab12ef', start: 4, end: 4 });
     expect(restoredField(snapshot, null)).toEqual(snapshot);
+  });
+});
+
+/**
+ * A burst that begins while nothing has the focus (a screen changing), driven the way
+ * `attachWedge` drives the DOM with the screen's input as the holder: keys that are not
+ * consumed are lost on the page until a release has put the focus in the input.
+ */
+function runHeld(detector: WedgeDetector, input: FakeField, keys: WedgeKey[]) {
+  const scans: string[] = [];
+  let focused = false;
+  keys.forEach((key, index) => {
+    const result = detector.feed({ ...key, hold: index === 0 });
+    for (const action of result.actions) {
+      if (action.type === 'snapshot') input.takeSnapshot();
+      else if (action.type === 'release') {
+        input.putBack(action.digits);
+        focused = true;
+      } else if (action.type === 'show') {
+        input.show(action.digits);
+        focused = true;
+      } else {
+        input.putBack(null);
+        scans.push(action.barcode);
+      }
+    }
+    if (!result.consume && focused) input.type(key);
+  });
+  return { scans, focused };
+}
+
+describe('WedgeDetector with nothing focused', () => {
+  it('holds the first digit too, so a scan is whole and nothing is left anywhere', () => {
+    const input = new FakeField();
+    const { scans, focused } = runHeld(new WedgeDetector(), input, keysFor(EAN13, 5));
+    expect(scans).toEqual([EAN13]);
+    expect(input.value).toBe('');
+    expect(focused).toBe(false);
+  });
+
+  it('shows a held single digit in the screen input when no key follows', () => {
+    const detector = new WedgeDetector();
+    const input = new FakeField('12');
+    const first = detector.feed({ code: 'Digit5', key: '5', time: 0, hold: true });
+    expect(first.consume).toBe(true);
+    input.takeSnapshot();
+    expect(detector.deadline).toBe(50);
+    const actions = detector.expire(51);
+    expect(actions).toEqual([{ type: 'show', digits: '5' }]);
+    input.show('5');
+    expect(input.value).toBe('125');
+  });
+
+  it('keeps a held scan whole when the timer showed its first digit before the rest came', () => {
+    const detector = new WedgeDetector();
+    const input = new FakeField();
+    const keys = keysFor(EAN13, 2, 0);
+    detector.feed({ ...keys[0]!, hold: true });
+    input.takeSnapshot();
+    for (const action of detector.expire(300)) if (action.type === 'show') input.show(action.digits);
+    expect(input.value).toBe(EAN13[0]);
+    const { scans } = run(detector, input, keys.slice(1));
+    expect(scans).toEqual([EAN13]);
+    expect(input.value).toBe('');
+  });
+
+  it('gives a held digit to the input before a letter that follows it', () => {
+    const input = new FakeField();
+    const keys = [...keysFor('7', 10, 0, { enter: false }), { code: 'KeyA', key: 'a', time: 10 }];
+    runHeld(new WedgeDetector(), input, keys);
+    expect(input.value).toBe('7a');
+  });
+
+  it('gives a short fast burst to the input, then lets its Enter through', () => {
+    const input = new FakeField();
+    runHeld(new WedgeDetector(), input, keysFor('1234', 5));
+    expect(input.value).toBe('1234');
+    expect(input.submitted).toEqual(['1234']);
+  });
+
+  it('has nothing to show for a single digit that was not held (it is in the field)', () => {
+    const detector = new WedgeDetector();
+    expect(detector.feed({ code: 'Digit1', key: '1', time: 0 }).consume).toBe(false);
+    expect(detector.deadline).toBeNull();
+    expect(detector.expire(100)).toEqual([]);
+  });
+
+  it('knows when a key would start a new burst', () => {
+    const detector = new WedgeDetector();
+    expect(detector.idleAt(0)).toBe(true);
+    detector.feed({ code: 'Digit1', key: '1', time: 100 });
+    expect(detector.idleAt(140)).toBe(false);
+    expect(detector.idleAt(151)).toBe(true);
   });
 });

@@ -33,8 +33,30 @@
 //! single characters) gives the same result whether or not an IME already put
 //! some of those characters into the field.
 //!
+//! ## Keys handed over late
+//!
+//! Whether keys are one burst is judged by their own time stamps (when they
+//! were pressed), never by when the page gets them. The window hands the page
+//! one key at a time, each after the page has handled the one before: while
+//! the screen is changing (a payment recorded, the next sale drawn) a scan's
+//! keys can come 100 ms and more apart although they were pressed 3 ms apart.
+//! So when no key has come for 50 ms (a timer), the burst's digits are only
+//! *shown* in the field, as typing would have put them there: the burst stays
+//! open, a late key pressed in time still joins it, and a scan still puts the
+//! field back as it was. Only a key pressed more than 50 ms after the last one
+//! ends it.
+//!
+//! ## Nothing has the focus
+//!
+//! While a screen changes (a dialog closed, the next customer, the next return)
+//! the focus may be on the page itself for a moment: a first digit that lands
+//! there is gone. When the adapter knows the screen's own input (`hold`), that
+//! first digit is held like the rest of the burst: a scan keeps it, and typing
+//! is released into that input, focused, instead of being lost.
+//!
 //! `WedgeDetector` is pure (time comes in with each key) and unit-tested;
-//! `attachWedge` is the thin DOM adapter.
+//! `attachWedge` is the thin DOM adapter. lib/scans.ts installs one of them for
+//! the whole app and says where each scan goes.
 
 export type WedgeKey = {
   /** `KeyboardEvent.code`; pass `""` for keys pressed with Ctrl/Alt/Meta. */
@@ -45,6 +67,11 @@ export type WedgeKey = {
   time: number;
   /** `KeyboardEvent.repeat`: a held-down key is a person, never a scanner. */
   repeat?: boolean;
+  /**
+   * Nothing has the focus to take this key: if it starts a burst, it is held too, and a
+   * burst that turns out to be typing is released with it (see "Nothing has the focus").
+   */
+  hold?: boolean;
 };
 
 export type WedgeAction =
@@ -52,6 +79,11 @@ export type WedgeAction =
   | { type: 'snapshot' }
   /** Not a scan: set the field to the snapshot with `digits` typed over its selection. */
   | { type: 'release'; digits: string }
+  /**
+   * No key for a while: set the field as `release` would, but keep the snapshot — the burst
+   * may go on with keys pressed in time and handed over late, and may yet be a scan.
+   */
+  | { type: 'show'; digits: string }
   /** A scan: set the field back to the snapshot, then scan `barcode`. */
   | { type: 'scan'; barcode: string };
 
@@ -96,6 +128,10 @@ export class WedgeDetector {
   private phase: Phase = 'idle';
   private digits = '';
   private lastTime = 0;
+  /** The burst's first digit was held rather than let through. */
+  private held = false;
+  /** The field shows every digit of the burst so far (`show`). */
+  private shown = false;
 
   constructor(options: Partial<WedgeOptions> = {}) {
     this.options = { ...DEFAULT_WEDGE_OPTIONS, ...options };
@@ -103,24 +139,35 @@ export class WedgeDetector {
 
   /** True while keys are being consumed: input events should be blocked too. */
   get consuming(): boolean {
-    return this.phase === 'burst';
+    return this.phase === 'burst' && !this.shown;
   }
 
-  /** When `expire` should be called next (ms, same clock as `time`), or null if nothing is pending. */
+  /** True when a key at `time` would start a new burst: none is under way, or it has lapsed. */
+  idleAt(time: number): boolean {
+    return this.phase === 'idle' || time - this.lastTime > this.options.maxGapMs;
+  }
+
+  /**
+   * When `expire` should be called next (ms, same clock as `time`), or null when the field has
+   * nothing to be shown (no burst, all shown, or a single digit that went to the field).
+   */
   get deadline(): number | null {
-    return this.phase === 'idle' ? null : this.lastTime + this.options.maxGapMs;
+    if (this.phase === 'idle' || this.shown || (this.phase === 'candidate' && !this.held)) return null;
+    return this.lastTime + this.options.maxGapMs;
   }
 
   feed(key: WedgeKey): WedgeResult {
-    // A pause ends whatever was in progress before this key is looked at.
-    const actions = this.expire(key.time);
+    // A pause (between the keys' own time stamps) ends whatever was in progress.
+    const actions = this.end(key.time);
     const digit = key.repeat ? null : digitOf(key.code);
 
     switch (this.phase) {
       case 'idle':
         if (digit !== null) {
           this.start(digit, key.time);
+          this.held = key.hold === true;
           actions.push({ type: 'snapshot' });
+          return { consume: this.held, actions };
         }
         return { consume: false, actions };
 
@@ -129,8 +176,11 @@ export class WedgeDetector {
           this.phase = 'burst';
           this.digits += digit;
           this.lastTime = key.time;
+          this.shown = false;
           return { consume: true, actions };
         }
+        // A person's single digit: a held one is given to the field now, before this key.
+        if (this.held) actions.push({ type: 'release', digits: this.digits });
         this.reset();
         return { consume: false, actions };
 
@@ -138,6 +188,7 @@ export class WedgeDetector {
         if (digit !== null) {
           this.digits += digit;
           this.lastTime = key.time;
+          this.shown = false;
           return { consume: true, actions };
         }
         if (isEnter(key.code) && this.digits.length >= this.options.minDigits) {
@@ -152,11 +203,22 @@ export class WedgeDetector {
     }
   }
 
-  /** Ends a burst whose last key is more than `maxGapMs` before `now`. */
+  /**
+   * No key has come for `maxGapMs` by `now` (the timer): shows the burst's digits in the field.
+   * The burst stays open (see "Keys handed over late"); the next key decides how it ends.
+   */
   expire(now: number): WedgeAction[] {
-    if (this.phase === 'idle' || now - this.lastTime <= this.options.maxGapMs) return [];
+    const deadline = this.deadline;
+    if (deadline === null || now <= deadline) return [];
+    this.shown = true;
+    return [{ type: 'show', digits: this.digits }];
+  }
+
+  /** Ends a burst whose last key was pressed more than `maxGapMs` before `time`. */
+  private end(time: number): WedgeAction[] {
+    if (this.phase === 'idle' || time - this.lastTime <= this.options.maxGapMs) return [];
     const actions: WedgeAction[] =
-      this.phase === 'burst' ? [{ type: 'release', digits: this.digits }] : [];
+      this.phase === 'burst' || this.held ? [{ type: 'release', digits: this.digits }] : [];
     this.reset();
     return actions;
   }
@@ -170,6 +232,8 @@ export class WedgeDetector {
   private reset(): void {
     this.phase = 'idle';
     this.digits = '';
+    this.held = false;
+    this.shown = false;
   }
 }
 
@@ -191,7 +255,7 @@ export function restoredField(snapshot: FieldSnapshot, digits: string | null): F
   };
 }
 
-type TextField = HTMLInputElement | HTMLTextAreaElement;
+export type TextField = HTMLInputElement | HTMLTextAreaElement;
 
 function textFieldOf(element: Element | null): TextField | null {
   if (element instanceof HTMLTextAreaElement) return element;
@@ -208,6 +272,20 @@ function setField(field: TextField, state: FieldSnapshot): void {
   field.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
+/** What the app tells the adapter about the screen; both are asked at a burst's first key. */
+export type WedgeHooks = {
+  /** False: no screen takes scans now, so keys pass untouched (a burst under way goes on). */
+  active?: () => boolean;
+  /** The screen's own input, for digits typed while nothing has the focus; null for none. */
+  input?: () => TextField | null;
+};
+
+/** Nothing that takes keys has the focus: the page itself, or an element already removed. */
+function nothingFocused(): boolean {
+  const focused = document.activeElement;
+  return !focused || focused === document.body || focused === document.documentElement || !focused.isConnected;
+}
+
 /**
  * Installs the detector as a capture-phase keydown listener on `target`
  * (normally `window`), so it sees every key before any field does, whichever
@@ -216,18 +294,23 @@ function setField(field: TextField, state: FieldSnapshot): void {
 export function attachWedge(
   target: Window,
   onScan: (barcode: string) => void,
-  options: Partial<WedgeOptions> = {},
+  options: Partial<WedgeOptions> & WedgeHooks = {},
 ): () => void {
   const detector = new WedgeDetector(options);
   let field: TextField | null = null;
   let snapshot: FieldSnapshot | null = null;
+  /** The burst began while nothing had the focus: `field` is the screen's input, which holds it. */
+  let held = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let settle: ReturnType<typeof setTimeout> | undefined;
 
-  const putBack = (digits: string | null): void => {
+  /** `final` false: the burst may go on (`show`), so the snapshot is kept. */
+  const putBack = (digits: string | null, final = true): void => {
     if (!field || !snapshot) return;
     const el = field;
     const state = restoredField(snapshot, digits);
+    // Typing that began with nothing focused goes on in the screen's input.
+    if (digits !== null && held && document.activeElement !== el) el.focus();
     setField(el, state);
     // An IME may commit its composition after this keydown; put the field
     // back once more after the current event has been fully processed.
@@ -235,15 +318,18 @@ export function attachWedge(
     settle = setTimeout(() => {
       if (el.value !== state.value && document.activeElement === el) setField(el, state);
     }, 0);
+    if (!final) return;
+    held = false;
     field = null;
     snapshot = null;
   };
 
-  const apply = (actions: WedgeAction[]): void => {
+  const apply = (actions: WedgeAction[], holder: TextField | null = null): void => {
     for (const action of actions) {
       switch (action.type) {
         case 'snapshot':
-          field = textFieldOf(document.activeElement);
+          held = holder !== null;
+          field = holder ?? textFieldOf(document.activeElement);
           snapshot = field
             ? {
                 value: field.value,
@@ -254,6 +340,9 @@ export function attachWedge(
           break;
         case 'release':
           putBack(action.digits);
+          break;
+        case 'show':
+          putBack(action.digits, false);
           break;
         case 'scan':
           putBack(null);
@@ -275,18 +364,23 @@ export function attachWedge(
     // A new key means any IME commit of the last burst is over: from here on the field holds
     // what is being typed, and a late put-back would wipe this key (a lost digit under load).
     clearTimeout(settle);
+    const starting = detector.idleAt(event.timeStamp);
+    // Nobody takes scans now: keys pass untouched (a burst under way goes on to its end).
+    if (starting && options.active && !options.active()) return;
     const modified = event.ctrlKey || event.altKey || event.metaKey;
+    const holder = starting && nothingFocused() ? (options.input?.() ?? null) : null;
     const result = detector.feed({
       code: modified ? '' : event.code,
       key: event.key,
       time: event.timeStamp,
       repeat: event.repeat,
+      hold: holder !== null,
     });
     if (result.consume) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }
-    apply(result.actions);
+    apply(result.actions, holder);
     // A person's burst ended by a character key (the X of an ID number typed right after its
     // digits): that character is typed into the field next, so the field must not be put
     // back over it. Under an IME the key is "Process" and the put-back stays.
