@@ -45,6 +45,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/admin/members", get(admin_members))
         .route("/v1/admin/merge-queue", get(admin_merge_queue))
         .route("/v1/admin/negative-balances", get(admin_negative_balances))
+        .route(
+            "/v1/admin/trace-code-conflicts",
+            get(admin_trace_code_conflicts),
+        )
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
@@ -314,6 +318,15 @@ async fn admin_negative_balances(
     authenticate_admin(&state, &headers).await?;
     let client = state.pool.get().await?;
     Ok(Json(views::negative_balances(&**client).await?))
+}
+
+async fn admin_trace_code_conflicts(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<views::TraceCodeConflictView>>, ApiError> {
+    authenticate_admin(&state, &headers).await?;
+    let client = state.pool.get().await?;
+    Ok(Json(views::trace_code_conflicts(&**client).await?))
 }
 
 async fn admin_stores(

@@ -704,6 +704,7 @@ async fn sales(
         )
         .await?;
     }
+    trace_codes_sold(tx, &new_sales).await?;
     let mut spends = Vec::new();
     for (env, p) in new_sales {
         let s = &p.sale;
@@ -722,6 +723,37 @@ async fn sales(
         }
     }
     Ok(spends)
+}
+
+/// The 药品追溯码 of newly stored sales, one row per pack.
+async fn trace_codes_sold(tx: &Transaction<'_>, sales: &[&(&Envelope, &SaleCommittedV1)]) -> R {
+    let (mut codes, mut sale_ids, mut lines, mut stores, mut dates) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (env, p) in sales {
+        for l in &p.sale.lines {
+            for c in &l.trace_codes {
+                codes.push(c.code.as_str());
+                sale_ids.push(p.sale.id);
+                lines.push(l.id);
+                stores.push(env.store_id);
+                dates.push(p.sale.business_date.as_str());
+            }
+        }
+    }
+    if codes.is_empty() {
+        return Ok(());
+    }
+    exec(
+        tx,
+        "INSERT INTO trace_code_sale (code, sale_id, sale_line_id, store_id, business_date)
+         SELECT code, sale_id, line_id, store_id, business_date::date
+         FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[])
+              AS t(code, sale_id, line_id, store_id, business_date)
+         ON CONFLICT DO NOTHING",
+        &[&codes, &sale_ids, &lines, &stores, &dates],
+    )
+    .await?;
+    Ok(())
 }
 
 /// What other tills learn of an ephedrine sale: the buyer's ID digest and the packages.
@@ -794,6 +826,27 @@ async fn returns(
     .await?;
     let mut new: HashMap<Uuid, Option<Uuid>> =
         rows.iter().map(|row| (row.get(0), row.get(1))).collect();
+    // The packs a new return brought back: their codes are no longer out.
+    let (mut back_codes, mut back_lines, mut back_by) = (Vec::new(), Vec::new(), Vec::new());
+    for (_, p) in returns.iter().filter(|(_, p)| new.contains_key(&p.id)) {
+        for l in &p.lines {
+            for c in &l.trace_codes {
+                back_codes.push(c.as_str());
+                back_lines.push(l.sale_line_id);
+                back_by.push(p.id);
+            }
+        }
+    }
+    if !back_codes.is_empty() {
+        exec(
+            tx,
+            "UPDATE trace_code_sale t SET returned_by = b.by
+             FROM unnest($1::text[], $2::uuid[], $3::uuid[]) AS b(code, line_id, by)
+             WHERE t.code = b.code AND t.sale_line_id = b.line_id",
+            &[&back_codes, &back_lines, &back_by],
+        )
+        .await?;
+    }
     let mut spends = Vec::new();
     for (env, p) in returns {
         if let Some(Some(member)) = new.remove(&p.id) {

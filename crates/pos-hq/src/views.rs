@@ -331,3 +331,52 @@ pub async fn negative_balances(c: &impl GenericClient) -> Result<Vec<NegativeBal
         })
         .collect())
 }
+
+/// A 药品追溯码 out (sold and not returned) at more than one sale at once — the same pack sold at
+/// two stores, or a copied code. Both sales stand (they happened); headquarters lists the code
+/// with every sale that holds it, for a person to look into.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TraceCodeConflictView {
+    pub code: String,
+    pub sales: Vec<TraceCodeSaleView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TraceCodeSaleView {
+    pub store_id: Uuid,
+    pub sale_id: Uuid,
+    pub receipt_no: Option<String>,
+    pub business_date: NaiveDate,
+}
+
+pub async fn trace_code_conflicts(c: &impl GenericClient) -> Result<Vec<TraceCodeConflictView>> {
+    let rows = c
+        .query(
+            "SELECT t.code, t.store_id, t.sale_id, s.receipt_no, t.business_date
+             FROM trace_code_sale t LEFT JOIN sale s ON s.id = t.sale_id
+             WHERE t.returned_by IS NULL
+               AND t.code IN (SELECT code FROM trace_code_sale WHERE returned_by IS NULL
+                              GROUP BY code HAVING count(*) > 1)
+             ORDER BY t.code, t.business_date, t.sale_id",
+            &[],
+        )
+        .await?;
+    let mut out: Vec<TraceCodeConflictView> = Vec::new();
+    for r in &rows {
+        let code: String = r.get(0);
+        let sale = TraceCodeSaleView {
+            store_id: r.get(1),
+            sale_id: r.get(2),
+            receipt_no: r.get(3),
+            business_date: r.get(4),
+        };
+        match out.last_mut() {
+            Some(last) if last.code == code => last.sales.push(sale),
+            _ => out.push(TraceCodeConflictView {
+                code,
+                sales: vec![sale],
+            }),
+        }
+    }
+    Ok(out)
+}

@@ -729,80 +729,16 @@ async fn net_spend_counts_sales_less_refunds_over_365_days_across_merged_members
     let m = Uuid::now_v7();
     let (store, device) = (till.store, till.device);
     let sale = |id: Uuid, date: &str, payable: &str| {
-        let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
-        Payload::SaleCommitted(SaleCommittedV1 {
-            sale: SaleV1 {
-                id,
-                receipt_no: format!("R{}", &id.simple().to_string()[..6]),
-                business_date: date.into(),
-                at: format!("{date}T10:00:00+08:00"),
-                cashier_id: Uuid::nil(),
-                member: Some(SaleMemberV1 {
-                    id: m,
-                    card_no: "C1".into(),
-                    tier: "normal".into(),
-                }),
-                lines: vec![SaleLineV1 {
-                    id: Uuid::now_v7(),
-                    product_id: Uuid::now_v7(),
-                    barcode: "6901234567890".into(),
-                    name: "阿莫西林胶囊".into(),
-                    spec: "0.25g*24粒".into(),
-                    unit: "盒".into(),
-                    manufacturer: None,
-                    batch_no: None,
-                    batch_expires_on: None,
-                    unit_price: d(payable),
-                    quantity: 1,
-                    list_amount: Some(d(payable)),
-                    rate: None,
-                    override_by: None,
-                    override_reason: None,
-                    rule: "non_member".into(),
-                    net: d(payable),
-                    coupon_share: d("0"),
-                    points_share: d("0"),
-                    small_change_share: d("0"),
-                    final_net: d(payable),
-                    rx: false,
-                    ephedrine: false,
-                    insurance: false,
-                    points_eligible: true,
-                    guidance: None,
-                    trace_codes: vec![],
-                }],
-                payments: vec![TenderV1 {
-                    kind: "cash".into(),
-                    amount: d(payable),
-                    settlement_no: None,
-                    reference: None,
-                }],
-                subtotal: d(payable),
-                discounts: DiscountsV1 {
-                    tier: d("0"),
-                    member_day: d("0"),
-                    manual: d("0"),
-                    coupon: d("0"),
-                    points: d("0"),
-                    small_change: d("0"),
-                },
-                payable: d(payable),
-                tendered: d(payable),
-                change: d("0"),
-                insurance: d("0"),
-                points_used: 0,
-                points_earned: 0,
-                rx_reviewed_by: None,
-                coupon_id: None,
-                points_balance_after: None,
-                pricing: None,
-            },
-            store_id: store,
-            device_id: device,
-            prescription: None,
-            ephedrine_buyer: None,
-            allergy_acks: vec![],
-        })
+        sale_event(
+            store,
+            device,
+            Some(m),
+            id,
+            date,
+            payable,
+            Uuid::now_v7(),
+            &[],
+        )
     };
     let s1 = Uuid::now_v7();
     push_one(&hq, &mut till, &sale(s1, "2026-11-20", "100.00")).await;
@@ -935,4 +871,177 @@ async fn points_spent_twice_offline_at_two_stores_are_flagged_as_a_negative_bala
     assert_eq!(flagged.len(), 1);
     assert_eq!(flagged[0]["member_id"], m.to_string());
     assert_eq!(flagged[0]["balance"], -200);
+}
+
+async fn conflicts(hq: &Hq) -> Vec<serde_json::Value> {
+    hq.http
+        .get_json("/v1/admin/trace-code-conflicts", &hq.admin)
+        .await
+}
+
+#[tokio::test]
+async fn a_trace_code_sold_at_two_stores_is_flagged_until_a_return_brings_one_back() {
+    let hq = Hq::start().await;
+    let mut a = hq.till("SH001").await;
+    let mut b = hq.till("SH002").await;
+    let (sa, la) = (Uuid::now_v7(), Uuid::now_v7());
+    let (sb, lb) = (Uuid::now_v7(), Uuid::now_v7());
+    let sale_a = sale_event(
+        a.store,
+        a.device,
+        None,
+        sa,
+        "2026-12-01",
+        "12.80",
+        la,
+        &["81234560000000000017", "81234560000000000025"],
+    );
+    let sale_b = sale_event(
+        b.store,
+        b.device,
+        None,
+        sb,
+        "2026-12-02",
+        "12.80",
+        lb,
+        &["81234560000000000025"],
+    );
+    push_one(&hq, &mut a, &sale_a).await;
+    assert!(conflicts(&hq).await.is_empty(), "each code is out once");
+    push_one(&hq, &mut b, &sale_b).await;
+    let flagged = conflicts(&hq).await;
+    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    assert_eq!(flagged[0]["code"], "81234560000000000025");
+    let stores: Vec<&str> = flagged[0]["sales"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["store_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(stores, vec![a.store.to_string(), b.store.to_string()]);
+    // Store A takes its pack back: the code is out once again, the flag goes.
+    let back = Payload::ReturnCommitted(ReturnCommittedV1 {
+        id: Uuid::now_v7(),
+        receipt_no: "T1".into(),
+        sale_id: sa,
+        sale_receipt_no: "R1".into(),
+        at: "2026-12-03T10:00:00+08:00".into(),
+        business_date: "2026-12-03".into(),
+        cashier_id: Uuid::nil(),
+        approved_by: Uuid::nil(),
+        reason: "damaged".into(),
+        reason_note: String::new(),
+        lines: vec![ReturnLineV1 {
+            sale_line_id: la,
+            quantity: 1,
+            refund: "6.40".parse().unwrap(),
+            trace_codes: vec!["81234560000000000025".into()],
+        }],
+        refunds: vec![],
+        refund: "6.40".parse().unwrap(),
+        points_taken_back: 0,
+        points_given_back: 0,
+        full: false,
+        points_balance_after: None,
+    });
+    push_one(&hq, &mut a, &back).await;
+    assert!(conflicts(&hq).await.is_empty());
+}
+
+/// A member's (or a walk-in's) sale of one line at `payable`, with the packs' 药品追溯码.
+#[allow(clippy::too_many_arguments)]
+fn sale_event(
+    store: Uuid,
+    device: Uuid,
+    m: Option<Uuid>,
+    id: Uuid,
+    date: &str,
+    payable: &str,
+    line: Uuid,
+    codes: &[&str],
+) -> Payload {
+    let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+    Payload::SaleCommitted(SaleCommittedV1 {
+        sale: SaleV1 {
+            id,
+            receipt_no: format!("R{}", &id.simple().to_string()[..6]),
+            business_date: date.into(),
+            at: format!("{date}T10:00:00+08:00"),
+            cashier_id: Uuid::nil(),
+            member: m.map(|m| SaleMemberV1 {
+                id: m,
+                card_no: "C1".into(),
+                tier: "normal".into(),
+            }),
+            lines: vec![SaleLineV1 {
+                id: line,
+                product_id: Uuid::now_v7(),
+                barcode: "6901234567890".into(),
+                name: "阿莫西林胶囊".into(),
+                spec: "0.25g*24粒".into(),
+                unit: "盒".into(),
+                manufacturer: None,
+                batch_no: None,
+                batch_expires_on: None,
+                unit_price: d(payable),
+                quantity: 1,
+                list_amount: Some(d(payable)),
+                rate: None,
+                override_by: None,
+                override_reason: None,
+                rule: "non_member".into(),
+                net: d(payable),
+                coupon_share: d("0"),
+                points_share: d("0"),
+                small_change_share: d("0"),
+                final_net: d(payable),
+                rx: false,
+                ephedrine: false,
+                insurance: false,
+                points_eligible: true,
+                guidance: None,
+                trace_codes: codes
+                    .iter()
+                    .map(|c| TraceCodeV1 {
+                        code: c.to_string(),
+                        kind: "msfx".into(),
+                        gtin: None,
+                        batch_no: None,
+                        expires_on: None,
+                        serial: None,
+                    })
+                    .collect(),
+            }],
+            payments: vec![TenderV1 {
+                kind: "cash".into(),
+                amount: d(payable),
+                settlement_no: None,
+                reference: None,
+            }],
+            subtotal: d(payable),
+            discounts: DiscountsV1 {
+                tier: d("0"),
+                member_day: d("0"),
+                manual: d("0"),
+                coupon: d("0"),
+                points: d("0"),
+                small_change: d("0"),
+            },
+            payable: d(payable),
+            tendered: d(payable),
+            change: d("0"),
+            insurance: d("0"),
+            points_used: 0,
+            points_earned: 0,
+            rx_reviewed_by: None,
+            coupon_id: None,
+            points_balance_after: None,
+            pricing: None,
+        },
+        store_id: store,
+        device_id: device,
+        prescription: None,
+        ephedrine_buyer: None,
+        allergy_acks: vec![],
+    })
 }
