@@ -55,7 +55,10 @@ async fn last_four_and_lock() {
     wait_for(&c, "lock-screen").await;
     let who = text_of(&c, "lock-staff").await;
     assert!(who.contains("1001") || who.contains("王晓燕"), "{who}");
-    assert_eq!(wait_focused(&c, "lock-pin").await.as_deref(), Some("lock-pin"));
+    assert_eq!(
+        wait_focused(&c, "lock-pin").await.as_deref(),
+        Some("lock-pin")
+    );
     // A wrong PIN (another staff member's) does not unlock.
     fill_digits(&c, "lock-pin", "2222").await;
     press(&wait_for(&c, "lock-pin").await, Key::Enter).await;
@@ -111,7 +114,10 @@ async fn receipt_prints_by_itself() {
     // 对乙酰氨基酚片 3.50 + 感冒灵颗粒 15.80 = 19.30, no deductions.
     assert!(text.contains("3.50") && text.contains("15.80"), "{text}");
     assert!(text.contains("19.30"), "{text}");
-    assert!(text.contains("华中药业") && text.contains("华润三九"), "makers printed: {text}");
+    assert!(
+        text.contains("华中药业") && text.contains("华润三九"),
+        "makers printed: {text}"
+    );
     next_sale(&c).await;
     c.close().await.unwrap();
 }

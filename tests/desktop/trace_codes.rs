@@ -48,7 +48,10 @@ async fn insurance_sale_with_codes() {
         Some("TRACE_CODE_DUPLICATE")
     );
     let shown = text_of(&c, "scan-error").await;
-    assert!(shown.contains("追溯码") && !shown.contains("TRACE_CODE"), "{shown}");
+    assert!(
+        shown.contains("追溯码") && !shown.contains("TRACE_CODE"),
+        "{shown}"
+    );
     assert_eq!(
         attr(&c, "cart-line-qty", "data-quantity").await.as_deref(),
         Some("2")

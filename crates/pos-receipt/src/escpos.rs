@@ -951,7 +951,11 @@ mod tests {
             .unwrap();
         assert!(lines[i].ends_with("31.60"));
         let details: String = lines[..i].concat().split_whitespace().collect();
-        for what in ["批号B241102", "有效期至2027-10-31", "吉林省吴太感康药业有限公司"] {
+        for what in [
+            "批号B241102",
+            "有效期至2027-10-31",
+            "吉林省吴太感康药业有限公司",
+        ] {
             assert!(details.contains(what), "{what}: {lines:?}");
         }
     }

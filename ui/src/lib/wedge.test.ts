@@ -347,3 +347,17 @@ describe('WedgeDetector with nothing focused', () => {
     expect(detector.idleAt(151)).toBe(true);
   });
 });
+
+describe('WedgeDetector and shifted digit keys', () => {
+  it('reads ( and ) (Shift+9, Shift+0) as the characters they type, not as 9 and 0', () => {
+    const d = new WedgeDetector();
+    const paren = d.feed({ code: 'Digit9', key: '(', time: 0 });
+    expect(paren).toEqual({ consume: false, actions: [] });
+    // A burst of digits ended by `(`: released as typed, and the `(` goes through.
+    let t = 10;
+    for (const ch of '0106939668066407') d.feed({ code: `Digit${ch}`, key: ch, time: (t += 5) });
+    const close = d.feed({ code: 'Digit0', key: ')', time: (t += 5) });
+    expect(close.consume).toBe(false);
+    expect(close.actions).toContainEqual({ type: 'release', digits: '0106939668066407' });
+  });
+});

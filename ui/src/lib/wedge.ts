@@ -159,7 +159,10 @@ export class WedgeDetector {
   feed(key: WedgeKey): WedgeResult {
     // A pause (between the keys' own time stamps) ends whatever was in progress.
     const actions = this.end(key.time);
-    const digit = key.repeat ? null : digitOf(key.code);
+    // `(` is Shift+9 on the same key as 9: a key whose text is another printable character
+    // (a GS1 code's brackets, written out) is not the digit its key code names.
+    const shifted = key.key.length === 1 && key.key !== digitOf(key.code);
+    const digit = key.repeat || shifted ? null : digitOf(key.code);
 
     switch (this.phase) {
       case 'idle':
