@@ -422,7 +422,7 @@ const zh = {
   'badge.allergyAcked': '药师已确认',
 
   'sale.batch': '批号 {batch} · 有效期至 {until}',
-  'sale.traceCodes': '追溯码 {scanned}/{packs} 盒',
+  'sale.traceCodes': '追溯码 {scanned}/{packs}',
   'sale.noBatch': '无批号记录',
   'sale.guidance': '指导：{text}',
   'sale.pay': '收款',
