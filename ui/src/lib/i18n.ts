@@ -423,6 +423,7 @@ const zh = {
 
   'sale.batch': '批号 {batch} · 有效期至 {until}',
   'sale.traceCodes': '追溯码 {scanned}/{packs}',
+  'sale.traceTitle': '药品追溯码（每盒一个）：',
   'sale.noBatch': '无批号记录',
   'sale.guidance': '指导：{text}',
   'sale.pay': '收款',
@@ -1618,7 +1619,8 @@ const en: Record<MessageKey, string> = {
   'badge.allergyAcked': 'acknowledged',
 
   'sale.batch': 'Batch {batch} · expires {until}',
-  'sale.traceCodes': 'Trace codes {scanned}/{packs} packs',
+  'sale.traceCodes': 'Codes {scanned}/{packs}',
+  'sale.traceTitle': 'Drug traceability codes (one per pack):',
   'sale.noBatch': 'No batch on record',
   'sale.guidance': 'Guidance: {text}',
   'sale.pay': 'Pay',
