@@ -22,6 +22,8 @@
 //   --probe         also looks for what a leak would leave behind: JavaScriptCore's heap after
 //                   each full collection (JSC_logGC), DOM nodes, listeners, timers, audio nodes,
 //                   object URLs, pending IPC callbacks, console messages, and PSS by mapping
+//   --quiet-load L  before each start, wait (at most --quiet-wait-s, default 180) for the 1-minute
+//                   load average to fall under L (default 2): other builds slow starts down
 //   --no-audio      hides Web Audio from the page before the first sale (an experiment)
 //   --env K=V       sets K=V for the floor and the app alike (e.g. WEBKIT_DISABLE_COMPOSITING_MODE=1)
 //   --app PATH, --floor PATH, --barcodes A,B   what to start and what to sell
@@ -45,6 +47,8 @@ function parseArgs(argv) {
     settleMs: 2000,
     probe: false,
     noAudio: false,
+    quietLoad: 2,
+    quietWaitS: 180,
     env: {},
     json: null,
     app: path.join(ROOT, 'target/release/pharmapos-desktop'),
@@ -63,6 +67,8 @@ function parseArgs(argv) {
     else if (a === '--settle-ms') o.settleMs = Number(v());
     else if (a === '--probe') o.probe = true;
     else if (a === '--no-audio') o.noAudio = true;
+    else if (a === '--quiet-load') o.quietLoad = Number(v());
+    else if (a === '--quiet-wait-s') o.quietWaitS = Number(v());
     else if (a === '--env') {
       const [k, ...rest] = v().split('=');
       o.env[k] = rest.join('=');
@@ -523,7 +529,13 @@ function freshDir(base, name, template) {
 }
 
 /** Starts `exe` through tauri-driver; returns the session, the driver and the app's pid/start. */
+/** The 1-minute load average: other builds on a 2-core machine slow every start down. */
+function load1() {
+  return Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+}
+
 async function launch(exe, env, stderrFile) {
+  const loadBefore = load1();
   const driver = await startDriver(env, stderrFile);
   let session;
   try {
@@ -537,7 +549,7 @@ async function launch(exe, env, stderrFile) {
     }
     if (pid === null) throw new Error(`${exe} is not running under tauri-driver ${driver.pid}`);
     const startedAt = processStartMs(pid, boot);
-    return { driver, session, pid, startedAt, sessionAt };
+    return { driver, session, pid, startedAt, sessionAt, loadBefore };
   } catch (e) {
     if (session) await session.close();
     await driver.stop();
@@ -561,9 +573,24 @@ async function shutdown(launched) {
 }
 
 async function settledMemory(pid, settleMs) {
-  // The only sleep in the measurement: memory is sampled once the screen has been idle a while.
+  // The only sleeps in the measurement: memory is sampled once the screen has been idle a while,
+  // and while no other WebKit app runs on the machine (its processes would share our library
+  // pages and lower our PSS: a colleague's end-to-end test took 90 MB off one sample).
   await sleep(settleMs);
-  return memory(pid);
+  const deadline = Date.now() + 180_000;
+  while (otherWebKitProcesses(pid) > 0 && Date.now() < deadline) await sleep(1000);
+  const m = memory(pid);
+  m.otherWebKit = otherWebKitProcesses(pid);
+  return m;
+}
+
+/**
+ * Waits (at most --quiet-wait-s) for the machine's load to fall under --quiet-load before a start:
+ * other builds on 2 cores slow a start down by a third.
+ */
+async function quietMachine(o) {
+  const deadline = Date.now() + o.quietWaitS * 1000;
+  while (load1() >= o.quietLoad && Date.now() < deadline) await sleep(2000);
 }
 
 const LOGIN_USABLE = [{ focused: 'login-staff-no' }];
@@ -571,6 +598,7 @@ const CASHIER_USABLE = [{ focused: 'scan-input' }, { css: "[data-testid='cart-em
 
 async function measureFloor(o, base) {
   const dir = freshDir(base, 'floor', null);
+  await quietMachine(o);
   const l = await launch(o.floor, appEnv(dir, false));
   try {
     const ready = await l.session.waitFor([{ loaded: true }]);
@@ -579,6 +607,7 @@ async function measureFloor(o, base) {
     if (o.probe) mem.mappings = Object.fromEntries(mem.by.map((p) => [p.comm, pssByMapping(p.pid)]));
     return {
       kind: 'floor',
+      load: l.loadBefore,
       sessionMs: l.sessionAt - l.startedAt,
       loadedMs: loadedAt - l.startedAt,
       readySeenMs: ready.at - l.startedAt,
@@ -662,6 +691,7 @@ async function sample(l, o, sales) {
 async function measureApp(o, base, template) {
   const dir = freshDir(base, 'app', template);
   const log = o.probe ? path.join(dir, 'stderr.log') : null;
+  await quietMachine(o);
   const l = await launch(o.app, appEnv(dir, false, o.probe), log);
   l.log = log;
   try {
@@ -697,6 +727,7 @@ async function measureApp(o, base, template) {
     }
     return {
       kind: 'app',
+      load: l.loadBefore,
       sessionMs: l.sessionAt - l.startedAt,
       loadedMs: loadedAt - l.startedAt,
       loginMs: login.at - l.startedAt,
@@ -717,12 +748,14 @@ async function measureApp(o, base, template) {
 /** The memory at the login screen, in a start of its own (the timed start types at once). */
 async function measureAppLogin(o, base, template) {
   const dir = freshDir(base, 'app-login', template);
+  await quietMachine(o);
   const l = await launch(o.app, appEnv(dir, false));
   try {
     const login = await l.session.waitFor(LOGIN_USABLE);
     const mem = await settledMemory(l.pid, o.settleMs);
     if (o.probe) mem.mappings = Object.fromEntries(mem.by.map((p) => [p.comm, pssByMapping(p.pid)]));
     return {
+      load: l.loadBefore,
       loginMs: login.at - l.startedAt,
       loginAlready: login.already,
       loginFirstLookMs: login.firstLook - l.startedAt,
@@ -777,6 +810,10 @@ function summary(o, result) {
   row('PSS at the login screen, MB', logins.map((a) => a.memory.pss), mb, floorPss);
   row('PSS on the cashier screen before the first sale, MB', apps.map((a) => a.samples[0].memory.pss), mb, floorPss);
   row(`PSS after ${o.sales} sales, MB`, apps.map((a) => a.samples.at(-1).memory.pss), mb, floorPss);
+  // The anonymous part is private memory, unmoved by other processes sharing library pages.
+  const floorAnon = floors.map((f) => f.memory.pssAnon);
+  row('anonymous PSS at the login screen, MB', logins.map((a) => a.memory.pssAnon), mb, floorAnon);
+  row(`anonymous PSS after ${o.sales} sales, MB`, apps.map((a) => a.samples.at(-1).memory.pssAnon), mb, floorAnon);
   const growth = apps.map((a) => (a.samples.at(-1).memory.pss - a.samples[0].memory.pss) / o.sales);
   // What each further sale adds once the first sale's one-off costs are paid: from the first
   // regular sample (after `every` sales) to the last.
@@ -816,7 +853,9 @@ function summary(o, result) {
       `  samples (sales: PSS MB / anon MB / DOM nodes): ` +
         a.samples.map((s) => `${s.sales}: ${mb(s.memory.pss)}/${mb(s.memory.pssAnon)}/${s.domNodes}`).join(', '),
     );
-    lines.push(`  a sale took ${median(a.saleMs).toFixed(0)} ms (median); other WebKit processes on the machine: ${a.otherWebKit}`);
+    lines.push(`  a sale took ${median(a.saleMs).toFixed(0)} ms (median)`);
+    const shared = a.samples.filter((x) => x.memory.otherWebKit > 0).map((x) => x.sales);
+    if (shared.length) lines.push(`  WARNING: another WebKit app ran during the samples after ${shared.join(', ')} sales: their PSS is too low`);
     if (o.probe) {
       const p0 = a.samples[0].probe;
       const pl = a.samples.at(-1).probe;
@@ -836,6 +875,8 @@ function summary(o, result) {
       }
     }
   }
+  const loads = result.runs.flatMap((r) => [r.floor.load, r.appLogin.load, r.app.load]);
+  lines.push(`\nThe machine's 1-minute load average when each start began: ${loads.map((x) => x.toFixed(2)).join(', ')} (${result.host.cpus} cores).`);
   const already = apps.filter((a) => a.loginAlready).length + logins.filter((a) => a.loginAlready).length;
   if (already) lines.push(`\nNote: in ${already} start(s) the login was already usable when the page was first asked; those times are upper bounds.`);
   return lines.join('\n');
