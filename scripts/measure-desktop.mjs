@@ -25,6 +25,7 @@
 //   --quiet-load L  before each start, wait (at most --quiet-wait-s, default 180) for the 1-minute
 //                   load average to fall under L (default 2): other builds slow starts down
 //   --no-audio      hides Web Audio from the page before the first sale (an experiment)
+//   --css RULES     adds a style sheet to the page before the first sale (an experiment)
 //   --env K=V       sets K=V for the floor and the app alike (e.g. WEBKIT_DISABLE_COMPOSITING_MODE=1)
 //   --app PATH, --floor PATH, --barcodes A,B   what to start and what to sell
 
@@ -47,6 +48,7 @@ function parseArgs(argv) {
     settleMs: 2000,
     probe: false,
     noAudio: false,
+    css: null,
     quietLoad: 2,
     quietWaitS: 180,
     env: {},
@@ -67,6 +69,7 @@ function parseArgs(argv) {
     else if (a === '--settle-ms') o.settleMs = Number(v());
     else if (a === '--probe') o.probe = true;
     else if (a === '--no-audio') o.noAudio = true;
+    else if (a === '--css') o.css = v();
     else if (a === '--quiet-load') o.quietLoad = Number(v());
     else if (a === '--quiet-wait-s') o.quietWaitS = Number(v());
     else if (a === '--env') {
@@ -714,6 +717,12 @@ async function measureApp(o, base, template) {
     // An experiment: the page without Web Audio, as on a till whose WebKit has none (the beeps
     // then do nothing, sound.svelte.ts).
     if (o.noAudio) await l.session.execute('window.AudioContext = undefined; window.webkitAudioContext = undefined; return true;');
+    if (o.css) {
+      await l.session.execute(
+        'const s = document.createElement("style"); s.textContent = arguments[0]; document.head.append(s); return true;',
+        [o.css],
+      );
+    }
     samples.push(await sample(l, o, 0));
     const saleMs = [];
     for (let n = 1; n <= o.sales; n++) {
