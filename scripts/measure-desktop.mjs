@@ -510,7 +510,7 @@ function appEnv(dir, seed, probe = false) {
     PHARMAPOS_DB: path.join(dir, 'till.sqlite'),
     // WebKit's local storage (the chosen language) starts empty, as in the end-to-end tests.
     // The caches (fontconfig, GStreamer's registry, Mesa's shaders) stay the user's: a till
-    // starts with them warm, and a cold fontconfig cache alone costs ~100 MB and seconds.
+    // starts with them warm (and the warm-up start fills them on a new machine).
     XDG_DATA_HOME: path.join(dir, 'data'),
   };
   if (seed) env.PHARMAPOS_SEED_DEMO = '1';
@@ -845,10 +845,10 @@ function summary(o, result) {
     '',
     `Growth per sale (PSS after ${o.sales} − before the first, ÷ ${o.sales}): ` +
       growth.map((g) => `${(g * 1024).toFixed(0)} kB`).join(', ') + '.',
-    `The first sale alone: ${firstSale.map((g) => `${g.toFixed(1)} MB`).join(', ')}; each sale from the ${o.every}th on: ` +
+    `The first sale alone: ${firstSale.map((g) => `${g.toFixed(1)} MB`).join(', ')}; each sale from sale ${o.every} on: ` +
       steady.map((g) => `${(g * 1024).toFixed(0)} kB`).join(', ') + '.',
     '',
-    'PSS by process after the last sale − before the first (median run order as measured):',
+    'PSS by process, before the first sale → after the last:',
   ];
   for (const [i, a] of apps.entries()) {
     const first = a.samples[0].memory.by;
