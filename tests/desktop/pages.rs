@@ -515,6 +515,18 @@ async fn scan_and_pay_cash(c: &Client, basket: &[&str]) {
     press(&wait_for(c, "pay-amount").await, Key::Enter).await;
 }
 
+/// F9 from the scan box, then F5: the payment dialog with 医保 as the tender being entered.
+pub async fn pay_by_insurance(c: &Client, input: &fantoccini::elements::Element) {
+    press(input, Key::F9).await;
+    press(&wait_for(c, "pay-amount").await, Key::F5).await;
+    assert_eq!(
+        wait_attr(c, "pay-amount", "data-kind", "insurance")
+            .await
+            .as_deref(),
+        Some("insurance")
+    );
+}
+
 /// Sells the basket for cash and starts the next sale; returns the amount paid.
 pub async fn sell_for_cash(c: &Client, basket: &[&str]) -> String {
     scan_and_pay_cash(c, basket).await;

@@ -93,15 +93,7 @@ async fn prescription_sale() {
     wait_attr(&c, "cart-line-trace", "data-count", "1").await;
 
     // Now F9 pays: 10.00 by 医保 (F5, with its settlement number), the rest in cash.
-    press(&input, Key::F9).await;
-    let amount = wait_for(&c, "pay-amount").await;
-    press(&amount, Key::F5).await;
-    assert_eq!(
-        wait_attr(&c, "pay-amount", "data-kind", "insurance")
-            .await
-            .as_deref(),
-        Some("insurance")
-    );
+    pay_by_insurance(&c, &input).await;
     assert_eq!(
         wait_for(&c, "pay-amount")
             .await

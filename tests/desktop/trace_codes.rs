@@ -62,15 +62,7 @@ async fn insurance_sale_with_codes() {
     screenshot(&c, "checkout-trace-codes.png").await;
 
     // 医保 pays the whole 31.60.
-    press(&input, Key::F9).await;
-    let amount = wait_for(&c, "pay-amount").await;
-    press(&amount, Key::F5).await;
-    assert_eq!(
-        wait_attr(&c, "pay-amount", "data-kind", "insurance")
-            .await
-            .as_deref(),
-        Some("insurance")
-    );
+    pay_by_insurance(&c, &input).await;
     press(&wait_for(&c, "pay-amount").await, Key::Enter).await;
     let settlement = wait_for(&c, "pay-settlement").await;
     settlement.send_keys("YB2026-000777").await.unwrap();

@@ -178,21 +178,8 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
     let settlement = pricing::settle(p, tenders)?;
     // 医保 settles only when every pack of its listed lines has its 药品追溯码 (since 2025-07-01).
     if settlement.insurance.fen() > 0 {
-        if let Some(l) = c
-            .lines
-            .iter()
-            .find(|l| l.insurance && (l.trace_codes.len() as u32) < l.quantity)
-        {
-            return Err(PosError::new(
-                ErrorCode::TraceCodesRequired,
-                format!(
-                    "医保结算前须逐盒扫描药品追溯码：{} 共 {} 盒，已扫 {} 盒",
-                    l.name,
-                    l.quantity,
-                    l.trace_codes.len()
-                ),
-            )
-            .with_details(serde_json::json!({ "line_id": l.id })));
+        if let Some(e) = trace_codes_missing(&c, |l| l.insurance) {
+            return Err(e);
         }
     }
     // A coupon that would take off 0.00 is not used: it stays with the member (rule 4).
@@ -417,6 +404,41 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
     Ok(sale)
 }
 
+/// `TRACE_CODES_REQUIRED` naming the lines of `gates.trace_pending` that `which` picks (the
+/// 医保-listed ones when 医保 pays; all of them under the chain rule); `None` when none is short.
+fn trace_codes_missing(
+    c: &cart::Cart,
+    which: impl Fn(&cart::CartLine) -> bool,
+) -> Option<PosError> {
+    let short: Vec<&cart::CartLine> = c
+        .lines
+        .iter()
+        .filter(|l| c.gates.trace_pending.contains(&l.id) && which(l))
+        .collect();
+    if short.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = short
+        .iter()
+        .map(|l| {
+            format!(
+                "{}（{} 盒，已扫 {}）",
+                l.name,
+                l.quantity,
+                l.trace_codes.len()
+            )
+        })
+        .collect();
+    let ids: Vec<LineId> = short.iter().map(|l| l.id).collect();
+    Some(
+        PosError::new(
+            ErrorCode::TraceCodesRequired,
+            format!("收款前须逐盒扫描药品追溯码：{}", names.join("、")),
+        )
+        .with_details(serde_json::json!({ "lines": ids })),
+    )
+}
+
 fn gate_error(code: &str, c: &cart::Cart) -> PosError {
     match code {
         "ALLERGY_ACK_REQUIRED" => {
@@ -451,26 +473,9 @@ fn gate_error(code: &str, c: &cart::Cart) -> PosError {
                 c.gates.ephedrine_quantity
             ),
         ),
-        "TRACE_CODES_REQUIRED" => {
-            let short: Vec<String> = c
-                .lines
-                .iter()
-                .filter(|l| c.gates.trace_pending.contains(&l.id))
-                .map(|l| {
-                    format!(
-                        "{}（{} 盒，已扫 {}）",
-                        l.name,
-                        l.quantity,
-                        l.trace_codes.len()
-                    )
-                })
-                .collect();
-            PosError::new(
-                ErrorCode::TraceCodesRequired,
-                format!("收款前须逐盒扫描药品追溯码：{}", short.join("、")),
-            )
-            .with_details(serde_json::json!({ "lines": c.gates.trace_pending }))
-        }
+        "TRACE_CODES_REQUIRED" => trace_codes_missing(c, |_| true).unwrap_or_else(|| {
+            PosError::new(ErrorCode::TraceCodesRequired, "收款前须逐盒扫描药品追溯码")
+        }),
         _ => PosError::new(
             ErrorCode::EphedrineBuyerRequired,
             "本单含麻黄碱类复方制剂：须登记购买人姓名和身份证号",
