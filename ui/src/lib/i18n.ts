@@ -62,6 +62,13 @@ const zh = {
 
   'tab.sale': '收银',
   'tab.pharmacist': '药师',
+  'bench.sections': '药师工作台',
+  'bench.followups': '用药随访',
+  'bench.guidance': '用药指导',
+  'bench.prescriptions': '处方登记',
+  'bench.ephedrine': '麻黄碱登记',
+  'bench.complaints': '投诉',
+  'bench.lookup': '药品查询',
   'tab.settings': '门店设置',
   'tab.staff': '员工',
   'tab.catalog': '商品目录',
@@ -151,7 +158,6 @@ const zh = {
 
   'pharm.title': '商品查询',
   'pharm.placeholder': '输入条码 / 名称 / 拼音首字母，按 Enter 查询',
-  'pharm.later': '处方审核和用药随访将在后续版本提供。目前这里只能查询商品的处方、过敏原和用药指导信息。',
   'pharm.pick': '从左侧选择一个商品查看详情',
   'pharm.noResults': '没有找到与「{query}」相关的商品',
 
@@ -1259,6 +1265,13 @@ const en: Record<MessageKey, string> = {
 
   'tab.sale': 'Sale',
   'tab.pharmacist': 'Pharmacist',
+  'bench.sections': 'Pharmacist workbench',
+  'bench.followups': 'Follow-ups',
+  'bench.guidance': 'Guidance',
+  'bench.prescriptions': 'Prescriptions',
+  'bench.ephedrine': 'Ephedrine register',
+  'bench.complaints': 'Complaints',
+  'bench.lookup': 'Product lookup',
   'tab.settings': 'Store settings',
   'tab.staff': 'Staff',
   'tab.catalog': 'Catalog',
@@ -1348,7 +1361,6 @@ const en: Record<MessageKey, string> = {
 
   'pharm.title': 'Product lookup',
   'pharm.placeholder': 'Type barcode / name / pinyin initials, press Enter',
-  'pharm.later': 'Prescription review and medication follow-ups come in a later version. For now this screen looks up a product’s prescription, allergen and guidance information.',
   'pharm.pick': 'Choose a product on the left to see its details',
   'pharm.noResults': 'No product matches “{query}”',
 

@@ -38,8 +38,9 @@ const TABS_BY_ROLE: Record<Role, readonly TabId[]> = {
   // Every selling role looks up past sales (销售流水) to reprint or return them.
   cashier: ['sale', 'returns', 'members', 'journal'],
   pharmacist: ['pharmacist', 'returns', 'members', 'journal'],
-  // Managers can also sell; the day close (日结) and the audit log are theirs.
-  manager: ['sale', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit', 'journal', 'backup', 'rules'],
+  // Managers can also sell; the day close (日结) and the audit log are theirs. They open the
+  // pharmacist's bench too: the registers and the complaints summary are theirs to answer for.
+  manager: ['sale', 'pharmacist', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit', 'journal', 'backup', 'rules'],
 };
 
 /** Pharmacists and managers keep and read the health part of the member file (the core enforces it). */
