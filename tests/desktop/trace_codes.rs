@@ -1,5 +1,6 @@
 //! 药品追溯码 at the counter: a 医保 sale of two packs whose codes are scanned one per pack, a
-//! pack scanned twice refused in Chinese, and 医保 paying once every pack has its code.
+//! pack scanned twice refused in Chinese, 医保 paying once every pack has its code, and a partial
+//! return that scans the code of the one pack brought back.
 
 use crate::pages::*;
 
@@ -80,8 +81,51 @@ async fn insurance_sale_with_codes() {
         Some("31.60")
     );
 
-    // The manager exports the day's codes for 医保 reporting: exactly the two packs sold.
+    let receipt_no = attr(&c, "sale-done-receipt", "data-receipt-no")
+        .await
+        .expect("the done screen names the receipt");
+
+    // One pack comes back (退货, Ctrl+2): a partial return names it by its code, which finds
+    // its line and sets the quantity; the pack can then be sold again.
     next_sale(&c).await;
+    chord(&wait_for(&c, "scan-input").await, Key::Control, '2').await;
+    let receipt_input = wait_for(&c, "return-receipt-input").await;
+    scan(&receipt_input, &receipt_no).await;
+    wait_attr(&c, "return-sale", "data-receipt-no", &receipt_no).await;
+    wait_count(&c, "return-line", 1).await;
+    wait_for(&c, "return-pack-codes-hint").await;
+    wait_focused(&c, "return-qty").await;
+    let focused = c.active_element().await.unwrap();
+    scan(&focused, "81234580000000000011").await;
+    assert_eq!(
+        wait_attr(&c, "return-pack-codes", "data-count", "1")
+            .await
+            .as_deref(),
+        Some("1")
+    );
+    let qty = wait_for(&c, "return-qty").await;
+    assert_eq!(qty.prop("value").await.unwrap().as_deref(), Some("1"));
+    press(&qty, Key::Enter).await;
+    type_into_focus(&c, "1").await;
+    wait_css(&c, "[data-testid='return-reason-damaged']:checked").await;
+    type_into_focus(&c, &char::from(Key::Enter).to_string()).await;
+    wait_focused(&c, "return-approver-staff-no").await;
+    fill_digits(&c, "return-approver-staff-no", "3001").await;
+    fill_digits(&c, "return-approver-pin", "3333").await;
+    press(&wait_for(&c, "return-approver-pin").await, Key::Enter).await;
+    assert_eq!(
+        wait_attr(&c, "return-done", "data-full", "false")
+            .await
+            .as_deref(),
+        Some("false")
+    );
+    let return_no = attr(&c, "return-done", "data-receipt-no")
+        .await
+        .expect("the return has its receipt");
+    press(&wait_for(&c, "return-next").await, Key::Enter).await;
+
+    // The manager exports the day's codes for 医保 reporting: exactly the two packs sold, the
+    // one brought back marked with its return.
     click(&c, "logout").await;
     login(&c, "3001", "3333").await;
     click(&c, "tab-day").await;
@@ -97,7 +141,16 @@ async fn insurance_sale_with_codes() {
     let path = shown.rsplit('：').next().unwrap().trim().to_owned();
     let csv = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     assert!(csv.contains("010693966806640721E2E0001"), "{csv}");
-    assert!(csv.contains("81234580000000000011"), "{csv}");
+    let back = csv
+        .lines()
+        .find(|l| l.contains("81234580000000000011"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(back.contains(&return_no), "{back}");
+    let kept = csv
+        .lines()
+        .find(|l| l.contains("010693966806640721E2E0001"))
+        .unwrap();
+    assert!(!kept.contains(&return_no), "{kept}");
     assert!(csv.contains("YB2026-000777"), "{csv}");
     c.close().await.unwrap();
 }

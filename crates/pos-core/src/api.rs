@@ -22,6 +22,8 @@
 //! - [`backup`]: backups, restore and the store file's integrity check;
 //! - [`sync`]: the sync with headquarters and restoring a till from it;
 //! - [`trace`]: 药品追溯码 taken off a cart, and the export for 医保 reporting;
+//! - [`guidance`]: medication guidance (用药指导) on cart and sale lines, the member's guidance,
+//!   the guidance slip (用药指导单);
 //! - [`reports`]: the handover slip and the day-close report printed (receipt width, A4) and
 //!   exported (CSV, XLSX).
 
@@ -355,6 +357,7 @@ mod backup;
 mod cart;
 mod catalog;
 mod checkout;
+mod guidance;
 mod manager;
 mod members;
 mod reports;
@@ -381,6 +384,11 @@ pub use checkout::{
     CartRecall, CartSetCoupon, CartSetEphedrineBuyer, CartSetGuidance, CartSetPoints,
     CartSetPrescription, JournalSearch, ReturnCreate, ReturnGet, ReturnOpen, ReturnPreviewArgs,
     ReturnTicket, SaleFind, SaleGet, SalePay,
+};
+pub use guidance::{
+    GuidanceForMember, GuidanceHistory, GuidanceProductDefaultGet, GuidanceProductDefaultSet,
+    GuidanceSaleGet, GuidanceSalesOfDay, GuidanceSave, GuidanceSlipPdf, GuidanceSlipPrint,
+    PrintedSlip, SlipPdf,
 };
 pub use manager::{
     AuditList, AuditVerify, CashDirection, ClosedDay, DayClose, DayClosedList, DayPreview,
@@ -515,4 +523,13 @@ commands!(
     ShiftSlipPrint,
     DayReportPrint,
     DayReportExport,
+    GuidanceSave,
+    GuidanceSaleGet,
+    GuidanceSalesOfDay,
+    GuidanceHistory,
+    GuidanceProductDefaultGet,
+    GuidanceProductDefaultSet,
+    GuidanceForMember,
+    GuidanceSlipPrint,
+    GuidanceSlipPdf,
 );

@@ -61,6 +61,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261207_0012_receipt_lines",
         include_str!("../migrations/20261207_0012_receipt_lines.sql"),
     ),
+    (
+        "20261207_0013_guidance",
+        include_str!("../migrations/20261207_0013_guidance.sql"),
+    ),
 ];
 
 /// WAL size (pages) at which a commit checkpoints by itself when no checkpointer runs (≈ 80 MB).

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use crate::error::{ErrorCode, PosError, Result};
 use crate::member::export::MemberExport;
+use crate::pharmacy::guidance::GuidanceSlip;
 use crate::report_doc::{ReportDoc, ReportPaper};
 use crate::sale::receipt::Receipt;
 use crate::till::TestPage;
@@ -33,6 +34,15 @@ pub trait Renderer: Send + Sync {
     }
     /// The same test print as ESC/POS bytes.
     fn test_page_escpos(&self, _page: &TestPage) -> Result<Vec<u8>> {
+        Err(unavailable())
+    }
+    /// A guidance slip (用药指导单) as a PDF: on a roll `Some(80 | 58)` mm wide (one page as
+    /// long as the slip), or on A5 (`None`).
+    fn guidance_slip_pdf(&self, _slip: &GuidanceSlip, _roll_mm: Option<u32>) -> Result<Vec<u8>> {
+        Err(unavailable())
+    }
+    /// The same slip at receipt width as ESC/POS bytes.
+    fn guidance_slip_escpos(&self, _slip: &GuidanceSlip, _paper_mm: u32) -> Result<Vec<u8>> {
         Err(unavailable())
     }
 }

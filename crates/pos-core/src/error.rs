@@ -175,6 +175,8 @@ pub enum ErrorCode {
     TraceCodeNoLine,
     /// Payment before every pack that needs a 药品追溯码 has one.
     TraceCodesRequired,
+    /// Printing a guidance slip (用药指导单) for a line or a sale that has no guidance yet.
+    GuidanceNotRecorded,
 }
 
 impl ErrorCode {
@@ -263,6 +265,7 @@ impl ErrorCode {
             ErrorCode::TraceCodeSold => "TRACE_CODE_SOLD",
             ErrorCode::TraceCodeNoLine => "TRACE_CODE_NO_LINE",
             ErrorCode::TraceCodesRequired => "TRACE_CODES_REQUIRED",
+            ErrorCode::GuidanceNotRecorded => "GUIDANCE_NOT_RECORDED",
         }
     }
 
@@ -351,6 +354,7 @@ impl ErrorCode {
         ErrorCode::TraceCodeSold,
         ErrorCode::TraceCodeNoLine,
         ErrorCode::TraceCodesRequired,
+        ErrorCode::GuidanceNotRecorded,
     ];
 }
 

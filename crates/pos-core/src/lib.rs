@@ -21,6 +21,7 @@ pub mod id_card;
 pub mod ids;
 pub mod member;
 pub mod money;
+pub mod pharmacy;
 pub mod pricing;
 pub mod report_doc;
 pub mod rules;

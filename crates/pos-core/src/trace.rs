@@ -616,6 +616,42 @@ pub fn release(
     Ok(released)
 }
 
+/// A pack brought back, found by its code on the sale being returned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ReturnTraceScan {
+    pub sale_line_id: LineId,
+    /// The code as stored (what `ReturnLineInput.trace_codes` then carries).
+    pub code: String,
+}
+
+/// Which line of sale `sale` a pack brought back belongs to, by the code scanned off it at the
+/// returns counter. Refused: a code that is not on this sale, and one already brought back.
+pub fn return_line_of(c: &Connection, sale: SaleId, raw: &str) -> Result<ReturnTraceScan> {
+    let key = parse(raw)?.code;
+    let found: Option<(LineId, Option<String>)> = c
+        .query_row(
+            "SELECT t.sale_line_id, (SELECT r.receipt_no FROM sale_return r WHERE r.id = t.return_id)
+             FROM sale_trace_code t WHERE t.sale_id = ?1 AND t.code = ?2",
+            (sale, &key),
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match found {
+        None => Err(PosError::new(
+            ErrorCode::TraceCodeInvalid,
+            "这盒药的追溯码不在这张小票上：请核对是不是这张小票售出的药",
+        )),
+        Some((_, Some(receipt))) => Err(PosError::new(
+            ErrorCode::TraceCodeInvalid,
+            format!("这盒药已经退过了（退货单 {receipt}），不能再退"),
+        )),
+        Some((sale_line_id, None)) => Ok(ReturnTraceScan {
+            sale_line_id,
+            code: key,
+        }),
+    }
+}
+
 /// One row of the 医保 traceability report: one pack sold (or brought back).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct TraceExportRow {

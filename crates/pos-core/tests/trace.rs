@@ -152,6 +152,33 @@ fn insurance_waits_for_every_packs_code_and_a_code_sells_once_until_returned() {
     assert_eq!(e.code, ErrorCode::TraceCodeSold, "{}", e.message);
     assert!(e.message.contains(&sale.receipt_no));
 
+    // A partial return names the pack brought back: without its code it is refused (the pack
+    // would stay "sold" for ever), and the code tells the returns counter which line it is on.
+    assert_eq!(sale.lines[0].trace_codes_out, 2);
+    let e = t
+        .ret_lines(sale.id, return_lines(&[(sale.lines[0].id, 1)]))
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::TraceCodesRequired, "{}", e.message);
+    assert!(e.message.contains("还差 1 个"), "{}", e.message);
+    let found = t
+        .api
+        .call(ReturnTraceScanCmd {
+            sale_id: sale.id,
+            code: format!("]d2{}", ganmaoling_pack("SN0001", "B2405")),
+        })
+        .unwrap();
+    assert_eq!(found.sale_line_id, sale.lines[0].id);
+    assert_eq!(found.code, "010693966806640721SN0001");
+    let e = t
+        .api
+        .call(ReturnTraceScanCmd {
+            sale_id: sale.id,
+            code: ganmaoling_pack("SN0099", "B2405"),
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::TraceCodeInvalid, "{}", e.message);
+    assert!(e.message.contains("不在这张小票上"), "{}", e.message);
+
     // A partial return with the pack's code scanned brings exactly that pack back.
     t.ret_lines(
         sale.id,
@@ -162,6 +189,14 @@ fn insurance_waits_for_every_packs_code_and_a_code_sells_once_until_returned() {
         }],
     )
     .unwrap();
+    let e = t
+        .api
+        .call(ReturnTraceScanCmd {
+            sale_id: sale.id,
+            code: ganmaoling_pack("SN0001", "B2405"),
+        })
+        .unwrap_err();
+    assert!(e.message.contains("已经退过了"), "{}", e.message);
     let c2 = t.scan(&c2, &ganmaoling_pack("SN0001", "B2405"), 1).unwrap();
     assert_eq!(c2.lines[0].trace_codes, vec!["010693966806640721SN0001"]);
     let e = t

@@ -134,6 +134,8 @@ catalogue! {
         "headquarters: the chain's key for digests of ephedrine buyers' ID numbers";
     EphedrinePurchase = "ephedrine.purchase@1" => EphedrinePurchaseV1,
         "headquarters: an ephedrine purchase somewhere in the chain, by the buyer's ID digest";
+    GuidanceRecorded = "guidance.recorded@1" => GuidanceRecordedV1,
+        "a pharmacist's medication guidance (用药指导) for one sale line, with its author";
 }
 
 /// A hybrid logical clock stamp (SYNC-DESIGN.md).
@@ -640,6 +642,38 @@ pub struct EphedrinePurchaseV1 {
     pub business_date: String,
     /// Smallest packages bought (all ephedrine lines of the sale).
     pub packages: u32,
+}
+
+/// One medication guidance record (用药指导) for a sale line: the structured fields, the
+/// pharmacist who gave it and how they were identified. Records are append-only; the newest of a
+/// line is its guidance. Guidance given on the cart is sent at the sale's commit (after its
+/// `sale.committed@1`), guidance given afterwards when it is recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuidanceRecordedV1 {
+    pub id: Uuid,
+    pub sale_id: Uuid,
+    pub line_id: Uuid,
+    pub product_id: Uuid,
+    /// The sale's member, if any.
+    #[serde(default)]
+    pub member_id: Option<Uuid>,
+    pub dose: String,
+    pub frequency: String,
+    pub timing: String,
+    pub duration: String,
+    pub watch_for: String,
+    pub taboos: String,
+    pub note: String,
+    pub pharmacist_id: Uuid,
+    pub pharmacist_name: String,
+    /// `login` (the pharmacist's own session) or `pin` (staff number and PIN at a till).
+    pub via: String,
+    /// Who was logged in at the till.
+    pub recorded_by: Uuid,
+    /// `cart` (before payment) or `sale` (on the committed sale).
+    pub stage: String,
+    pub at: String,
+    pub business_date: String,
 }
 
 /// The keyed digest of a resident ID number (HMAC-SHA256, hex), the same at headquarters and

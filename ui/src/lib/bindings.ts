@@ -950,6 +950,14 @@ export type ReturnReason = "damaged" | "spoiled" | "expired" | "wrong_batch" | "
 
 export type ReturnTicket = { return_id: SaleId, };
 
+export type ReturnTraceScan = { sale_line_id: LineId, 
+/**
+ * The code as stored (what `ReturnLineInput.trace_codes` then carries).
+ */
+code: string, };
+
+export type ReturnTraceScanCmd = { sale_id: SaleId, code: string, };
+
 export type Role = "cashier" | "pharmacist" | "manager";
 
 export type RulesGet = Record<string, never>;
@@ -1000,7 +1008,12 @@ rate: string, net: Money, coupon_share: Money, points_share: Money, small_change
 /**
  * Quantity already returned.
  */
-returned_quantity: number, };
+returned_quantity: number, 
+/**
+ * Packs of this line whose 药品追溯码 is still out (sold and not brought back): a partial
+ * return of the line scans one code per pack brought back, up to this many.
+ */
+trace_codes_out: number, };
 
 export type SaleMember = { id: MemberId, card_no: string, name: string, phone_masked: string, 
 /**
@@ -1349,6 +1362,7 @@ export interface Commands {
   cart_ack_allergy: { args: CartAckAllergy, result: Cart };
   cart_remove_trace_code: { args: CartRemoveTraceCode, result: Cart };
   trace_export: { args: TraceExport, result: TraceExportResult };
+  return_trace_scan: { args: ReturnTraceScanCmd, result: ReturnTraceScan };
   sale_pay: { args: SalePay, result: Sale };
   sale_get: { args: SaleGet, result: Sale };
   sale_find: { args: SaleFind, result: Sale };

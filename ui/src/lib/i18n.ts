@@ -679,6 +679,11 @@ const zh = {
   'ret.v.reason': '请选择退货原因（按 1–5）',
   'ret.v.note': '选择“其他质量问题”时须填写说明',
   'ret.v.noteTooLong': '说明最多 {max} 个字',
+  'ret.v.packCodes': '{name}：请扫退回的每盒药的追溯码（还差 {missing} 个）',
+  'ret.v.tooManyCodes': '{name}：扫了 {codes} 个追溯码，退货数量不能少于 {codes}',
+  'ret.codes': '已扫追溯码',
+  'ret.codesClear': '清除',
+  'ret.codesHint': '部分退货：请扫退回的每盒药的追溯码',
 
   'sync.unsynced': '未同步 {n} 条',
   'sync.allSynced': '已全部同步',
@@ -1882,6 +1887,11 @@ const en: Record<MessageKey, string> = {
   'ret.v.reason': 'Choose the reason (press 1–5)',
   'ret.v.note': '“Other quality problem” needs a note',
   'ret.v.noteTooLong': 'A note has at most {max} characters',
+  'ret.v.packCodes': '{name}: scan the traceability code of every pack brought back ({missing} missing)',
+  'ret.v.tooManyCodes': '{name}: {codes} codes scanned, so return at least {codes}',
+  'ret.codes': 'Codes scanned',
+  'ret.codesClear': 'Clear',
+  'ret.codesHint': 'Partial return: scan the traceability code of each pack brought back',
 
   'sync.unsynced': '{n} unsynced',
   'sync.allSynced': 'All synced',

@@ -24,7 +24,7 @@ pub struct Approver {
 }
 
 /// Checks an approver's credentials (wrong PINs count towards the lockout like a login) and role.
-fn approve(ctx: &Ctx<'_>, a: &Approver, role: Role) -> Result<StaffInfo> {
+pub(super) fn approve(ctx: &Ctx<'_>, a: &Approver, role: Role) -> Result<StaffInfo> {
     let s = staff::login(ctx.store, &a.staff_no, &a.pin)?;
     if !s.staff.has(role) {
         return Err(PosError::new(

@@ -10,7 +10,7 @@ use crate::cart::{self, Cart};
 use crate::error::Result;
 use crate::ids::SaleId;
 use crate::staff::Role;
-use crate::trace::{self, TraceExportRow};
+use crate::trace::{self, ReturnTraceScan, TraceExportRow};
 
 /// `cart_remove_trace_code`: a code scanned onto the wrong line or by mistake.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -29,6 +29,25 @@ impl Command for CartRemoveTraceCode {
             trace::remove_from_cart(tx, self.cart_id, &self.code)?;
             cart::get(tx, self.cart_id, tx.clock.today())
         })
+    }
+}
+
+/// `return_trace_scan`: the line of the sale being returned that a pack's code belongs to (the
+/// returns screen then sends the code with that line in `return_create`).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnTraceScanCmd {
+    pub sale_id: SaleId,
+    pub code: String,
+}
+
+impl Command for ReturnTraceScanCmd {
+    const NAME: &'static str = "return_trace_scan";
+    const ROLES: &'static [Role] = SELLERS;
+    type Output = ReturnTraceScan;
+    fn run(self, ctx: &Ctx<'_>) -> Result<ReturnTraceScan> {
+        ctx.store
+            .read(|c| trace::return_line_of(c, self.sale_id, &self.code))
     }
 }
 

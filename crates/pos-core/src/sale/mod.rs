@@ -401,6 +401,8 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
             allergy_acks: acks.into_iter().map(|(l, c, p)| (l.0, c, p.0)).collect(),
         }),
     )?;
+    // Guidance given on the cart goes to headquarters with the sale, after it.
+    crate::pharmacy::guidance::at_commit(tx, id, c.member.as_ref().map(|m| m.id))?;
     Ok(sale)
 }
 
@@ -594,6 +596,12 @@ pub fn get(c: &Connection, id: SaleId) -> Result<Sale> {
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    // Guidance recorded after payment (or corrected) is read over what payment wrote on the line.
+    for (line, text) in crate::pharmacy::guidance::sale_texts(c, id)? {
+        if let Some(l) = sale.lines.iter_mut().find(|l| l.id == line) {
+            l.guidance = Some(text);
+        }
+    }
     let mut st = c.prepare_cached(
         "SELECT kind, amount_fen, settlement_no, reference FROM sale_payment WHERE sale_id = ?1 ORDER BY position",
     )?;

@@ -569,11 +569,27 @@ pub fn create(
                 ),
             ));
         }
-        let whole = s
-            .lines
-            .iter()
-            .find(|x| x.id == l.sale_line_id)
-            .is_some_and(|x| x.returned_quantity + l.quantity >= x.quantity);
+        let sold = s.lines.iter().find(|x| x.id == l.sale_line_id);
+        let whole = sold.is_some_and(|x| x.returned_quantity + l.quantity >= x.quantity);
+        if let Some(x) = sold.filter(|_| !whole) {
+            // Packs of the line without a code can come back without a scan; every other pack
+            // brought back names its code, or it would stay "sold" and could never be sold again.
+            let left = x.quantity - x.returned_quantity;
+            let uncoded = left.saturating_sub(x.trace_codes_out);
+            let needed = l.quantity.saturating_sub(uncoded) as usize;
+            if scanned.len() < needed {
+                return Err(PosError::new(
+                    ErrorCode::TraceCodesRequired,
+                    format!(
+                        "{} 退 {} 盒：请扫退回的每盒药的追溯码（还差 {} 个）",
+                        x.name,
+                        l.quantity,
+                        needed - scanned.len()
+                    ),
+                )
+                .with_details(serde_json::json!({ "sale_line_id": x.id, "needed": needed })));
+            }
+        }
         let codes = crate::trace::release(tx, return_id, l.sale_line_id, scanned, whole)?;
         released.push((l.sale_line_id, codes));
     }

@@ -207,6 +207,7 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
             Payload::DayClosed(d) => return restore::day_closed(tx, d),
             Payload::RulesUpdated(r) => return rules(tx, r.document.clone()),
             Payload::CatalogProduct(c) => return catalog_product(tx, c, "从总部恢复"),
+            Payload::GuidanceRecorded(g) => return restore::guidance(tx, g),
             _ => {}
         }
     }
@@ -365,7 +366,8 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
         | Payload::StaffCreated(_)
         | Payload::StaffUpdated(_)
         | Payload::StaffPinChanged(_)
-        | Payload::DayClosed(_) => Ok(Outcome::Ignored("只与发出的门店有关")),
+        | Payload::DayClosed(_)
+        | Payload::GuidanceRecorded(_) => Ok(Outcome::Ignored("只与发出的门店有关")),
     }
 }
 

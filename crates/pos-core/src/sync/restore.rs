@@ -1,8 +1,8 @@
 //! Rebuilding a till whose file was lost, from headquarters (SYNC-DESIGN.md: "headquarters as
 //! the till's second copy"). A new, empty store file takes the lost till's store id, gets every
 //! event the store ever pushed back (`GET /v1/restore`) and turns them into its rows again —
-//! sales with their lines, payments, prescriptions and registers, returns, staff, pharmacy
-//! details, rules, members, points and coupons — then pulls the rest of the chain as usual. Only
+//! sales with their lines, payments, prescriptions and registers, medication guidance, returns,
+//! staff, pharmacy details, rules, members, points and coupons — then pulls the rest of the chain as usual. Only
 //! what the lost till had not yet pushed (the unsynced tail its status bar showed) is gone.
 //!
 //! The rebuilt till is a new device (its own id and outbox sequence); none of the restored
@@ -465,6 +465,12 @@ pub(crate) fn day_closed(tx: &Tx<'_>, d: &ev::DayClosedV1) -> Result<Outcome> {
             d.audit_hash
         ],
     )?;
+    Ok(Outcome::Applied)
+}
+
+/// A medication guidance record (`guidance.recorded@1`), kept once by its id.
+pub(crate) fn guidance(tx: &Tx<'_>, g: &ev::GuidanceRecordedV1) -> Result<Outcome> {
+    crate::pharmacy::guidance::restore(tx, g)?;
     Ok(Outcome::Applied)
 }
 

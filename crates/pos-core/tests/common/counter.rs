@@ -161,14 +161,39 @@ impl Till {
         note: &str,
         manager: Approver,
     ) -> Result<pos_core::sale::returns::SaleReturn, pos_core::PosError> {
+        // The cashier scans the 药品追溯码 of each pack brought back, as the counter does.
+        let mut lines = return_lines(lines);
+        for l in &mut lines {
+            let codes = self.out_codes(l.sale_line_id, l.quantity);
+            if !codes.is_empty() {
+                l.trace_codes = Some(codes);
+            }
+        }
         self.api.call(ReturnCreate {
             return_id: id,
             sale_id: sale,
-            lines: return_lines(lines),
+            lines,
             reason,
             note: note.into(),
             manager,
         })
+    }
+
+    /// Up to `n` 药品追溯码 of a sale line still out (sold, not brought back).
+    pub fn out_codes(&self, line: pos_core::ids::LineId, n: u32) -> Vec<String> {
+        self.api
+            .store()
+            .read(|c| {
+                let mut st = c.prepare(
+                    "SELECT code FROM sale_trace_code WHERE sale_line_id = ?1 AND return_id IS NULL
+                     ORDER BY code LIMIT ?2",
+                )?;
+                let codes = st
+                    .query_map((line, n), |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()?;
+                Ok(codes)
+            })
+            .unwrap()
     }
 
     /// Scans a 药品追溯码 for every pack still waiting for one (a GS1 DataMatrix built from the

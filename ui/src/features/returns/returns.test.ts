@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Sale, SaleLine } from '../../lib/bindings';
-import { allQuantities, anythingReturnable, parseReceiptNo, reasonForKey, reasonProblem, returnable, returnLines } from './returns';
+import { addPackCode, allQuantities, anythingReturnable, codesNeeded, parseReceiptNo, reasonForKey, reasonProblem, returnable, returnLines } from './returns';
 
 const line = (id: string, quantity: number, returned = 0): SaleLine =>
   ({ id, name: `药品${id}`, quantity, returned_quantity: returned }) as SaleLine;
@@ -41,6 +41,45 @@ describe('what may be returned', () => {
     expect(returnLines(sale, { a: '0' })).toMatchObject({ ok: false, problem: { key: 'ret.v.nothing' } });
     expect(returnLines(sale, { c: '3' })).toMatchObject({ ok: false, problem: { key: 'ret.v.exceeds', lineId: 'c', params: { left: 2 } } });
     expect(returnLines(sale, { a: '1.5' })).toMatchObject({ ok: false, problem: { key: 'ret.v.quantity', lineId: 'a' } });
+  });
+});
+
+describe('the packs’ traceability codes', () => {
+  // 3 sold, 1 already returned, 2 of the packs left still carry a code (one was sold without).
+  const coded = { ...line('t', 4, 1), trace_codes_out: 2 } as SaleLine;
+  const codedSale = { id: 's2', lines: [coded, line('n', 2)] } as Sale;
+
+  it('are needed for the packs of a partial return that were sold with one', () => {
+    expect(codesNeeded(coded, 1)).toBe(0); // the pack sold without a code
+    expect(codesNeeded(coded, 2)).toBe(1);
+    expect(codesNeeded(coded, 3)).toBe(0); // all that is left: the core gives every code back
+    expect(codesNeeded({ ...line('x', 2), trace_codes_out: 0 } as SaleLine, 1)).toBe(0);
+  });
+
+  it('raise the line’s quantity as they are scanned, once per code, up to what is left', () => {
+    let state = { quantities: {}, codes: {} } as { quantities: Record<string, string>; codes: Record<string, readonly string[]> };
+    state = addPackCode(codedSale, state.quantities, state.codes, 't', 'A');
+    expect(state).toEqual({ quantities: { t: '1' }, codes: { t: ['A'] } });
+    state = addPackCode(codedSale, state.quantities, state.codes, 't', 'A');
+    expect(state.codes).toEqual({ t: ['A'] });
+    state = addPackCode(codedSale, { t: '2' }, state.codes, 't', 'B');
+    expect(state).toEqual({ quantities: { t: '2' }, codes: { t: ['A', 'B'] } });
+    expect(returnLines(codedSale, state.quantities, state.codes)).toEqual({
+      ok: true,
+      lines: [{ sale_line_id: 't', quantity: 2, trace_codes: ['A', 'B'] }],
+    });
+  });
+
+  it('refuse a partial return short of codes, and fewer packs than codes', () => {
+    expect(returnLines(codedSale, { t: '2' })).toMatchObject({ ok: false, problem: { key: 'ret.v.packCodes', lineId: 't', params: { missing: 1 } } });
+    expect(returnLines(codedSale, { t: '1' }, { t: ['A', 'B'] })).toMatchObject({ ok: false, problem: { key: 'ret.v.tooManyCodes', lineId: 't' } });
+    expect(returnLines(codedSale, { t: '3', n: '1' })).toEqual({
+      ok: true,
+      lines: [
+        { sale_line_id: 't', quantity: 3 },
+        { sale_line_id: 'n', quantity: 1 },
+      ],
+    });
   });
 });
 

@@ -32,6 +32,41 @@ export function anythingReturnable(sale: Sale): boolean {
 /** Quantities typed per sale line id, as text. */
 export type Quantities = Record<string, string>;
 
+/** 药品追溯码 scanned off the packs brought back, per sale line id (as the core stores them). */
+export type PackCodes = Record<string, readonly string[]>;
+
+/**
+ * How many of `quantity` packs brought back must name their code: packs of the line sold without
+ * a code come back without one; the rest would stay "sold" for ever. A line returned whole gives
+ * back all its codes without scanning. The core makes the same check.
+ */
+export function codesNeeded(line: SaleLine, quantity: number): number {
+  const left = returnable(line);
+  if (quantity >= left) return 0;
+  const uncoded = Math.max(0, left - line.trace_codes_out);
+  return Math.max(0, quantity - uncoded);
+}
+
+/**
+ * A pack's code scanned at the returns counter: its line now returns at least as many packs as
+ * codes were scanned for it (never more than is left). A code scanned twice counts once.
+ */
+export function addPackCode(
+  sale: Sale,
+  quantities: Quantities,
+  codes: PackCodes,
+  lineId: string,
+  code: string,
+): { quantities: Quantities; codes: PackCodes } {
+  const line = sale.lines.find((l) => l.id === lineId);
+  const had = codes[lineId] ?? [];
+  if (!line || had.includes(code)) return { quantities, codes };
+  const mine = [...had, code];
+  const typed = Number(halfWidth(quantities[lineId] ?? '').trim()) || 0;
+  const quantity = Math.min(returnable(line), Math.max(typed, mine.length));
+  return { quantities: { ...quantities, [lineId]: String(quantity) }, codes: { ...codes, [lineId]: mine } };
+}
+
 /** Every returnable line set to all that is left. */
 export function allQuantities(sale: Sale): Quantities {
   return Object.fromEntries(sale.lines.map((line) => [line.id, String(returnable(line))]));
@@ -49,6 +84,7 @@ export type ReturnProblem = { key: MessageKey; params?: MessageParams; field: 'l
 export function returnLines(
   sale: Sale,
   quantities: Quantities,
+  codes: PackCodes = {},
 ): { ok: true; lines: ReturnLineInput[] } | { ok: false; problem: ReturnProblem } {
   const lines: ReturnLineInput[] = [];
   for (const line of sale.lines) {
@@ -62,7 +98,15 @@ export function returnLines(
     if (quantity > left) {
       return { ok: false, problem: { key: 'ret.v.exceeds', params: { name: line.name, left }, field: 'lines', lineId: line.id } };
     }
-    if (quantity > 0) lines.push({ sale_line_id: line.id, quantity });
+    const scanned = codes[line.id] ?? [];
+    if (scanned.length > quantity) {
+      return { ok: false, problem: { key: 'ret.v.tooManyCodes', params: { name: line.name, codes: scanned.length }, field: 'lines', lineId: line.id } };
+    }
+    const missing = codesNeeded(line, quantity) - scanned.length;
+    if (missing > 0) {
+      return { ok: false, problem: { key: 'ret.v.packCodes', params: { name: line.name, missing }, field: 'lines', lineId: line.id } };
+    }
+    if (quantity > 0) lines.push(scanned.length > 0 ? { sale_line_id: line.id, quantity, trace_codes: [...scanned] } : { sale_line_id: line.id, quantity });
   }
   if (lines.length === 0) return { ok: false, problem: { key: 'ret.v.nothing', field: 'lines' } };
   return { ok: true, lines };

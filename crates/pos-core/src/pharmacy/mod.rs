@@ -1,0 +1,4 @@
+//! The pharmacist's work beyond the sale itself (issue 11): guidance, registers, follow-ups,
+//! complaints. One module per kind of work.
+
+pub mod guidance;
