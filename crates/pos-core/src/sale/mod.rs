@@ -60,6 +60,10 @@ pub struct SaleLine {
     pub guidance: Option<String>,
     /// Quantity already returned.
     pub returned_quantity: u32,
+    /// Packs of this line whose 药品追溯码 is still out (sold and not brought back): a partial
+    /// return of the line scans one code per pack brought back, up to this many.
+    #[serde(default)]
+    pub trace_codes_out: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -556,7 +560,9 @@ pub fn get(c: &Connection, id: SaleId) -> Result<Sale> {
                 l.insurance, l.guidance,
                 (SELECT coalesce(sum(r.quantity), 0) FROM return_line r WHERE r.sale_line_id = l.id),
                 l.points_eligible, l.rate,
-                coalesce(l.manufacturer, (SELECT p.manufacturer FROM product p WHERE p.id = l.product_id))
+                coalesce(l.manufacturer, (SELECT p.manufacturer FROM product p WHERE p.id = l.product_id)),
+                (SELECT count(*) FROM sale_trace_code t
+                  WHERE t.sale_id = l.sale_id AND t.sale_line_id = l.id AND t.return_id IS NULL)
          FROM sale_line l WHERE l.sale_id = ?1 ORDER BY l.position",
     )?;
     sale.lines = st
@@ -593,6 +599,7 @@ pub fn get(c: &Connection, id: SaleId) -> Result<Sale> {
                 guidance: r.get(20)?,
                 returned_quantity: r.get(21)?,
                 points_eligible: r.get(22)?,
+                trace_codes_out: r.get(25)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
