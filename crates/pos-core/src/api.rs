@@ -415,7 +415,7 @@ pub use till::{
     BusinessDate, PrintedReceipt, PrinterQueues, ReceiptPrint, TestPrinted, TillSettingsGet,
     TillSettingsUpdate, TillTestPrint,
 };
-pub use trace::{CartRemoveTraceCode, TraceExport, TraceExportResult};
+pub use trace::{CartRemoveTraceCode, ReturnTraceScanCmd, TraceExport, TraceExportResult};
 
 commands!(
     SetupStatusArgs,
@@ -483,6 +483,7 @@ commands!(
     CartAckAllergy,
     CartRemoveTraceCode,
     TraceExport,
+    ReturnTraceScanCmd,
     SalePay,
     SaleGet,
     SaleFind,
