@@ -102,7 +102,44 @@ fn start_daily_backup(store: pos_core::db::Store) {
     });
 }
 
+/// WebKitGTK draws through GL compositing by default. A till without a GPU (no DRM render node:
+/// a virtual machine, Xvfb, an old till PC) then rasterizes on Mesa's software GL, whose texture
+/// and tile caches grow in ordinary memory with every new thing drawn (BENCHMARKS.md, "Why memory
+/// grows with sales": 443 MB after 200 sales, 297 MB without compositing). So without a render
+/// node the shell turns compositing off; with one, WebKit keeps its GPU path. A person can still
+/// choose: `WEBKIT_DISABLE_COMPOSITING_MODE` set in the environment is left as it is, and
+/// `PHARMAPOS_GPU_COMPOSITING=1` / `=0` forces compositing on or off.
+fn compositing_off(forced: Option<&str>, webkit_var_set: bool, has_render_node: bool) -> bool {
+    match forced {
+        Some("1") => false,
+        Some("0") => true,
+        _ => !webkit_var_set && !has_render_node,
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn choose_webkit_drawing() {
+    let has_render_node = std::fs::read_dir("/dev/dri")
+        .map(|dir| {
+            dir.flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+        })
+        .unwrap_or(false);
+    let forced = std::env::var("PHARMAPOS_GPU_COMPOSITING").ok();
+    let webkit_var_set = std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_some();
+    if compositing_off(forced.as_deref(), webkit_var_set, has_render_node) {
+        // Before any thread starts (main's first line), so no one reads the environment meanwhile.
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    } else if forced.as_deref() == Some("1") {
+        std::env::remove_var("WEBKIT_DISABLE_COMPOSITING_MODE");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn choose_webkit_drawing() {}
+
 fn main() {
+    choose_webkit_drawing();
     let core = match open_api() {
         Ok(core) => core,
         Err(e) => {
@@ -135,4 +172,23 @@ fn main() {
             eprintln!("PharmaPOS 窗口无法启动：{e}");
             std::process::exit(1);
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compositing_off;
+
+    #[test]
+    fn compositing_is_off_only_without_a_gpu_unless_a_person_chose() {
+        // No render node, nothing chosen: software GL would only cost memory.
+        assert!(!compositing_off(None, false, true));
+        assert!(compositing_off(None, false, false));
+        // WebKit's own variable, set by a person, is theirs (the shell then sets nothing).
+        assert!(!compositing_off(None, true, false));
+        // The shell's switch wins over the detection, both ways.
+        assert!(!compositing_off(Some("1"), false, false));
+        assert!(compositing_off(Some("0"), false, true));
+        // Anything else in the switch is as if it were not set.
+        assert!(compositing_off(Some("yes"), false, false));
+    }
 }
