@@ -12,6 +12,7 @@
 
 use encoding_rs::GB18030;
 use pos_core::money::Money;
+use pos_core::pharmacy::guidance::GuidanceSlip;
 use pos_core::report_doc::{ReportDoc, Table};
 use pos_core::sale::receipt::{Receipt, ReceiptKind, ReceiptLine};
 use pos_core::till::{TestPage, TEST_SAMPLE};
@@ -405,7 +406,19 @@ pub fn receipt_escpos(r: &Receipt, paper_mm: u32) -> Vec<u8> {
             .map(str::trim)
             .filter(|g| !g.is_empty())
         {
-            w.text(&format!("用药指导：{g}"), 2);
+            // Structured guidance: one part per line (usage, 留意, 禁忌, 备注, 指导药师).
+            for (i, part) in g
+                .lines()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .enumerate()
+            {
+                if i == 0 {
+                    w.text(&format!("用药指导：{part}"), 2);
+                } else {
+                    w.text(part, 4);
+                }
+            }
         }
         if let Some(refund) = &l.refund {
             for d in &refund.deductions {
@@ -560,6 +573,73 @@ pub fn test_page_escpos(p: &TestPage) -> Vec<u8> {
         "标尺整行打满不换行，中文与￥符号清晰完整，即为设置正确。",
         0,
     );
+    w.raw(&[ESC, b'd', 3]); // feed past the tear bar
+    w.raw(&CUT);
+    w.out
+}
+
+/// The guidance slip (用药指导单) as ESC/POS bytes: the same contents as its PDF at receipt
+/// width ([`crate::guidance_slip`]) in the printer's own font — the pharmacy's contact details,
+/// the title, the sale and the member (masked), then per drug its details, the guidance fields
+/// and the pharmacist; the advice; cut.
+pub fn guidance_slip_escpos(s: &GuidanceSlip, paper_mm: u32) -> Vec<u8> {
+    let cols = columns_for(paper_mm);
+    let mut w = Writer {
+        out: Vec::with_capacity(2048),
+        cols,
+    };
+    w.raw(&INIT);
+    w.raw(&CHINESE_MODE);
+    w.align(Align::Center);
+    let header = header_lines(&s.pharmacy);
+    if let Some((name, rest)) = header.split_first() {
+        w.bold(true);
+        for l in wrap(name, cols) {
+            w.line(&l);
+        }
+        w.bold(false);
+        for line in rest {
+            w.text(line, 0);
+        }
+    }
+    w.bold(true);
+    w.size(true, true);
+    w.line("用药指导单");
+    w.size(false, false);
+    w.bold(false);
+    w.align(Align::Left);
+    w.rule('=');
+    w.pair("小票号", &s.receipt_no);
+    w.pair("购药时间", &s.sale_time);
+    if let Some(m) = &s.member {
+        w.pair("会员", &m.phone_masked);
+        w.pair("卡号", &m.card_masked);
+    }
+    for item in &s.items {
+        w.rule('-');
+        w.bold(true);
+        w.text(&item.name, 0);
+        w.bold(false);
+        for d in crate::guidance_slip::drug_details(item) {
+            w.text(&d, 2);
+        }
+        for (label, value) in crate::guidance_slip::filled_fields(item) {
+            w.text(&format!("{label}：{value}"), 0);
+        }
+        if item.pharmacist.is_empty() {
+            w.text(&format!("指导时间 {}", item.at), 0);
+        } else {
+            w.text(&format!("指导药师 {}  {}", item.pharmacist, item.at), 0);
+        }
+    }
+    w.rule('-');
+    for f in &s.footer {
+        w.text(f, 0);
+    }
+    if !s.pharmacy.phone.is_empty() {
+        w.text(&format!("用药咨询电话：{}", s.pharmacy.phone), 0);
+    }
+    w.text(&format!("打印时间 {}", s.printed_at), 0);
     w.raw(&[ESC, b'd', 3]); // feed past the tear bar
     w.raw(&CUT);
     w.out

@@ -8,6 +8,7 @@
 //! ([`report`]) and as Excel workbooks ([`report_xlsx`]).
 //! [`escpos::receipt_escpos`] writes the same receipt (and [`escpos::report_escpos`] a report)
 //! as ESC/POS bytes for a thermal printer driven directly, [`test_page`] the till's test print,
+//! [`guidance_slip`] the pharmacist's guidance slip (用药指导单) at receipt width and A5,
 //! and [`CupsPrinter`] is the `pos_core::documents::Printer` that sends a PDF to a CUPS queue
 //! with `lp`, telling it the PDF's paper size.
 
@@ -15,6 +16,7 @@ pub mod codes;
 pub mod cups;
 pub mod escpos;
 pub mod fonts;
+pub mod guidance_slip;
 pub mod layout;
 pub mod member_export;
 pub mod receipt;
@@ -30,6 +32,7 @@ use std::sync::OnceLock;
 use pos_core::documents::Renderer;
 use pos_core::error::{ErrorCode, PosError, Result};
 use pos_core::member::export::MemberExport;
+use pos_core::pharmacy::guidance::GuidanceSlip;
 use pos_core::report_doc::{ReportDoc, ReportPaper};
 use pos_core::sale::receipt::Receipt;
 use pos_core::settings::PharmacySettings;
@@ -90,6 +93,12 @@ impl PdfRenderer {
         receipt::render(self.fonts()?, receipt, paper_mm).map_err(|e| failed(&e))
     }
 
+    /// A guidance slip on a roll `Some(80 | 58)` mm wide or on A5 (`None`), with what the PDF
+    /// reports about itself.
+    pub fn guidance_slip(&self, slip: &GuidanceSlip, roll_mm: Option<u32>) -> Result<layout::Pdf> {
+        guidance_slip::render(self.fonts()?, slip, roll_mm).map_err(|e| failed(&e))
+    }
+
     /// A report on `paper` with what the PDF reports about itself (pages, missing characters).
     pub fn report(&self, report: &ReportDoc, paper: ReportPaper) -> Result<layout::Pdf> {
         report::render(self.fonts()?, report, paper).map_err(|e| failed(&e))
@@ -134,6 +143,14 @@ impl Renderer for PdfRenderer {
 
     fn test_page_escpos(&self, page: &TestPage) -> Result<Vec<u8>> {
         Ok(escpos::test_page_escpos(page))
+    }
+
+    fn guidance_slip_pdf(&self, slip: &GuidanceSlip, roll_mm: Option<u32>) -> Result<Vec<u8>> {
+        Ok(self.guidance_slip(slip, roll_mm)?.bytes)
+    }
+
+    fn guidance_slip_escpos(&self, slip: &GuidanceSlip, paper_mm: u32) -> Result<Vec<u8>> {
+        Ok(escpos::guidance_slip_escpos(slip, paper_mm))
     }
 }
 

@@ -291,8 +291,20 @@ pub fn render(fonts: &Fonts, r: &Receipt, paper_mm: u32) -> Result<Pdf, String> 
             .map(str::trim)
             .filter(|g| !g.is_empty())
         {
-            // The pharmacist's advice is read at home: the body size, never grey.
-            doc.text_indented(&format!("用药指导：{g}"), body, 2.0);
+            // The pharmacist's advice is read at home: the body size, never grey. Structured
+            // guidance comes as parts (usage, 留意, 禁忌, 备注, 指导药师), one line each.
+            for (i, part) in g
+                .lines()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .enumerate()
+            {
+                if i == 0 {
+                    doc.text_indented(&format!("用药指导：{part}"), body, 2.0);
+                } else {
+                    doc.text_indented(part, body, 4.0);
+                }
+            }
         }
         if let Some(refund) = &l.refund {
             refund_details(&mut doc, refund, note);

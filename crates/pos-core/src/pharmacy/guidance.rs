@@ -58,15 +58,16 @@ const SHORT: usize = 40;
 const LONG: usize = 200;
 
 impl Guidance {
-    /// (field, label, value, limit) in printing order.
+    /// (field, label, value, limit) in printing order. Labels are at most four characters, so
+    /// they fit their column on a 58 mm slip.
     pub fn fields(&self) -> [(&'static str, &'static str, &str, usize); 7] {
         [
             ("dose", "用量", &self.dose, SHORT),
             ("frequency", "频次", &self.frequency, SHORT),
             ("timing", "服用时间", &self.timing, SHORT),
             ("duration", "疗程", &self.duration, SHORT),
-            ("watch_for", "留意不良反应", &self.watch_for, LONG),
-            ("taboos", "饮食与用药禁忌", &self.taboos, LONG),
+            ("watch_for", "不良反应", &self.watch_for, LONG),
+            ("taboos", "禁忌事项", &self.taboos, LONG),
             ("note", "其他说明", &self.note, LONG),
         ]
     }
