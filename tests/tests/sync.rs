@@ -608,3 +608,41 @@ fn an_ephedrine_buyer_is_recognised_at_every_store_without_spreading_the_id_numb
         0
     );
 }
+
+#[test]
+fn a_pack_sold_at_two_stores_is_flagged_at_both_until_one_comes_back() {
+    let hq = Hq::start();
+    let (a, b) = (connected(&hq), connected(&hq));
+    // One 感冒灵 pack's GS1 DataMatrix, scanned at two stores: it names its product.
+    const PACK: &str = "(01)06939668066407(17)281231(10)B2405(21)CHAIN0001";
+    let at_a = a.sell(None, PACK, 1, 0);
+    let at_b = b.sell(None, PACK, 1, 0);
+    assert_eq!(at_a.lines[0].barcode, GANMAOLING);
+    let flagged = |t: &Till| {
+        t.login("3001", "3333");
+        let rows = t.api.call(pos_core::api::TraceConflicts {}).unwrap();
+        t.login("1001", "1111");
+        rows
+    };
+    // Before headquarters has seen both sales, nobody knows.
+    a.sync().unwrap();
+    assert!(flagged(&a).is_empty());
+    b.sync().unwrap();
+    a.sync().unwrap();
+    for (t, mine, theirs) in [(&a, &at_a, &at_b), (&b, &at_b, &at_a)] {
+        let rows = flagged(t);
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!(rows[0].code, "010693966806640721CHAIN0001");
+        assert_eq!(rows[0].receipt_no, mine.receipt_no);
+        assert_eq!(rows[0].name, "感冒灵颗粒");
+        assert_eq!(rows[0].others.len(), 1);
+        assert_eq!(rows[0].others[0].receipt_no, theirs.receipt_no);
+        assert!(!rows[0].others[0].store_name.is_empty());
+    }
+    // The pack comes back at B: the code is out at one sale only, and both flags clear.
+    b.return_all(&at_b);
+    b.sync().unwrap();
+    a.sync().unwrap();
+    assert!(flagged(&a).is_empty());
+    assert!(flagged(&b).is_empty());
+}

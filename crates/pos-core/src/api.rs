@@ -415,7 +415,9 @@ pub use till::{
     BusinessDate, PrintedReceipt, PrinterQueues, ReceiptPrint, TestPrinted, TillSettingsGet,
     TillSettingsUpdate, TillTestPrint,
 };
-pub use trace::{CartRemoveTraceCode, ReturnTraceScanCmd, TraceExport, TraceExportResult};
+pub use trace::{
+    CartRemoveTraceCode, ReturnTraceScanCmd, TraceConflicts, TraceExport, TraceExportResult,
+};
 
 commands!(
     SetupStatusArgs,
@@ -484,6 +486,7 @@ commands!(
     CartRemoveTraceCode,
     TraceExport,
     ReturnTraceScanCmd,
+    TraceConflicts,
     SalePay,
     SaleGet,
     SaleFind,

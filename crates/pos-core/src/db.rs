@@ -65,6 +65,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261207_0013_guidance",
         include_str!("../migrations/20261207_0013_guidance.sql"),
     ),
+    (
+        "20261207_0017_trace_conflicts",
+        include_str!("../migrations/20261207_0017_trace_conflicts.sql"),
+    ),
 ];
 
 /// WAL size (pages) at which a commit checkpoints by itself when no checkpointer runs (≈ 80 MB).

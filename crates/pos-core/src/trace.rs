@@ -652,6 +652,88 @@ pub fn return_line_of(c: &Connection, sale: SaleId, raw: &str) -> Result<ReturnT
     }
 }
 
+/// Headquarters' word on where a code is out in the chain (`trace.conflict@1`): this store's
+/// sales among them are flagged, with the others named; a list of one or none clears the flag.
+pub fn apply_conflict(tx: &Tx<'_>, t: &pos_sync_proto::catalogue::TraceConflictV1) -> Result<()> {
+    tx.execute("DELETE FROM trace_conflict WHERE code = ?1", [&t.code])?;
+    if t.sales.len() < 2 {
+        return Ok(());
+    }
+    let at = stamp(tx.clock.now());
+    for ours in &t.sales {
+        let id = ours.sale_id.to_string();
+        let here: bool = tx
+            .prepare_cached("SELECT count(*) > 0 FROM sale WHERE id = ?1")?
+            .query_row([&id], |r| r.get(0))?;
+        if !here {
+            continue;
+        }
+        let others: Vec<serde_json::Value> = t
+            .sales
+            .iter()
+            .filter(|s| s.sale_id != ours.sale_id)
+            .map(|s| {
+                serde_json::json!({
+                    "store_name": s.store_name,
+                    "receipt_no": s.receipt_no,
+                    "business_date": s.business_date,
+                })
+            })
+            .collect();
+        tx.execute(
+            "INSERT INTO trace_conflict (code, sale_id, others, flagged_at) VALUES (?1, ?2, ?3, ?4)",
+            (&t.code, &id, serde_json::Value::Array(others).to_string(), &at),
+        )?;
+    }
+    Ok(())
+}
+
+/// Another sale in the chain a flagged code is out at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TraceConflictOther {
+    pub store_name: String,
+    pub receipt_no: String,
+    pub business_date: String,
+}
+
+/// A code of one of this store's sales that headquarters found out at another sale too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TraceConflict {
+    pub code: String,
+    pub receipt_no: String,
+    pub business_date: String,
+    /// The product the pack was sold as here.
+    pub name: String,
+    pub others: Vec<TraceConflictOther>,
+    pub flagged_at: String,
+}
+
+/// Every flagged code of this store's sales, newest sale first.
+pub fn conflicts(c: &Connection) -> Result<Vec<TraceConflict>> {
+    let mut st = c.prepare_cached(
+        "SELECT f.code, s.receipt_no, s.business_date, coalesce(l.name, ''), f.others, f.flagged_at
+         FROM trace_conflict f
+         JOIN sale s ON s.id = f.sale_id
+         LEFT JOIN sale_trace_code t ON t.sale_id = f.sale_id AND t.code = f.code
+         LEFT JOIN sale_line l ON l.id = t.sale_line_id
+         ORDER BY s.at DESC, f.code",
+    )?;
+    let rows = st
+        .query_map([], |r| {
+            let others: String = r.get(4)?;
+            Ok(TraceConflict {
+                code: r.get(0)?,
+                receipt_no: r.get(1)?,
+                business_date: r.get(2)?,
+                name: r.get(3)?,
+                others: serde_json::from_str(&others).unwrap_or_default(),
+                flagged_at: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// One row of the 医保 traceability report: one pack sold (or brought back).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct TraceExportRow {

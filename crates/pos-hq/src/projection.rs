@@ -132,7 +132,7 @@ pub async fn apply_all(tx: &Transaction<'_>, events: &[(&Envelope, &Payload)], r
     coupons_issued(tx, &g.coupons_issued).await?;
     coupons_used(tx, &g.coupons_used).await?;
     let mut spends = sales(tx, &g.sales, r).await?;
-    spends.extend(returns(tx, &g.returns).await?);
+    spends.extend(returns(tx, &g.returns, r).await?);
     // What the other tills learn of sales and returns: the member's spend (never the sale
     // itself: it carries prescriptions and ID numbers).
     let spends: Vec<Payload> = spends.into_iter().map(Payload::MemberSpend).collect();
@@ -704,7 +704,7 @@ async fn sales(
         )
         .await?;
     }
-    trace_codes_sold(tx, &new_sales).await?;
+    trace_codes_sold(tx, &new_sales, r).await?;
     let mut spends = Vec::new();
     for (env, p) in new_sales {
         let s = &p.sale;
@@ -726,7 +726,11 @@ async fn sales(
 }
 
 /// The 药品追溯码 of newly stored sales, one row per pack.
-async fn trace_codes_sold(tx: &Transaction<'_>, sales: &[&(&Envelope, &SaleCommittedV1)]) -> R {
+async fn trace_codes_sold(
+    tx: &Transaction<'_>,
+    sales: &[&(&Envelope, &SaleCommittedV1)],
+    r: &Receipt,
+) -> R {
     let (mut codes, mut sale_ids, mut lines, mut stores, mut dates) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (env, p) in sales {
@@ -753,6 +757,56 @@ async fn trace_codes_sold(tx: &Transaction<'_>, sales: &[&(&Envelope, &SaleCommi
         &[&codes, &sale_ids, &lines, &stores, &dates],
     )
     .await?;
+    trace_conflicts(tx, &codes, r).await
+}
+
+/// Tells every till where each of `codes` is out (`trace.conflict@1`), for the codes sold more
+/// than once in the chain: a new conflict, a longer list, or a list a return made short again
+/// (which clears the flag at the tills). A code sold once, the usual case, sends nothing.
+async fn trace_conflicts(tx: &Transaction<'_>, codes: &[&str], r: &Receipt) -> R {
+    let repeated: Vec<String> = all(
+        tx,
+        "SELECT code FROM trace_code_sale WHERE code = ANY($1::text[])
+         GROUP BY code HAVING count(*) > 1",
+        &[&codes],
+    )
+    .await?
+    .iter()
+    .map(|row| row.get(0))
+    .collect();
+    if repeated.is_empty() {
+        return Ok(());
+    }
+    let rows = all(
+        tx,
+        "SELECT t.code, t.sale_id, t.store_id, coalesce(st.name, ''), coalesce(s.receipt_no, ''),
+                t.business_date::text
+         FROM trace_code_sale t
+         LEFT JOIN sale s ON s.id = t.sale_id
+         LEFT JOIN store st ON st.id = t.store_id
+         WHERE t.code = ANY($1::text[]) AND t.returned_by IS NULL
+         ORDER BY t.business_date, s.receipt_no",
+        &[&repeated],
+    )
+    .await?;
+    let mut lists: std::collections::BTreeMap<String, Vec<TraceConflictSaleV1>> =
+        repeated.into_iter().map(|c| (c, Vec::new())).collect();
+    for row in rows {
+        if let Some(list) = lists.get_mut(&row.get::<_, String>(0)) {
+            list.push(TraceConflictSaleV1 {
+                sale_id: row.get(1),
+                store_id: row.get(2),
+                store_name: row.get(3),
+                receipt_no: row.get(4),
+                business_date: row.get(5),
+            });
+        }
+    }
+    let payloads: Vec<Payload> = lists
+        .into_iter()
+        .map(|(code, sales)| Payload::TraceConflict(TraceConflictV1 { code, sales }))
+        .collect();
+    emit_all(tx, &payloads, r.now).await?;
     Ok(())
 }
 
@@ -788,6 +842,7 @@ async fn ephedrine_purchase(
 async fn returns(
     tx: &Transaction<'_>,
     returns: &[(&Envelope, &ReturnCommittedV1)],
+    r: &Receipt,
 ) -> Result<Vec<MemberSpendV1>, ProjectionError> {
     if returns.is_empty() {
         return Ok(Vec::new());
@@ -846,6 +901,7 @@ async fn returns(
             &[&back_codes, &back_lines, &back_by],
         )
         .await?;
+        trace_conflicts(tx, &back_codes, r).await?;
     }
     let mut spends = Vec::new();
     for (env, p) in returns {

@@ -35,13 +35,13 @@ pub const PUSH_LOCK: i64 = 0x5048_4152_4d50_4f53;
 
 /// The kinds a till pulls: other stores' members, points and coupons; headquarters' merges,
 /// member spend (never other stores' whole sales: they carry prescriptions and ID numbers),
-/// ephedrine purchases by ID digest, and the chain's rules and catalog. Staff, a store's own
-/// catalog and rules, and pharmacy settings stay with their store.
+/// ephedrine purchases by ID digest, 药品追溯码 out at two sales, and the chain's rules and
+/// catalog. Staff, a store's own catalog and rules, and pharmacy settings stay with their store.
 pub const PULLED_KINDS_SQL: &str = "(kind LIKE 'member.%' OR kind LIKE 'points.entry@%' \
      OR kind LIKE 'coupon.%' \
      OR (store_id = '00000000-0000-0000-0000-000000000000' \
          AND (kind LIKE 'rules.updated@%' OR kind LIKE 'catalog.product@%' \
-              OR kind LIKE 'ephedrine.%')))";
+              OR kind LIKE 'ephedrine.%' OR kind LIKE 'trace.conflict@%')))";
 
 /// Stores a batch already checked for protocol, size and store (see `api`).
 ///

@@ -19,6 +19,7 @@ pub const HQ_ONLY: &[&str] = &[
     "member.spend@1",
     "ephedrine.key@1",
     "ephedrine.purchase@1",
+    "trace.conflict@1",
 ];
 
 /// One kind of the catalogue, as listed in docs/sync.md.
@@ -134,6 +135,8 @@ catalogue! {
         "headquarters: the chain's key for digests of ephedrine buyers' ID numbers";
     EphedrinePurchase = "ephedrine.purchase@1" => EphedrinePurchaseV1,
         "headquarters: an ephedrine purchase somewhere in the chain, by the buyer's ID digest";
+    TraceConflict = "trace.conflict@1" => TraceConflictV1,
+        "headquarters: the sales a 药品追溯码 is out at now, when that is two or more (flagged) or was";
     GuidanceRecorded = "guidance.recorded@1" => GuidanceRecordedV1,
         "a pharmacist's medication guidance (用药指导) for one sale line, with its author";
 }
@@ -629,6 +632,29 @@ pub struct EphedrineKeyV1 {
     pub key_id: Uuid,
     /// 32 bytes, hex.
     pub key: String,
+}
+
+/// Headquarters' own: where a 药品追溯码 is out in the chain (sold and not brought back). Sent
+/// when a code becomes out at two or more sales at once (the same pack cannot have been sold
+/// twice: one of the scans is wrong or the code is forged), and again whenever a sale or return
+/// of that code changes the list, so a till clears its flag when only one sale is left.
+/// SYNC-DESIGN: both sales stand; people sort it out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceConflictV1 {
+    pub code: String,
+    /// Every sale the code is out at now; fewer than two means no conflict any more.
+    pub sales: Vec<TraceConflictSaleV1>,
+}
+
+/// One sale a code is out at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceConflictSaleV1 {
+    pub sale_id: Uuid,
+    pub store_id: Uuid,
+    /// The store's name at headquarters (for the till's message).
+    pub store_name: String,
+    pub receipt_no: String,
+    pub business_date: String,
 }
 
 /// Headquarters' own: one ephedrine purchase in the chain.

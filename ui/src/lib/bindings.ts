@@ -1272,6 +1272,16 @@ class_a: number, class_b: number,
  */
 issued: number, };
 
+export type TraceConflict = { code: string, receipt_no: string, business_date: string, 
+/**
+ * The product the pack was sold as here.
+ */
+name: string, others: Array<TraceConflictOther>, flagged_at: string, };
+
+export type TraceConflictOther = { store_name: string, receipt_no: string, business_date: string, };
+
+export type TraceConflicts = Record<string, never>;
+
 export type TraceExport = { from: string, to: string, };
 
 export type TraceExportResult = { rows: Array<TraceExportRow>, 
@@ -1362,6 +1372,7 @@ export interface Commands {
   cart_ack_allergy: { args: CartAckAllergy, result: Cart };
   cart_remove_trace_code: { args: CartRemoveTraceCode, result: Cart };
   trace_export: { args: TraceExport, result: TraceExportResult };
+  trace_conflicts: { args: TraceConflicts, result: Array<TraceConflict> };
   return_trace_scan: { args: ReturnTraceScanCmd, result: ReturnTraceScan };
   sale_pay: { args: SalePay, result: Sale };
   sale_get: { args: SaleGet, result: Sale };

@@ -10,7 +10,7 @@ use crate::cart::{self, Cart};
 use crate::error::Result;
 use crate::ids::SaleId;
 use crate::staff::Role;
-use crate::trace::{self, ReturnTraceScan, TraceExportRow};
+use crate::trace::{self, ReturnTraceScan, TraceConflict, TraceExportRow};
 
 /// `cart_remove_trace_code`: a code scanned onto the wrong line or by mistake.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -95,5 +95,20 @@ impl Command for TraceExport {
             rows,
             path: path.to_string_lossy().into_owned(),
         })
+    }
+}
+
+/// `trace_conflicts`: codes of this store's sales that headquarters found out at another sale of
+/// the chain too (the same pack cannot be sold twice: a scan was wrong or a code is forged).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct TraceConflicts {}
+
+impl Command for TraceConflicts {
+    const NAME: &'static str = "trace_conflicts";
+    const ROLES: &'static [Role] = &[Role::Manager];
+    type Output = Vec<TraceConflict>;
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<TraceConflict>> {
+        ctx.store.read(trace::conflicts)
     }
 }

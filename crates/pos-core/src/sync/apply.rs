@@ -348,9 +348,14 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
             ))?;
             Ok(Outcome::Applied)
         }
-        Payload::MemberSpend(_) | Payload::EphedrineKey(_) | Payload::EphedrinePurchase(_) => {
-            Ok(Outcome::Bad("只有总部可以发出此类事件".into()))
+        Payload::TraceConflict(t) if e.store_id == HQ_STORE => {
+            crate::trace::apply_conflict(tx, &t)?;
+            Ok(Outcome::Applied)
         }
+        Payload::MemberSpend(_)
+        | Payload::EphedrineKey(_)
+        | Payload::EphedrinePurchase(_)
+        | Payload::TraceConflict(_) => Ok(Outcome::Bad("只有总部可以发出此类事件".into())),
         Payload::CatalogProduct(c) if e.store_id == HQ_STORE => catalog_product(tx, &c, "总部目录"),
         Payload::CatalogProduct(_) => Ok(Outcome::Ignored(
             "门店自己的目录只在本店生效；连锁目录由总部下发",
