@@ -24,6 +24,8 @@
 //! - [`trace`]: 药品追溯码 taken off a cart, and the export for 医保 reporting;
 //! - [`guidance`]: medication guidance (用药指导) on cart and sale lines, the member's guidance,
 //!   the guidance slip (用药指导单);
+//! - [`complaints`]: complaints (投诉): intake, verification, resolution, call-back, the monthly
+//!   summary; the complainant's personal details for pharmacists and managers only;
 //! - [`reports`]: the handover slip and the day-close report printed (receipt width, A4) and
 //!   exported (CSV, XLSX).
 
@@ -357,6 +359,7 @@ mod backup;
 mod cart;
 mod catalog;
 mod checkout;
+mod complaints;
 mod guidance;
 mod manager;
 mod members;
@@ -367,6 +370,7 @@ mod till;
 mod trace;
 
 pub use crate::member::NewMember;
+pub use crate::pharmacy::complaint::NewComplaint;
 pub use crate::sync::RestoreRequest;
 pub use admin::{
     SettingsGet, SettingsUpdate, StaffCreate, StaffList, StaffResetPin, StaffSetActive,
@@ -384,6 +388,11 @@ pub use checkout::{
     CartRecall, CartSetCoupon, CartSetEphedrineBuyer, CartSetGuidance, CartSetPoints,
     CartSetPrescription, JournalSearch, ReturnCreate, ReturnGet, ReturnOpen, ReturnPreviewArgs,
     ReturnTicket, SaleFind, SaleGet, SalePay,
+};
+pub use complaints::{
+    Compensation, ComplaintCallback, ComplaintCompensate, ComplaintContactGet, ComplaintGet,
+    ComplaintLinkReturn, ComplaintList, ComplaintMove, ComplaintNoteAdd, ComplaintResolve,
+    ComplaintSummaryExport, ComplaintSummaryFile, ComplaintSummaryGet,
 };
 pub use guidance::{
     GuidanceForMember, GuidanceHistory, GuidanceProductDefaultGet, GuidanceProductDefaultSet,
@@ -536,4 +545,16 @@ commands!(
     GuidanceForMember,
     GuidanceSlipPrint,
     GuidanceSlipPdf,
+    NewComplaint,
+    ComplaintList,
+    ComplaintGet,
+    ComplaintContactGet,
+    ComplaintNoteAdd,
+    ComplaintResolve,
+    ComplaintLinkReturn,
+    ComplaintCompensate,
+    ComplaintCallback,
+    ComplaintMove,
+    ComplaintSummaryGet,
+    ComplaintSummaryExport,
 );

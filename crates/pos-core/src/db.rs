@@ -66,6 +66,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/20261207_0013_guidance.sql"),
     ),
     (
+        "20261207_0016_complaints",
+        include_str!("../migrations/20261207_0016_complaints.sql"),
+    ),
+    (
         "20261207_0017_trace_conflicts",
         include_str!("../migrations/20261207_0017_trace_conflicts.sql"),
     ),

@@ -177,6 +177,20 @@ pub enum ErrorCode {
     TraceCodesRequired,
     /// Printing a guidance slip (用药指导单) for a line or a sale that has no guidance yet.
     GuidanceNotRecorded,
+    /// No complaint with that id.
+    ComplaintNotFound,
+    /// A complaint status change the process does not allow (待核实 → 处理中 → 待回访 → 已关闭), or a
+    /// resolution before the complaint was verified.
+    ComplaintStatusInvalid,
+    /// Changing a complaint that is closed (已关闭).
+    ComplaintClosed,
+    /// Closing a complaint (or waiting for its call-back) before anything was done about it.
+    ComplaintResolutionRequired,
+    /// Closing a complaint whose call-back date is set before the call-back's result is recorded.
+    ComplaintCallbackResultRequired,
+    /// A resolution that does not fit the complaint: an exchange without a quality problem, a return
+    /// of another sale or already linked to a complaint, a return recorded without the return flow.
+    ComplaintResolutionInvalid,
 }
 
 impl ErrorCode {
@@ -266,6 +280,12 @@ impl ErrorCode {
             ErrorCode::TraceCodeNoLine => "TRACE_CODE_NO_LINE",
             ErrorCode::TraceCodesRequired => "TRACE_CODES_REQUIRED",
             ErrorCode::GuidanceNotRecorded => "GUIDANCE_NOT_RECORDED",
+            ErrorCode::ComplaintNotFound => "COMPLAINT_NOT_FOUND",
+            ErrorCode::ComplaintStatusInvalid => "COMPLAINT_STATUS_INVALID",
+            ErrorCode::ComplaintClosed => "COMPLAINT_CLOSED",
+            ErrorCode::ComplaintResolutionRequired => "COMPLAINT_RESOLUTION_REQUIRED",
+            ErrorCode::ComplaintCallbackResultRequired => "COMPLAINT_CALLBACK_RESULT_REQUIRED",
+            ErrorCode::ComplaintResolutionInvalid => "COMPLAINT_RESOLUTION_INVALID",
         }
     }
 
@@ -355,6 +375,12 @@ impl ErrorCode {
         ErrorCode::TraceCodeNoLine,
         ErrorCode::TraceCodesRequired,
         ErrorCode::GuidanceNotRecorded,
+        ErrorCode::ComplaintNotFound,
+        ErrorCode::ComplaintStatusInvalid,
+        ErrorCode::ComplaintClosed,
+        ErrorCode::ComplaintResolutionRequired,
+        ErrorCode::ComplaintCallbackResultRequired,
+        ErrorCode::ComplaintResolutionInvalid,
     ];
 }
 

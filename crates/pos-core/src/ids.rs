@@ -82,6 +82,8 @@ id_type!(
     HealthItemId,
     /// A recorded edit of a member field, or a consent event.
     EditId,
+    /// A complaint (投诉).
+    ComplaintId,
 );
 
 /// 64 random bits from the operating system, for numbers that must not be guessable or collide

@@ -139,6 +139,10 @@ catalogue! {
         "headquarters: the sales a 药品追溯码 is out at now, when that is two or more (flagged) or was";
     GuidanceRecorded = "guidance.recorded@1" => GuidanceRecordedV1,
         "a pharmacist's medication guidance (用药指导) for one sale line, with its author";
+    ComplaintLogged = "complaint.logged@1" => ComplaintLoggedV1,
+        "a complaint (投诉) was taken at this store: complainant, channel, category, description";
+    ComplaintUpdated = "complaint.updated@1" => ComplaintUpdatedV1,
+        "a complaint changed: a verification note, a resolution, a call-back, a status change";
 }
 
 /// A hybrid logical clock stamp (SYNC-DESIGN.md).
@@ -700,6 +704,62 @@ pub struct GuidanceRecordedV1 {
     pub stage: String,
     pub at: String,
     pub business_date: String,
+}
+
+/// A complaint taken at a store. The complainant is a member (by id only: the member file holds
+/// the name and phone) or a walk-in, whose name and phone travel whole: headquarters keeps them
+/// as the store's second copy and for the call-back, and never sends them to another till.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComplaintLoggedV1 {
+    pub id: Uuid,
+    pub complaint_no: String,
+    #[serde(default)]
+    pub member_id: Option<Uuid>,
+    #[serde(default)]
+    pub walk_in: Option<ComplaintWalkInV1>,
+    /// `counter`, `phone`, `wechat`, `other`.
+    pub channel: String,
+    /// `quality`, `service`, `price`, `other`.
+    pub category: String,
+    pub description: String,
+    #[serde(default)]
+    pub sale_id: Option<Uuid>,
+    #[serde(default)]
+    pub product_id: Option<Uuid>,
+    pub taken_by: Uuid,
+    pub taken_at: String,
+    pub business_date: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComplaintWalkInV1 {
+    pub name: String,
+    pub phone: String,
+}
+
+/// One change of a complaint: `action` says which, the fields that belong to it are set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComplaintUpdatedV1 {
+    pub complaint_id: Uuid,
+    /// `note`, `resolution`, `callback_set`, `callback_result`, `status`.
+    pub action: String,
+    pub at: String,
+    pub by_staff: Uuid,
+    /// The complaint's status after the change: `verifying`, `handling`, `awaiting_callback`, `closed`.
+    pub status: String,
+    /// A note's text, a resolution's note, or a call-back's result.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// A resolution's kind: `return`, `exchange`, `explanation`, `apology`, `coupon`.
+    #[serde(default)]
+    pub resolution: Option<String>,
+    #[serde(default)]
+    pub return_id: Option<Uuid>,
+    #[serde(default)]
+    pub coupon_id: Option<Uuid>,
+    /// The call-back date set, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub callback_on: Option<String>,
 }
 
 /// The keyed digest of a resident ID number (HMAC-SHA256, hex), the same at headquarters and

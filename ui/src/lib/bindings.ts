@@ -275,6 +275,102 @@ export type ChangePin = { old_pin: string, new_pin: string, };
 
 export type ClosedDay = { business_date: string, number: number, closed_at: string, };
 
+export type Compensation = { complaint: Complaint, coupon: Coupon, };
+
+export type CompensationCoupon = { face: Money, min_spend: Money, valid_days: number, };
+
+export type Complaint = { row: ComplaintRow, member_id: MemberId | null, sale_id: SaleId | null, product_id: ProductId | null, product_name: string | null, taken_by: StaffId, taken_by_name: string, callback_result: string | null, callback_at: string | null, callback_by_name: string | null, closed_at: string | null, notes: Array<ComplaintNote>, resolutions: Array<ComplaintResolution>, history: Array<ComplaintStatusChange>, 
+/**
+ * Returns of the complaint's sale not yet linked to any complaint (to link after the return
+ * flow), as (return id, receipt number).
+ */
+unlinked_returns: Array<[SaleId, string]>, 
+/**
+ * The status changes allowed from here (what the page offers).
+ */
+next: Array<ComplaintStatus>, };
+
+export type ComplaintCallback = { complaint_id: ComplaintId, on?: string, result?: string, };
+
+export type ComplaintCategory = "quality" | "service" | "price" | "other";
+
+export type ComplaintCategoryLine = { category: ComplaintCategory, total: number, verifying: number, handling: number, awaiting_callback: number, closed: number, };
+
+export type ComplaintChannel = "counter" | "phone" | "wechat" | "other";
+
+export type ComplaintCompensate = { complaint_id: ComplaintId, coupon: CompensationCoupon, };
+
+export type ComplaintContact = { complaint_id: ComplaintId, name: string, phone: string, };
+
+export type ComplaintContactGet = { complaint_id: ComplaintId, };
+
+export type ComplaintGet = { complaint_id: ComplaintId, };
+
+export type ComplaintId = string;
+
+export type ComplaintLinkReturn = { complaint_id: ComplaintId, return_id: SaleId, };
+
+export type ComplaintList = { status?: ComplaintStatus, limit?: number, };
+
+export type ComplaintMonthlySummary = { 
+/**
+ * `YYYY-MM`.
+ */
+month: string, lines: Array<ComplaintCategoryLine>, total: ComplaintTotals, 
+/**
+ * Average days from intake to close of the month's closed complaints, to 0.1 day; None
+ * when none is closed.
+ */
+average_days_to_close: number | null, 
+/**
+ * The month's complaints with a call-back date and no result yet.
+ */
+open_callbacks: number, 
+/**
+ * Of those, the ones whose call-back date has passed.
+ */
+overdue_callbacks: number, };
+
+export type ComplaintMove = { complaint_id: ComplaintId, to: ComplaintStatus, };
+
+export type ComplaintNote = { at: string, by: StaffId, by_name: string, text: string, };
+
+export type ComplaintNoteAdd = { complaint_id: ComplaintId, text: string, };
+
+export type ComplaintResolution = { kind: ResolutionKind, note: string, return_id: SaleId | null, 
+/**
+ * The return's receipt number.
+ */
+return_receipt_no: string | null, coupon_id: CouponId | null, coupon_face: Money | null, at: string, by: StaffId, by_name: string, };
+
+export type ComplaintResolve = { complaint_id: ComplaintId, kind: ResolutionKind, note: string, };
+
+export type ComplaintRow = { id: ComplaintId, complaint_no: string, taken_at: string, business_date: string, status: ComplaintStatus, category: ComplaintCategory, channel: ComplaintChannel, 
+/**
+ * 张* (a member's or a walk-in's name, masked).
+ */
+name_masked: string, 
+/**
+ * 138****5678.
+ */
+phone_masked: string, member_card_no: string | null, description: string, receipt_no: string | null, callback_on: string | null, };
+
+export type ComplaintStatus = "verifying" | "handling" | "awaiting_callback" | "closed";
+
+export type ComplaintStatusChange = { from: ComplaintStatus | null, to: ComplaintStatus, at: string, by: StaffId, by_name: string, };
+
+export type ComplaintSummaryExport = { month: string, };
+
+export type ComplaintSummaryFile = { summary: ComplaintMonthlySummary, 
+/**
+ * The CSV file written.
+ */
+path: string, };
+
+export type ComplaintSummaryGet = { month: string, };
+
+export type ComplaintTotals = { total: number, verifying: number, handling: number, awaiting_callback: number, closed: number, };
+
 export type ConsentScope = "basic" | "health";
 
 export type CountLine = { 
@@ -410,7 +506,7 @@ id_masked: string,
  */
 recent_purchases: number, };
 
-export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "SESSION_LOCKED" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "MEMBER_MERGED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED" | "SYNC_NOT_CONFIGURED" | "SYNC_FAILED" | "RESTORE_NOT_EMPTY" | "SHIFT_ALREADY_OPEN" | "NO_OPEN_SHIFT" | "INVALID_COUNT" | "SHIFT_STILL_OPEN" | "DAY_ALREADY_CLOSED" | "DAY_NOT_CLOSABLE" | "AUDIT_CHAIN_BROKEN" | "STAFF_NOT_FOUND" | "LAST_MANAGER" | "STORE_DAMAGED" | "NOT_A_STORE" | "BACKUP_FAILED" | "TRACE_CODE_INVALID" | "TRACE_CODE_DUPLICATE" | "TRACE_CODE_SOLD" | "TRACE_CODE_NO_LINE" | "TRACE_CODES_REQUIRED";
+export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "SESSION_LOCKED" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "MEMBER_MERGED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED" | "SYNC_NOT_CONFIGURED" | "SYNC_FAILED" | "RESTORE_NOT_EMPTY" | "SHIFT_ALREADY_OPEN" | "NO_OPEN_SHIFT" | "INVALID_COUNT" | "SHIFT_STILL_OPEN" | "DAY_ALREADY_CLOSED" | "DAY_NOT_CLOSABLE" | "AUDIT_CHAIN_BROKEN" | "STAFF_NOT_FOUND" | "LAST_MANAGER" | "STORE_DAMAGED" | "NOT_A_STORE" | "BACKUP_FAILED" | "TRACE_CODE_INVALID" | "TRACE_CODE_DUPLICATE" | "TRACE_CODE_SOLD" | "TRACE_CODE_NO_LINE" | "TRACE_CODES_REQUIRED" | "GUIDANCE_NOT_RECORDED" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_STATUS_INVALID" | "COMPLAINT_CLOSED" | "COMPLAINT_RESOLUTION_REQUIRED" | "COMPLAINT_CALLBACK_RESULT_REQUIRED" | "COMPLAINT_RESOLUTION_INVALID";
 
 export type ExampleSale = { 
 /**
@@ -447,6 +543,104 @@ trace_pending: Array<LineId>,
 blocked: Array<string>, };
 
 export type Gender = "unknown" | "female" | "male";
+
+export type Guidance = { 
+/**
+ * 用量: `一次2粒`.
+ */
+dose: string, 
+/**
+ * 频次: `一日3次`.
+ */
+frequency: string, 
+/**
+ * 服用时间: 饭前 / 饭后 / 睡前 / 随餐 / 空腹 …
+ */
+timing: string, 
+/**
+ * 疗程: `连服7天`.
+ */
+duration: string, 
+/**
+ * 需留意的不良反应.
+ */
+watch_for: string, 
+/**
+ * 饮食与药物禁忌.
+ */
+taboos: string, 
+/**
+ * 其他说明.
+ */
+note: string, };
+
+export type GuidanceForMember = { member_id: MemberId, };
+
+export type GuidanceHistory = { line_id: LineId, };
+
+export type GuidanceLine = { line_id: LineId, product_id: ProductId, name: string, spec: string, unit: string, manufacturer: string | null, batch_no: string | null, expires_on: string | null, quantity: number, rx: boolean, 
+/**
+ * The newest record, if any.
+ */
+current: GuidanceRecord | null, 
+/**
+ * Free-text guidance written on the line before records had an author.
+ */
+legacy_text: string | null, 
+/**
+ * What the form starts from when there is no record: the product's default.
+ */
+default_guidance: Guidance, 
+/**
+ * Records of this line (corrections included).
+ */
+revisions: number, };
+
+export type GuidanceProductDefaultGet = { product_id: ProductId, };
+
+export type GuidanceProductDefaultSet = { product_id: ProductId, guidance: Guidance, };
+
+export type GuidanceRecord = { id: string, 
+/**
+ * The cart id, which is the sale id once paid.
+ */
+sale_id: SaleId, line_id: LineId, product_id: ProductId, guidance: Guidance, pharmacist_id: StaffId, pharmacist_name: string, via: Via, 
+/**
+ * Who was logged in at the till when it was recorded.
+ */
+recorded_by: StaffId, stage: Stage, 
+/**
+ * RFC 3339 UTC.
+ */
+at: string, business_date: string, };
+
+export type GuidanceSaleGet = { sale_id?: SaleId, receipt_no?: string, };
+
+export type GuidanceSaleRow = { sale_id: SaleId, receipt_no: string, at: string, cashier_name: string | null, member_phone_masked: string | null, 
+/**
+ * The first line's name (and how many more).
+ */
+summary: string, lines: number, 
+/**
+ * Lines with guidance (authored or free text).
+ */
+guided: number, };
+
+export type GuidanceSalesOfDay = { business_date?: string, };
+
+export type GuidanceSave = { 
+/**
+ * The cart id (before payment) or the sale id (after): they are the same id.
+ */
+sale_id: SaleId, line_id: LineId, guidance: Guidance, 
+/**
+ * A pharmacist's own staff number and PIN, typed at a cashier's till.
+ */
+pharmacist?: Approver, };
+
+export type GuidanceSlipPdf = { sale_id: SaleId, line_id?: LineId, paper: SlipPaper, };
+
+export type GuidanceSlipPrint = { sale_id: SaleId, line_id?: LineId, paper: SlipPaper, save_only: boolean, };
 
 export type HandoverSlip = { shift: Shift, sales_count: number, 
 /**
@@ -603,6 +797,24 @@ export type MemberFind = { query: string, };
 
 export type MemberGet = { member_id: MemberId, };
 
+export type MemberGuidance = { sale_id: SaleId, receipt_no: string, 
+/**
+ * When the sale was paid (RFC 3339 UTC).
+ */
+sold_at: string, line_id: LineId, product_id: ProductId, name: string, spec: string, batch_no: string | null, quantity: number, guidance: Guidance, 
+/**
+ * `None` for free-text guidance recorded before guidance had an author.
+ */
+pharmacist_name: string | null, 
+/**
+ * When the guidance was given (the sale's time for free-text guidance).
+ */
+at: string, 
+/**
+ * How many times it was recorded for this line (corrections included).
+ */
+revisions: number, };
+
 export type MemberHealthAdd = { member_id: MemberId, kind: HealthKind, 
 /**
  * A class from `health_choices`, or `other` with a note.
@@ -666,6 +878,12 @@ export type MemberTransferOwner = { from_staff_id: StaffId, to_staff_id: StaffId
 export type MemberUpdate = { member_id: MemberId, changes: MemberChanges, };
 
 export type Money = string;
+
+export type NewComplaint = { member_id?: MemberId, walk_in_name?: string, walk_in_phone?: string, channel: ComplaintChannel, category: ComplaintCategory, description: string, 
+/**
+ * The receipt the complaint is about (a sale of this store).
+ */
+receipt_no?: string, product_id?: ProductId, };
 
 export type NewMember = { phone: string, name: string, gender?: Gender, 
 /**
@@ -805,6 +1023,21 @@ format: PrinterFormat,
  */
 reprint: boolean, paper_mm: number, bytes: number, };
 
+export type PrintedSlip = { 
+/**
+ * The PDF, always saved under `guidance/` beside the store file.
+ */
+path: string, 
+/**
+ * The printer queue it was sent to; `null` when not sent.
+ */
+printer: string | null, 
+/**
+ * Why it was saved but not sent (no printer set, A5 on a receipt printer); `null` when it
+ * was sent or only saving was asked.
+ */
+not_printed: string | null, paper: SlipPaper, bytes: number, };
+
 export type PrinterFormat = "pdf" | "escpos";
 
 export type PrinterQueues = Record<string, never>;
@@ -898,6 +1131,8 @@ created: boolean,
 coupon: Coupon | null, };
 
 export type ReportExportFormat = "csv" | "xlsx";
+
+export type ResolutionKind = "return" | "exchange" | "explanation" | "apology" | "coupon";
 
 export type RestoreReport = { store_id: string, 
 /**
@@ -993,6 +1228,12 @@ returns: Array<string>, };
 export type SaleFind = { receipt_no: string, };
 
 export type SaleGet = { sale_id: SaleId, };
+
+export type SaleGuidance = { sale_id: SaleId, receipt_no: string, at: string, business_date: string, cashier_name: string | null, 
+/**
+ * `138****5678` when the sale had a member.
+ */
+member_phone_masked: string | null, member_name: string | null, lines: Array<GuidanceLine>, };
 
 export type SaleId = string;
 
@@ -1099,6 +1340,18 @@ export type ShiftSlipPrint = { shift_id: string,
  */
 paper_mm?: number, save_only: boolean, };
 
+export type SlipPaper = "receipt" | "a5";
+
+export type SlipPdf = { 
+/**
+ * A file name to save it under.
+ */
+file_name: string, 
+/**
+ * The PDF, base64.
+ */
+pdf_base64: string, bytes: number, };
+
 export type SpendRecord = { id: string, store_id: string, 
 /**
  * The store's name when it is this till's own store (`settings::store_name`).
@@ -1118,6 +1371,8 @@ export type StaffResetPin = { staff_id: StaffId, new_pin: string, };
 export type StaffSetActive = { staff_id: StaffId, active: boolean, };
 
 export type StaffSetRoles = { staff_id: StaffId, roles: Array<Role>, };
+
+export type Stage = "cart" | "sale";
 
 export type StoreCheck = Record<string, never>;
 
@@ -1302,6 +1557,8 @@ returned_by: string | null, };
 
 export type TraceKind = "msfx" | "maker" | "gs1";
 
+export type Via = "login" | "pin";
+
 /** What a call may reject with: a `PosError` from the core, or an error the UI makes itself
  * (its own codes, such as `NO_BACKEND`). */
 export type ApiError = Omit<PosError, "code"> & { code: ErrorCode | (string & {}) };
@@ -1372,8 +1629,8 @@ export interface Commands {
   cart_ack_allergy: { args: CartAckAllergy, result: Cart };
   cart_remove_trace_code: { args: CartRemoveTraceCode, result: Cart };
   trace_export: { args: TraceExport, result: TraceExportResult };
-  trace_conflicts: { args: TraceConflicts, result: Array<TraceConflict> };
   return_trace_scan: { args: ReturnTraceScanCmd, result: ReturnTraceScan };
+  trace_conflicts: { args: TraceConflicts, result: Array<TraceConflict> };
   sale_pay: { args: SalePay, result: Sale };
   sale_get: { args: SaleGet, result: Sale };
   sale_find: { args: SaleFind, result: Sale };
@@ -1414,4 +1671,25 @@ export interface Commands {
   shift_slip_print: { args: ShiftSlipPrint, result: SavedReport };
   day_report_print: { args: DayReportPrint, result: SavedReport };
   day_report_export: { args: DayReportExport, result: SavedReport };
+  guidance_save: { args: GuidanceSave, result: GuidanceRecord };
+  guidance_sale_get: { args: GuidanceSaleGet, result: SaleGuidance };
+  guidance_sales_of_day: { args: GuidanceSalesOfDay, result: Array<GuidanceSaleRow> };
+  guidance_history: { args: GuidanceHistory, result: Array<GuidanceRecord> };
+  guidance_product_default_get: { args: GuidanceProductDefaultGet, result: Guidance };
+  guidance_product_default_set: { args: GuidanceProductDefaultSet, result: Guidance };
+  guidance_for_member: { args: GuidanceForMember, result: Array<MemberGuidance> };
+  guidance_slip_print: { args: GuidanceSlipPrint, result: PrintedSlip };
+  guidance_slip_pdf: { args: GuidanceSlipPdf, result: SlipPdf };
+  complaint_log: { args: NewComplaint, result: Complaint };
+  complaint_list: { args: ComplaintList, result: Array<ComplaintRow> };
+  complaint_get: { args: ComplaintGet, result: Complaint };
+  complaint_contact: { args: ComplaintContactGet, result: ComplaintContact };
+  complaint_note: { args: ComplaintNoteAdd, result: Complaint };
+  complaint_resolve: { args: ComplaintResolve, result: Complaint };
+  complaint_link_return: { args: ComplaintLinkReturn, result: Complaint };
+  complaint_compensate: { args: ComplaintCompensate, result: Compensation };
+  complaint_callback: { args: ComplaintCallback, result: Complaint };
+  complaint_move: { args: ComplaintMove, result: Complaint };
+  complaint_summary: { args: ComplaintSummaryGet, result: ComplaintMonthlySummary };
+  complaint_summary_export: { args: ComplaintSummaryExport, result: ComplaintSummaryFile };
 }

@@ -372,6 +372,8 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
         | Payload::StaffUpdated(_)
         | Payload::StaffPinChanged(_)
         | Payload::DayClosed(_)
+        | Payload::ComplaintLogged(_)
+        | Payload::ComplaintUpdated(_)
         | Payload::GuidanceRecorded(_) => Ok(Outcome::Ignored("只与发出的门店有关")),
     }
 }
