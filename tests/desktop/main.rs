@@ -13,6 +13,7 @@ mod pages;
 mod cashier;
 mod checkout;
 mod counter;
+mod guidance;
 mod headquarters;
 mod manager_admin;
 mod manager_day;

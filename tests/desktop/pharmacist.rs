@@ -19,9 +19,10 @@ async fn guidance_override_hold_recall() {
     scan(&input, PARACETAMOL).await;
     wait_count(&c, "cart-line", 1).await;
 
-    // Alt+G: guidance on the selected line, starting from the product's default; Enter saves.
+    // Alt+G: the guidance form on the selected line, starting from the product's default (its
+    // free text as the note); Enter in the last field, the note, saves.
     alt(&input, 'g').await;
-    let text = wait_for(&c, "guidance-text").await;
+    let text = wait_for(&c, "guidance-note").await;
     let deadline = Instant::now() + Duration::from_secs(10);
     while text
         .prop("value")

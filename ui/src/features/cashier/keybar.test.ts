@@ -32,9 +32,9 @@ describe('the function-key bar shows what works now', () => {
     });
   });
 
-  it('F5 only with something blocking payment; 用药指导 only for a pharmacist', () => {
+  it('F5 only with something blocking payment; 用药指导 on a selected line for everyone', () => {
     expect(states({ ...empty, lines: 1, pendingGates: 1 }).gates).toBe('on');
-    expect(states({ ...empty, lines: 1, lineSelected: true }).guidance).toBe('hidden');
+    expect(states({ ...empty, lines: 1, lineSelected: true }).guidance).toBe('on');
     expect(states({ ...empty, lines: 1, lineSelected: true, pharmacist: true }).guidance).toBe('on');
     expect(states({ ...empty, lines: 1, pharmacist: true }).guidance).toBe('off');
   });

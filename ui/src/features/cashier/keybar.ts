@@ -77,7 +77,8 @@ export function barKeys(ctx: BarContext): BarKey[] {
     { action: 'coupon', key: 'Alt+C', label: 'keybar.coupon', state: on((member?.coupons ?? 0) > 0) },
     { action: 'points', key: 'Alt+P', label: 'keybar.points', state: on((member?.pointsBalance ?? 0) > 0) },
     { action: 'override', key: 'Alt+O', label: 'keybar.override', state: on(ctx.lineSelected) },
-    { action: 'guidance', key: 'Alt+G', label: 'keybar.guidance', state: ctx.pharmacist ? on(ctx.lineSelected) : 'hidden' },
+    // A cashier opens it too: the pharmacist types their staff number and PIN in the form.
+    { action: 'guidance', key: 'Alt+G', label: 'keybar.guidance', state: on(ctx.lineSelected) },
     { action: 'cancel', key: 'Alt+X', label: 'keybar.cancel', state: on(hasLines) },
     { action: 'lock', key: 'Ctrl+L', label: 'keybar.lock', state: 'on' },
   ];
