@@ -13,6 +13,7 @@ mod pages;
 mod cashier;
 mod checkout;
 mod counter;
+mod follow_up;
 mod guidance;
 mod headquarters;
 mod manager_admin;

@@ -22,6 +22,8 @@
 //! - [`backup`]: backups, restore and the store file's integrity check;
 //! - [`sync`]: the sync with headquarters and restoring a till from it;
 //! - [`trace`]: 药品追溯码 taken off a cart, and the export for 医保 reporting;
+//! - [`follow_up`]: follow-ups (用药随访): the worklist, a task with its outcome, and the
+//!   member health view;
 //! - [`guidance`]: medication guidance (用药指导) on cart and sale lines, the member's guidance,
 //!   the guidance slip (用药指导单);
 //! - [`complaints`]: complaints (投诉): intake, verification, resolution, call-back, the monthly
@@ -360,6 +362,7 @@ mod cart;
 mod catalog;
 mod checkout;
 mod complaints;
+mod follow_up;
 mod guidance;
 mod manager;
 mod members;
@@ -394,6 +397,7 @@ pub use complaints::{
     ComplaintLinkReturn, ComplaintList, ComplaintMove, ComplaintNoteAdd, ComplaintResolve,
     ComplaintSummaryExport, ComplaintSummaryFile, ComplaintSummaryGet,
 };
+pub use follow_up::{FollowUpComplete, FollowUpGet, FollowUpList, MemberHealthViewGet};
 pub use guidance::{
     GuidanceForMember, GuidanceHistory, GuidanceProductDefaultGet, GuidanceProductDefaultSet,
     GuidanceSaleGet, GuidanceSalesOfDay, GuidanceSave, GuidanceSlipPdf, GuidanceSlipPrint,
@@ -468,6 +472,10 @@ commands!(
     MemberHealthAdd,
     MemberHealthRemove,
     MemberHealthLog,
+    MemberHealthViewGet,
+    FollowUpList,
+    FollowUpGet,
+    FollowUpComplete,
     HealthChoicesGet,
     MemberConsent,
     MemberExportFile,

@@ -175,6 +175,12 @@ pub enum ErrorCode {
     TraceCodeNoLine,
     /// Payment before every pack that needs a 药品追溯码 has one.
     TraceCodesRequired,
+    /// No follow-up task with that id.
+    FollowUpNotFound,
+    /// Recording an outcome for a follow-up that is done already or was closed by a return.
+    FollowUpNotOpen,
+    /// A follow-up outcome with a next date not after today (or over a year ahead), or text too long.
+    InvalidFollowUp,
     /// Printing a guidance slip (用药指导单) for a line or a sale that has no guidance yet.
     GuidanceNotRecorded,
     /// No complaint with that id.
@@ -279,6 +285,9 @@ impl ErrorCode {
             ErrorCode::TraceCodeSold => "TRACE_CODE_SOLD",
             ErrorCode::TraceCodeNoLine => "TRACE_CODE_NO_LINE",
             ErrorCode::TraceCodesRequired => "TRACE_CODES_REQUIRED",
+            ErrorCode::FollowUpNotFound => "FOLLOW_UP_NOT_FOUND",
+            ErrorCode::FollowUpNotOpen => "FOLLOW_UP_NOT_OPEN",
+            ErrorCode::InvalidFollowUp => "INVALID_FOLLOW_UP",
             ErrorCode::GuidanceNotRecorded => "GUIDANCE_NOT_RECORDED",
             ErrorCode::ComplaintNotFound => "COMPLAINT_NOT_FOUND",
             ErrorCode::ComplaintStatusInvalid => "COMPLAINT_STATUS_INVALID",
@@ -374,6 +383,9 @@ impl ErrorCode {
         ErrorCode::TraceCodeSold,
         ErrorCode::TraceCodeNoLine,
         ErrorCode::TraceCodesRequired,
+        ErrorCode::FollowUpNotFound,
+        ErrorCode::FollowUpNotOpen,
+        ErrorCode::InvalidFollowUp,
         ErrorCode::GuidanceNotRecorded,
         ErrorCode::ComplaintNotFound,
         ErrorCode::ComplaintStatusInvalid,

@@ -82,6 +82,8 @@ id_type!(
     HealthItemId,
     /// A recorded edit of a member field, or a consent event.
     EditId,
+    /// A follow-up task (用药随访) or refill reminder.
+    FollowUpId,
     /// A complaint (投诉).
     ComplaintId,
 );

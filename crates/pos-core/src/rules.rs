@@ -113,8 +113,10 @@ pub struct BusinessRules {
     pub drop_small_change: bool,
     /// Rule 9: points earned per yuan of eligible net, before the tier multiplier.
     pub points_earned_per_yuan: u32,
-    /// Rule 12: follow-up days after the sale.
+    /// Rule 12: follow-up days after the sale's business date (一期, 二期, …).
     pub follow_up_days: Vec<u32>,
+    /// Rule 12: a refill reminder is due this many days before the days of supply sold run out.
+    pub refill_reminder_days_before: u32,
     /// The cashier confirms the phone when the profile was last confirmed this many days ago.
     pub confirm_profile_after_days: u32,
     /// SYNC-DESIGN: offline redemption is capped per member per day (points).
@@ -177,7 +179,8 @@ impl Default for BusinessRules {
             points_cap_percent: 50,
             drop_small_change: false,
             points_earned_per_yuan: 1,
-            follow_up_days: vec![3, 7, 14, 28],
+            follow_up_days: vec![3, 7, 14, 21, 28],
+            refill_reminder_days_before: 3,
             confirm_profile_after_days: 180,
             daily_redeem_cap_points: 20_000,
             trace_codes_all_lines: false,
@@ -243,6 +246,17 @@ impl BusinessRules {
         }
         if self.member_days.iter().any(|d| !(1..=31).contains(d)) {
             return Err(bad("会员日须为每月 1–31 日".into()));
+        }
+        if self.follow_up_days.len() > 10
+            || self.follow_up_days.iter().any(|d| !(1..=365).contains(d))
+            || self.follow_up_days.windows(2).any(|w| w[1] <= w[0])
+        {
+            return Err(bad(
+                "随访天数须为 1–365 天、由小到大、最多 10 次（如 3, 7, 14, 21, 28）".into(),
+            ));
+        }
+        if self.refill_reminder_days_before > 30 {
+            return Err(bad("续药提醒须在用完前 0–30 天".into()));
         }
         if self.points_per_yuan == 0 || self.points_cap_percent > 100 {
             return Err(bad("积分抵现比例或上限不正确".into()));

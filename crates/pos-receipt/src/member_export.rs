@@ -559,6 +559,7 @@ fn health_kind(k: HealthKind) -> &'static str {
         HealthKind::Condition => "慢性病",
         HealthKind::Medicine => "长期用药",
         HealthKind::Group => "特殊人群",
+        HealthKind::Reaction => "不良反应",
     }
 }
 

@@ -135,6 +135,12 @@ catalogue! {
         "headquarters: the chain's key for digests of ephedrine buyers' ID numbers";
     EphedrinePurchase = "ephedrine.purchase@1" => EphedrinePurchaseV1,
         "headquarters: an ephedrine purchase somewhere in the chain, by the buyer's ID digest";
+    FollowUpScheduled = "followup.scheduled@1" => FollowUpScheduledV1,
+        "a sale made follow-up tasks (用药随访 一期, refill reminders) for a member, in the sale's own write";
+    FollowUpCompleted = "followup.completed@1" => FollowUpCompletedV1,
+        "a pharmacist recorded a follow-up's outcome (and scheduled the next visit, or none)";
+    FollowUpClosed = "followup.closed@1" => FollowUpClosedV1,
+        "open follow-up tasks were closed: their medicines all came back (a return), or a refill reminder's product was bought again";
     TraceConflict = "trace.conflict@1" => TraceConflictV1,
         "headquarters: the sales a 药品追溯码 is out at now, when that is two or more (flagged) or was";
     GuidanceRecorded = "guidance.recorded@1" => GuidanceRecordedV1,
@@ -770,6 +776,68 @@ pub fn id_digest(key: &[u8], id_number: &str) -> String {
     mac.update(id_number.trim().to_ascii_uppercase().as_bytes());
     let out = mac.finalize().into_bytes();
     out.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A follow-up task as the till made it (id minted on the till; `key` is unique per task:
+/// `visit:<sale>:1`, `refill:<sale line>`, `next:<previous task>`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpTaskV1 {
+    pub id: Uuid,
+    pub key: String,
+    pub member_id: Uuid,
+    pub sale_id: Uuid,
+    /// `visit` or `refill`.
+    pub kind: String,
+    #[serde(default)]
+    pub visit_no: Option<u32>,
+    /// `rx`, `follow_up`, `elderly`, `child`, `refill`.
+    pub reasons: Vec<String>,
+    pub due_on: String,
+    pub created_at: String,
+    #[serde(default)]
+    pub created_by: Option<Uuid>,
+    #[serde(default)]
+    pub previous_id: Option<Uuid>,
+    pub sale_line_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpScheduledV1 {
+    pub tasks: Vec<FollowUpTaskV1>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpCompletedV1 {
+    pub task_id: Uuid,
+    pub member_id: Uuid,
+    /// `phone`, `wechat`, `visit`.
+    pub channel: String,
+    /// `good`, `partial`, `none`, `unknown`.
+    pub effect: String,
+    pub adverse_reactions: String,
+    /// `good`, `partial`, `poor`.
+    pub adherence: String,
+    /// `continue`, `stop`, `see_doctor`.
+    pub advice: String,
+    pub note: String,
+    pub recorded_by: Uuid,
+    pub recorded_at: String,
+    /// The next visit it scheduled, if any.
+    #[serde(default)]
+    pub next: Option<FollowUpTaskV1>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpClosedV1 {
+    pub task_ids: Vec<Uuid>,
+    /// `returned` (a return brought the medicines back) or `refilled` (bought again).
+    pub reason: String,
+    #[serde(default)]
+    pub return_id: Option<Uuid>,
+    /// The sale that refilled them.
+    #[serde(default)]
+    pub sale_id: Option<Uuid>,
+    pub at: String,
 }
 
 #[cfg(test)]

@@ -144,9 +144,13 @@ drop_small_change: boolean,
  */
 points_earned_per_yuan: number, 
 /**
- * Rule 12: follow-up days after the sale.
+ * Rule 12: follow-up days after the sale's business date (一期, 二期, …).
  */
 follow_up_days: Array<number>, 
+/**
+ * Rule 12: a refill reminder is due this many days before the days of supply sold run out.
+ */
+refill_reminder_days_before: number, 
 /**
  * The cashier confirms the phone when the profile was last confirmed this many days ago.
  */
@@ -495,6 +499,12 @@ export type Discounts = { tier: Money, member_day: Money,
  */
 manual: Money, coupon: Money, points: Money, small_change: Money, };
 
+export type DrugBought = { product_id: ProductId, name: string, spec: string, rx: boolean, 
+/**
+ * A product marked for follow-up or sold by days of supply: a long-term medicine.
+ */
+long_term: boolean, times: number, quantity: number, last_bought_on: string, };
+
 export type EphedrineBuyer = { buyer_name: string, 
 /**
  * 110105********002X
@@ -506,7 +516,7 @@ id_masked: string,
  */
 recent_purchases: number, };
 
-export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "SESSION_LOCKED" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "MEMBER_MERGED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED" | "SYNC_NOT_CONFIGURED" | "SYNC_FAILED" | "RESTORE_NOT_EMPTY" | "SHIFT_ALREADY_OPEN" | "NO_OPEN_SHIFT" | "INVALID_COUNT" | "SHIFT_STILL_OPEN" | "DAY_ALREADY_CLOSED" | "DAY_NOT_CLOSABLE" | "AUDIT_CHAIN_BROKEN" | "STAFF_NOT_FOUND" | "LAST_MANAGER" | "STORE_DAMAGED" | "NOT_A_STORE" | "BACKUP_FAILED" | "TRACE_CODE_INVALID" | "TRACE_CODE_DUPLICATE" | "TRACE_CODE_SOLD" | "TRACE_CODE_NO_LINE" | "TRACE_CODES_REQUIRED" | "GUIDANCE_NOT_RECORDED" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_STATUS_INVALID" | "COMPLAINT_CLOSED" | "COMPLAINT_RESOLUTION_REQUIRED" | "COMPLAINT_CALLBACK_RESULT_REQUIRED" | "COMPLAINT_RESOLUTION_INVALID";
+export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "SESSION_LOCKED" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "MEMBER_MERGED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED" | "SYNC_NOT_CONFIGURED" | "SYNC_FAILED" | "RESTORE_NOT_EMPTY" | "SHIFT_ALREADY_OPEN" | "NO_OPEN_SHIFT" | "INVALID_COUNT" | "SHIFT_STILL_OPEN" | "DAY_ALREADY_CLOSED" | "DAY_NOT_CLOSABLE" | "AUDIT_CHAIN_BROKEN" | "STAFF_NOT_FOUND" | "LAST_MANAGER" | "STORE_DAMAGED" | "NOT_A_STORE" | "BACKUP_FAILED" | "TRACE_CODE_INVALID" | "TRACE_CODE_DUPLICATE" | "TRACE_CODE_SOLD" | "TRACE_CODE_NO_LINE" | "TRACE_CODES_REQUIRED" | "FOLLOW_UP_NOT_FOUND" | "FOLLOW_UP_NOT_OPEN" | "INVALID_FOLLOW_UP" | "GUIDANCE_NOT_RECORDED" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_STATUS_INVALID" | "COMPLAINT_CLOSED" | "COMPLAINT_RESOLUTION_REQUIRED" | "COMPLAINT_CALLBACK_RESULT_REQUIRED" | "COMPLAINT_RESOLUTION_INVALID";
 
 export type ExampleSale = { 
 /**
@@ -519,6 +529,86 @@ export type ExportFormat = "json" | "pdf";
 export type ExportedFile = { path: string, bytes: number, };
 
 export type FieldEdit = { field: string, old_value: string | null, new_value: string | null, at: string, by_staff: StaffId, by_name: string | null, };
+
+export type FollowUpAdherence = "good" | "partial" | "poor";
+
+export type FollowUpAdvice = "continue" | "stop" | "see_doctor";
+
+export type FollowUpChannel = "phone" | "wechat" | "visit";
+
+export type FollowUpComplete = { task_id: FollowUpId, outcome: FollowUpOutcomeInput, };
+
+export type FollowUpCounts = { overdue: number, due_today: number, upcoming: number, };
+
+export type FollowUpEffect = "good" | "partial" | "none" | "unknown";
+
+export type FollowUpGet = { task_id: FollowUpId, };
+
+export type FollowUpHistory = { id: FollowUpId, kind: FollowUpKind, visit_no: number | null, due_on: string, status: FollowUpStatus, closed_reason: string | null, medicines: Array<string>, outcome: FollowUpOutcome | null, };
+
+export type FollowUpId = string;
+
+export type FollowUpKind = "visit" | "refill";
+
+export type FollowUpLine = { sale_line_id: LineId, product_id: ProductId, name: string, spec: string, quantity: number, returned_quantity: number, rx: boolean, guidance: string | null, };
+
+export type FollowUpList = { member_id: MemberId | null, 
+/**
+ * Members owned by this staff member (`member.owner_staff_id`).
+ */
+owner: StaffId | null, 
+/**
+ * "我的会员": members owned by the logged-in staff member (wins over `owner`).
+ */
+mine: boolean, };
+
+export type FollowUpOutcome = { channel: FollowUpChannel, effect: FollowUpEffect, 
+/**
+ * '' when none.
+ */
+adverse_reactions: string, adherence: FollowUpAdherence, advice: FollowUpAdvice, note: string, recorded_by: StaffId, recorded_by_name: string | null, recorded_at: string, next_task_id: FollowUpId | null, next_due_on: string | null, };
+
+export type FollowUpOutcomeInput = { channel: FollowUpChannel, effect: FollowUpEffect, adverse_reactions: string, adherence: FollowUpAdherence, advice: FollowUpAdvice, note: string, 
+/**
+ * The next follow-up, YYYY-MM-DD; none ends the series.
+ */
+next_due_on: string | null, };
+
+export type FollowUpRow = { id: FollowUpId, kind: FollowUpKind, 
+/**
+ * 1 = 一期, 2 = 二期, …; none for a refill reminder.
+ */
+visit_no: number | null, 
+/**
+ * Why: `rx`, `follow_up`, `elderly`, `child`, `refill`.
+ */
+reasons: Array<string>, due_on: string, status: FollowUpStatus, member_id: MemberId, member_name: string, phone_masked: string, owner_staff_id: StaffId, owner_name: string | null, sale_id: SaleId, 
+/**
+ * The business date of the sale that made the task (or the first task of its series).
+ */
+sale_date: string, 
+/**
+ * Days past due (0 when due today or later).
+ */
+days_overdue: number, };
+
+export type FollowUpStatus = "open" | "done" | "closed";
+
+export type FollowUpTask = { task: FollowUpRow, 
+/**
+ * The whole number, to call (pharmacists and managers only; the view is audited).
+ */
+phone: string, lines: Array<FollowUpLine>, outcome: FollowUpOutcome | null, 
+/**
+ * The schedule's next visit (not before tomorrow), or none after the last.
+ */
+default_next_due_on: string | null, health: MemberHealthView, };
+
+export type FollowUpWorklist = { 
+/**
+ * The business date the groups are counted from.
+ */
+today: string, due_today: Array<FollowUpRow>, overdue: Array<FollowUpRow>, upcoming: Array<FollowUpRow>, counts: FollowUpCounts, };
 
 export type Gates = { rx_required: boolean, prescription: PrescriptionView | null, 
 /**
@@ -672,7 +762,7 @@ code: string, note: string, added_at: string, added_by: StaffId, };
 
 export type HealthItemId = string;
 
-export type HealthKind = "allergy" | "condition" | "medicine" | "group";
+export type HealthKind = "allergy" | "condition" | "medicine" | "group" | "reaction";
 
 export type HealthRecord = { member_id: MemberId, 
 /**
@@ -826,6 +916,26 @@ export type MemberHealthGet = { member_id: MemberId, };
 export type MemberHealthLog = { member_id: MemberId, };
 
 export type MemberHealthRemove = { member_id: MemberId, item_id: HealthItemId, };
+
+export type MemberHealthView = { member_id: MemberId, name: string, card_no: string, 
+/**
+ * Age today, from the birthday.
+ */
+age: number | null, consent: boolean, allergies: Array<HealthItem>, conditions: Array<HealthItem>, 
+/**
+ * 长期用药 recorded in the health part.
+ */
+medicines: Array<HealthItem>, groups: Array<HealthItem>, 
+/**
+ * 不良反应 recorded (most from follow-ups).
+ */
+reactions: Array<HealthItem>, drugs_bought: Array<DrugBought>, 
+/**
+ * The guidance given with the member's sale lines, newest first (`guidance::for_member`).
+ */
+guidance: Array<MemberGuidance>, follow_ups: Array<FollowUpHistory>, };
+
+export type MemberHealthViewGet = { member_id: MemberId, };
 
 export type MemberId = string;
 
@@ -1603,6 +1713,10 @@ export interface Commands {
   member_health_add: { args: MemberHealthAdd, result: HealthRecord };
   member_health_remove: { args: MemberHealthRemove, result: HealthRecord };
   member_health_log: { args: MemberHealthLog, result: Array<AccessLogLine> };
+  member_health_view: { args: MemberHealthViewGet, result: MemberHealthView };
+  follow_up_list: { args: FollowUpList, result: FollowUpWorklist };
+  follow_up_get: { args: FollowUpGet, result: FollowUpTask };
+  follow_up_complete: { args: FollowUpComplete, result: FollowUpTask };
   health_choices: { args: HealthChoicesGet, result: HealthChoices };
   member_consent: { args: MemberConsent, result: MemberProfile };
   member_export: { args: MemberExportFile, result: ExportedFile };

@@ -69,6 +69,8 @@ pub enum HealthKind {
     Medicine,
     /// 特殊人群
     Group,
+    /// 不良反应 (recorded from a follow-up's outcome, or by hand)
+    Reaction,
 }
 
 impl HealthKind {
@@ -78,6 +80,7 @@ impl HealthKind {
             HealthKind::Condition => "condition",
             HealthKind::Medicine => "medicine",
             HealthKind::Group => "group",
+            HealthKind::Reaction => "reaction",
         }
     }
 
@@ -86,6 +89,7 @@ impl HealthKind {
             "allergy" => HealthKind::Allergy,
             "condition" => HealthKind::Condition,
             "medicine" => HealthKind::Medicine,
+            "reaction" => HealthKind::Reaction,
             _ => HealthKind::Group,
         }
     }
@@ -95,7 +99,7 @@ impl HealthKind {
         match self {
             HealthKind::Allergy => ALLERGEN_CLASSES,
             HealthKind::Condition => CONDITIONS,
-            HealthKind::Medicine => &[],
+            HealthKind::Medicine | HealthKind::Reaction => &[],
             HealthKind::Group => GROUPS,
         }
     }

@@ -2,4 +2,5 @@
 //! complaints. One module per kind of work.
 
 pub mod complaint;
+pub mod follow_up;
 pub mod guidance;

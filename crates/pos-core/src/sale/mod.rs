@@ -407,6 +407,8 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
     )?;
     // Guidance given on the cart goes to headquarters with the sale, after it.
     crate::pharmacy::guidance::at_commit(tx, id, c.member.as_ref().map(|m| m.id))?;
+    // Rule 12: follow-up tasks and refill reminders, in this same write.
+    crate::pharmacy::follow_up::schedule_sale(tx, &sale)?;
     Ok(sale)
 }
 

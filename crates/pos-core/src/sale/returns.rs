@@ -599,6 +599,8 @@ pub fn create(
             (return_id, i as i64 + 1, f.kind.as_str(), f.amount.fen()),
         )?;
     }
+    // Open follow-ups of the lines that came back are closed, in this same write.
+    crate::pharmacy::follow_up::close_for_return(tx, return_id, sale_id)?;
     let r = get(tx, return_id)?;
     outbox::append(
         tx,

@@ -374,6 +374,9 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
         | Payload::DayClosed(_)
         | Payload::ComplaintLogged(_)
         | Payload::ComplaintUpdated(_)
+        | Payload::FollowUpScheduled(_)
+        | Payload::FollowUpCompleted(_)
+        | Payload::FollowUpClosed(_)
         | Payload::GuidanceRecorded(_) => Ok(Outcome::Ignored("只与发出的门店有关")),
     }
 }

@@ -294,8 +294,8 @@ describe('health part', () => {
       added_by: 's',
     });
     const groups = groupHealthItems([item('a', 'group'), item('b', 'allergy'), item('c', 'allergy')]);
-    expect(groups.map((g) => g.kind)).toEqual(['allergy', 'condition', 'medicine', 'group']);
-    expect(groups.map((g) => g.items.map((i) => i.id))).toEqual([['b', 'c'], [], [], ['a']]);
+    expect(groups.map((g) => g.kind)).toEqual(['allergy', 'condition', 'medicine', 'group', 'reaction']);
+    expect(groups.map((g) => g.items.map((i) => i.id))).toEqual([['b', 'c'], [], [], ['a'], []]);
   });
 });
 

@@ -315,7 +315,12 @@ export function checkCouponIssue(form: {
 export const OTHER_HEALTH_CODE = 'other';
 
 /** The health kinds in the order the profile shows them. */
-export const HEALTH_KINDS: readonly HealthKind[] = ['allergy', 'condition', 'medicine', 'group'];
+export const HEALTH_KINDS: readonly HealthKind[] = ['allergy', 'condition', 'medicine', 'group', 'reaction'];
+
+/** Kinds recorded as free text only (no controlled list). */
+export function noteOnlyKind(kind: HealthKind): boolean {
+  return kind === 'medicine' || kind === 'reaction';
+}
 
 /** A health item to add: a class from the list, or "other" with a note (medicines are notes only). */
 export function checkHealthItem(
@@ -323,7 +328,7 @@ export function checkHealthItem(
   code: string,
   note: string,
 ): { ok: true; code: string; note: string } | { ok: false; problem: Problem<'code' | 'note'> } {
-  const c = kind === 'medicine' || !code.trim() ? OTHER_HEALTH_CODE : code.trim();
+  const c = noteOnlyKind(kind) || !code.trim() ? OTHER_HEALTH_CODE : code.trim();
   const n = note.trim();
   if (c === OTHER_HEALTH_CODE && !n) return { ok: false, problem: { field: 'note', key: 'member.v.noteRequired' } };
   if ([...n].length > MAX_NOTE_CHARS) {

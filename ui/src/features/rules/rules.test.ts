@@ -19,6 +19,7 @@ const rules: BusinessRules = {
   drop_small_change: false,
   points_earned_per_yuan: 1,
   follow_up_days: [3, 7, 14, 28],
+  refill_reminder_days_before: 3,
   confirm_profile_after_days: 180,
   daily_redeem_cap_points: 20000,
   trace_codes_all_lines: false,
