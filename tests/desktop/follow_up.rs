@@ -184,6 +184,8 @@ async fn work_one_follow_up() {
     click(&c, "followup-channel-wechat").await;
     fill(&c, "followup-reactions", "轻微头晕").await;
     fill(&c, "followup-note", "血压平稳，按时服药").await;
+    screenshot(&c, "followup-task.png").await;
+    publish_screenshot("followup-task.png");
     // Enter in the note records the outcome.
     press(&wait_for(&c, "followup-note").await, Key::Enter).await;
     assert_eq!(
