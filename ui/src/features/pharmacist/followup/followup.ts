@@ -35,7 +35,7 @@ export function moveSelection(rows: readonly FollowUpRow[], current: string | nu
 }
 
 /** 一期随访 … / 续药提醒. */
-export function taskTitle(row: FollowUpRow): string {
+export function taskTitle(row: Pick<FollowUpRow, 'kind' | 'visit_no'>): string {
   if (row.kind === 'refill' || row.visit_no === null) return t('fu.refill');
   const n = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'][row.visit_no - 1] ?? String(row.visit_no);
   return t('fu.visit', { n });
