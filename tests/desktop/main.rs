@@ -21,6 +21,7 @@ mod manager_day;
 mod members;
 mod pharmacist;
 mod prescription;
+mod registers;
 mod returns;
 mod scan_across_screens;
 mod start;

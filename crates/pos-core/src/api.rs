@@ -28,6 +28,8 @@
 //!   the guidance slip (用药指导单);
 //! - [`complaints`]: complaints (投诉): intake, verification, resolution, call-back, the monthly
 //!   summary; the complainant's personal details for pharmacists and managers only;
+//! - [`registers`]: the prescription register (the patient and image captured with a
+//!   prescription, the Rx review) and the ephedrine register: searched, revealed, printed, exported;
 //! - [`reports`]: the handover slip and the day-close report printed (receipt width, A4) and
 //!   exported (CSV, XLSX).
 
@@ -366,6 +368,7 @@ mod follow_up;
 mod guidance;
 mod manager;
 mod members;
+mod registers;
 mod reports;
 mod session;
 mod sync;
@@ -414,6 +417,12 @@ pub use members::{
     MemberExportFile, MemberFind, MemberGet, MemberHealthAdd, MemberHealthGet, MemberHealthLog,
     MemberHealthRemove, MemberPoints, MemberPurchases, MemberTransferOwner, MemberUpdate,
     PointsAdjust, RulesGet, RulesPreviewArgs, RulesUpdate, TopSpenderIssue,
+};
+pub use registers::{
+    CartAttachRxImage, CartRxReview, CartSetRxPatient, EphedrineRegisterExport,
+    EphedrineRegisterPrint, EphedrineRegisterReveal, EphedrineRegisterSearch,
+    PrescriptionRegisterExport, PrescriptionRegisterSearch, RegisterSettingsGet,
+    RegisterSettingsUpdate, RevealedId, RxScannerImages, ScannerFolder,
 };
 pub use reports::{
     DayReportExport, DayReportPaper, DayReportPrint, ReportExportFormat, SavedReport,
@@ -500,6 +509,18 @@ commands!(
     CartApproveRx,
     CartSetEphedrineBuyer,
     CartAckAllergy,
+    CartSetRxPatient,
+    CartAttachRxImage,
+    RxScannerImages,
+    CartRxReview,
+    RegisterSettingsGet,
+    RegisterSettingsUpdate,
+    PrescriptionRegisterSearch,
+    PrescriptionRegisterExport,
+    EphedrineRegisterSearch,
+    EphedrineRegisterReveal,
+    EphedrineRegisterPrint,
+    EphedrineRegisterExport,
     CartRemoveTraceCode,
     TraceExport,
     ReturnTraceScanCmd,

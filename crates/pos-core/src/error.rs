@@ -175,6 +175,13 @@ pub enum ErrorCode {
     TraceCodeNoLine,
     /// Payment before every pack that needs a 药品追溯码 has one.
     TraceCodesRequired,
+    /// A cashier opening the prescription or ephedrine register (pharmacists and managers only;
+    /// the attempt is logged).
+    RegisterForbidden,
+    /// No ephedrine register line with that id.
+    RegisterEntryNotFound,
+    /// A prescription image that is not an image, too large, missing or cannot be copied.
+    PrescriptionImageInvalid,
     /// No follow-up task with that id.
     FollowUpNotFound,
     /// Recording an outcome for a follow-up that is done already or was closed by a return.
@@ -285,6 +292,9 @@ impl ErrorCode {
             ErrorCode::TraceCodeSold => "TRACE_CODE_SOLD",
             ErrorCode::TraceCodeNoLine => "TRACE_CODE_NO_LINE",
             ErrorCode::TraceCodesRequired => "TRACE_CODES_REQUIRED",
+            ErrorCode::RegisterForbidden => "REGISTER_FORBIDDEN",
+            ErrorCode::RegisterEntryNotFound => "REGISTER_ENTRY_NOT_FOUND",
+            ErrorCode::PrescriptionImageInvalid => "PRESCRIPTION_IMAGE_INVALID",
             ErrorCode::FollowUpNotFound => "FOLLOW_UP_NOT_FOUND",
             ErrorCode::FollowUpNotOpen => "FOLLOW_UP_NOT_OPEN",
             ErrorCode::InvalidFollowUp => "INVALID_FOLLOW_UP",
@@ -383,6 +393,9 @@ impl ErrorCode {
         ErrorCode::TraceCodeSold,
         ErrorCode::TraceCodeNoLine,
         ErrorCode::TraceCodesRequired,
+        ErrorCode::RegisterForbidden,
+        ErrorCode::RegisterEntryNotFound,
+        ErrorCode::PrescriptionImageInvalid,
         ErrorCode::FollowUpNotFound,
         ErrorCode::FollowUpNotOpen,
         ErrorCode::InvalidFollowUp,

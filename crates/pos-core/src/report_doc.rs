@@ -75,6 +75,8 @@ impl ReportPaper {
 pub enum ReportKind {
     HandoverSlip,
     DayClose,
+    /// A register for an inspector (含麻黄碱类复方制剂登记, 处方登记): `pharmacy::registers`.
+    Register,
 }
 
 /// A figure of a report, with its kind.

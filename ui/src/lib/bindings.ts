@@ -190,6 +190,12 @@ export type CartAddProduct = { cart_id: SaleId, product_id: ProductId, quantity:
 
 export type CartApproveRx = { cart_id: SaleId, pharmacist: Approver, };
 
+export type CartAttachRxImage = { cart_id: SaleId, 
+/**
+ * The image on this machine.
+ */
+source_path: string, };
+
 export type CartCancel = { cart_id: SaleId, reason: string, };
 
 export type CartGet = { cart_id: SaleId, };
@@ -251,6 +257,8 @@ export type CartRemoveLine = { cart_id: SaleId, line_id: LineId, };
 
 export type CartRemoveTraceCode = { cart_id: SaleId, code: string, };
 
+export type CartRxReview = { cart_id: SaleId, };
+
 export type CartScan = { cart_id: SaleId, barcode: string, quantity: number | null, };
 
 export type CartSetCoupon = { cart_id: SaleId, coupon_id: CouponId | null, };
@@ -266,6 +274,8 @@ export type CartSetPoints = { cart_id: SaleId, points: number, };
 export type CartSetPrescription = { cart_id: SaleId, prescription: PrescriptionInput, };
 
 export type CartSetQuantity = { cart_id: SaleId, line_id: LineId, quantity: number, };
+
+export type CartSetRxPatient = { cart_id: SaleId, patient: RxPatient, };
 
 export type CartStatus = "open" | "held" | "paid" | "voided";
 
@@ -516,7 +526,65 @@ id_masked: string,
  */
 recent_purchases: number, };
 
-export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "SESSION_LOCKED" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "MEMBER_MERGED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED" | "SYNC_NOT_CONFIGURED" | "SYNC_FAILED" | "RESTORE_NOT_EMPTY" | "SHIFT_ALREADY_OPEN" | "NO_OPEN_SHIFT" | "INVALID_COUNT" | "SHIFT_STILL_OPEN" | "DAY_ALREADY_CLOSED" | "DAY_NOT_CLOSABLE" | "AUDIT_CHAIN_BROKEN" | "STAFF_NOT_FOUND" | "LAST_MANAGER" | "STORE_DAMAGED" | "NOT_A_STORE" | "BACKUP_FAILED" | "TRACE_CODE_INVALID" | "TRACE_CODE_DUPLICATE" | "TRACE_CODE_SOLD" | "TRACE_CODE_NO_LINE" | "TRACE_CODES_REQUIRED" | "FOLLOW_UP_NOT_FOUND" | "FOLLOW_UP_NOT_OPEN" | "INVALID_FOLLOW_UP" | "GUIDANCE_NOT_RECORDED" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_STATUS_INVALID" | "COMPLAINT_CLOSED" | "COMPLAINT_RESOLUTION_REQUIRED" | "COMPLAINT_CALLBACK_RESULT_REQUIRED" | "COMPLAINT_RESOLUTION_INVALID";
+export type EphedrineFilter = { 
+/**
+ * First business day, `YYYY-MM-DD`.
+ */
+from: string, 
+/**
+ * Last business day (included).
+ */
+to: string, 
+/**
+ * Part of the buyer's name.
+ */
+buyer?: string, 
+/**
+ * A whole ID number, or its last digits (e.g. the last 4).
+ */
+id_number?: string, 
+/**
+ * 0-based.
+ */
+page: number, page_size?: number, };
+
+export type EphedrinePage = { rows: Array<EphedrineRow>, total: number, page: number, page_size: number, 
+/**
+ * The repeat-buyer rule the flags follow.
+ */
+repeat_min_purchases: number, repeat_window_days: number, };
+
+export type EphedrineRegisterExport = { filter: EphedrineFilter, format: ReportExportFormat, };
+
+export type EphedrineRegisterPrint = { filter: EphedrineFilter, save_only: boolean, };
+
+export type EphedrineRegisterReveal = { entry_id: string, };
+
+export type EphedrineRegisterSearch = { filter: EphedrineFilter, };
+
+export type EphedrineRow = { 
+/**
+ * The register line's id (for a reveal).
+ */
+id: string, sale_id: SaleId, receipt_no: string, business_date: string, 
+/**
+ * Store time `YYYY-MM-DD HH:MM`.
+ */
+at: string, buyer_name: string, 
+/**
+ * `110101********1234`.
+ */
+id_masked: string, drug: string, spec: string, quantity: number, batch_no: string | null, staff_name: string | null, 
+/**
+ * Purchases (sales) by this ID number within the window up to this one, this one included.
+ */
+purchases_in_window: number, 
+/**
+ * A repeat buyer: `purchases_in_window` reached the threshold.
+ */
+repeat: boolean, };
+
+export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "SESSION_LOCKED" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "MEMBER_MERGED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED" | "SYNC_NOT_CONFIGURED" | "SYNC_FAILED" | "RESTORE_NOT_EMPTY" | "SHIFT_ALREADY_OPEN" | "NO_OPEN_SHIFT" | "INVALID_COUNT" | "SHIFT_STILL_OPEN" | "DAY_ALREADY_CLOSED" | "DAY_NOT_CLOSABLE" | "AUDIT_CHAIN_BROKEN" | "STAFF_NOT_FOUND" | "LAST_MANAGER" | "STORE_DAMAGED" | "NOT_A_STORE" | "BACKUP_FAILED" | "TRACE_CODE_INVALID" | "TRACE_CODE_DUPLICATE" | "TRACE_CODE_SOLD" | "TRACE_CODE_NO_LINE" | "TRACE_CODES_REQUIRED" | "REGISTER_FORBIDDEN" | "REGISTER_ENTRY_NOT_FOUND" | "PRESCRIPTION_IMAGE_INVALID" | "FOLLOW_UP_NOT_FOUND" | "FOLLOW_UP_NOT_OPEN" | "INVALID_FOLLOW_UP" | "GUIDANCE_NOT_RECORDED" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_STATUS_INVALID" | "COMPLAINT_CLOSED" | "COMPLAINT_RESOLUTION_REQUIRED" | "COMPLAINT_CALLBACK_RESULT_REQUIRED" | "COMPLAINT_RESOLUTION_INVALID";
 
 export type ExampleSale = { 
 /**
@@ -1057,6 +1125,33 @@ export type PointsKind = "earn" | "redeem" | "expire" | "adjust" | "reverse";
 
 export type PosError = { code: ErrorCode, message: string, details?: unknown, };
 
+export type PrescriptionFilter = { 
+/**
+ * First business day, `YYYY-MM-DD`.
+ */
+from: string, 
+/**
+ * Last business day (included).
+ */
+to: string, 
+/**
+ * A member's phone, card number, last 4 digits of the phone, or part of the member's or the
+ * patient's name.
+ */
+member?: string, 
+/**
+ * Part of an Rx drug's name, or its barcode.
+ */
+drug?: string, 
+/**
+ * Part of the prescribing doctor's name.
+ */
+doctor?: string, 
+/**
+ * 0-based.
+ */
+page: number, page_size?: number, };
+
 export type PrescriptionInput = { hospital: string, doctor: string, 
 /**
  * YYYY-MM-DD
@@ -1066,6 +1161,26 @@ prescribed_on: string, diagnosis: string,
  * A photo or scan of the prescription on this machine.
  */
 image_path?: string, };
+
+export type PrescriptionPage = { rows: Array<PrescriptionRow>, 
+/**
+ * All rows the filter matches.
+ */
+total: number, page: number, page_size: number, };
+
+export type PrescriptionRegisterExport = { filter: PrescriptionFilter, format: ReportExportFormat, };
+
+export type PrescriptionRegisterSearch = { filter: PrescriptionFilter, };
+
+export type PrescriptionRow = { sale_id: SaleId, receipt_no: string, business_date: string, 
+/**
+ * The sale's time, store time `YYYY-MM-DD HH:MM`.
+ */
+at: string, hospital: string, doctor: string, prescribed_on: string, diagnosis: string, patient_name: string, patient_sex: Sex | null, patient_age: number | null, member_name: string | null, 
+/**
+ * The Rx lines: `name ×qty`, joined by 、.
+ */
+drugs: string, approved_by_name: string | null, image_path: string | null, };
 
 export type PrescriptionView = { hospital: string, doctor: string, prescribed_on: string, diagnosis: string, image_path: string | null, approved_by: StaffId | null, approved_by_name: string | null, approved_at: string | null, };
 
@@ -1230,6 +1345,24 @@ paper_mm?: number, save_only: boolean, };
 
 export type Refund = { kind: TenderKind, amount: Money, };
 
+export type RegisterSettings = { 
+/**
+ * The folder the prescription scanner saves images in; `null`: pick from a file only.
+ */
+scanner_dir: string | null, 
+/**
+ * A repeat buyer: this many purchases (sales) by one ID number, this one included …
+ */
+repeat_min_purchases: number, 
+/**
+ * … within this many days up to the purchase.
+ */
+repeat_window_days: number, };
+
+export type RegisterSettingsGet = Record<string, never>;
+
+export type RegisterSettingsUpdate = { settings: RegisterSettings, };
+
 export type Registration = { member: MemberSummary, 
 /**
  * `false`: the phone was registered already and that member is returned instead.
@@ -1303,6 +1436,8 @@ code: string, };
 
 export type ReturnTraceScanCmd = { sale_id: SaleId, code: string, };
 
+export type RevealedId = { entry_id: string, id_number: string, };
+
 export type Role = "cashier" | "pharmacist" | "manager";
 
 export type RulesGet = Record<string, never>;
@@ -1324,6 +1459,28 @@ points_outstanding: number, points_value_now: Money, points_value_proposed: Mone
 export type RulesPreviewArgs = { rules: BusinessRules, };
 
 export type RulesUpdate = { rules: BusinessRules, };
+
+export type RxPatient = { name: string, sex: Sex, 
+/**
+ * Years (0 for a baby under one).
+ */
+age: number, };
+
+export type RxReview = { hospital: string, doctor: string, prescribed_on: string, diagnosis: string, patient: RxPatient | null, image_path: string | null, 
+/**
+ * The image itself, ready to show; `null` without one.
+ */
+image_data_url: string | null, 
+/**
+ * The Rx lines: `name spec ×qty`.
+ */
+rx_lines: Array<string>, 
+/**
+ * The member of the sale, if any.
+ */
+member_name: string | null, };
+
+export type RxScannerImages = Record<string, never>;
 
 export type Sale = { id: SaleId, receipt_no: string, business_date: string, at: string, cashier_id: StaffId, cashier_name: string | null, member: SaleMember | null, lines: Array<SaleLine>, payments: Array<Tender>, subtotal: Money, discounts: Discounts, payable: Money, tendered: Money, change: Money, insurance: Money, points_used: number, points_earned: number, 
 /**
@@ -1404,6 +1561,18 @@ not_printed: string | null,
  */
 preview: boolean, bytes: number, };
 
+export type ScannedImage = { path: string, file_name: string, 
+/**
+ * When the scanner saved it (store time, `YYYY-MM-DD HH:MM:SS`).
+ */
+modified: string, bytes: number, };
+
+export type ScannerFolder = { 
+/**
+ * The folder; `null` when none is set (the till settings name it).
+ */
+dir: string | null, images: Array<ScannedImage>, };
+
 export type Session = { staff: StaffInfo, logged_in_at: string, 
 /**
  * The till is locked (`session_lock`, Ctrl+L): only this staff member's PIN unlocks it.
@@ -1429,6 +1598,8 @@ needs_first_manager: boolean,
 demo: boolean, pharmacy: PharmacySettings, };
 
 export type SetupStatusArgs = Record<string, never>;
+
+export type Sex = "male" | "female";
 
 export type Shift = { id: string, cashier_id: StaffId, cashier_name: string, business_date: string, opened_at: string, float: Money, closed_at: string | null, };
 
@@ -1741,6 +1912,18 @@ export interface Commands {
   cart_approve_rx: { args: CartApproveRx, result: Cart };
   cart_set_ephedrine_buyer: { args: CartSetEphedrineBuyer, result: Cart };
   cart_ack_allergy: { args: CartAckAllergy, result: Cart };
+  cart_set_rx_patient: { args: CartSetRxPatient, result: Cart };
+  cart_attach_rx_image: { args: CartAttachRxImage, result: Cart };
+  rx_scanner_images: { args: RxScannerImages, result: ScannerFolder };
+  cart_rx_review: { args: CartRxReview, result: RxReview };
+  register_settings_get: { args: RegisterSettingsGet, result: RegisterSettings };
+  register_settings_update: { args: RegisterSettingsUpdate, result: RegisterSettings };
+  prescription_register_search: { args: PrescriptionRegisterSearch, result: PrescriptionPage };
+  prescription_register_export: { args: PrescriptionRegisterExport, result: SavedReport };
+  ephedrine_register_search: { args: EphedrineRegisterSearch, result: EphedrinePage };
+  ephedrine_register_reveal: { args: EphedrineRegisterReveal, result: RevealedId };
+  ephedrine_register_print: { args: EphedrineRegisterPrint, result: SavedReport };
+  ephedrine_register_export: { args: EphedrineRegisterExport, result: SavedReport };
   cart_remove_trace_code: { args: CartRemoveTraceCode, result: Cart };
   trace_export: { args: TraceExport, result: TraceExportResult };
   return_trace_scan: { args: ReturnTraceScanCmd, result: ReturnTraceScan };

@@ -174,11 +174,41 @@ function usable(input: TextField | null | undefined): TextField | null {
   return modal && !modal.contains(input) ? null : input;
 }
 
+/** 18 characters, 17 digits then a digit or X: what an ID card reader types (GB 11643). */
+export function isIdNumber(code: string): boolean {
+  return /^\d{17}[\dX]$/i.test(code);
+}
+
+/**
+ * The ID number field an ID card reader's burst belongs to: the focused field marked
+ * `data-id-card`, else the one in the open dialog. Null when no such field is on screen: the
+ * burst is then a scan like any other.
+ */
+export function idCardField(doc: Pick<Document, 'activeElement' | 'querySelector'>): TextField | null {
+  const focused = doc.activeElement;
+  if (focused instanceof HTMLInputElement && focused.dataset.idCard !== undefined) return focused;
+  const inDialog = doc.querySelector('[aria-modal="true"] input[data-id-card]');
+  return inDialog instanceof HTMLInputElement && !inDialog.disabled ? inDialog : null;
+}
+
+/** Puts an ID card reader's number into the ID field, as if typed there; false if there is none. */
+function fillIdCard(code: string): boolean {
+  if (!isIdNumber(code)) return false;
+  const field = idCardField(document);
+  if (!field) return false;
+  field.focus();
+  field.value = code.toUpperCase();
+  field.dispatchEvent(new Event('input', { bubbles: true }));
+  return true;
+}
+
 /** Installs the app's one scanner on `window`, for as long as the app runs. */
 export function installScanner(target: Window = window): () => void {
   return attachWedge(
     target,
     (code) => {
+      // An ID card reader's number fills the buyer's ID field, never the cart.
+      if (fillIdCard(code)) return;
       router.scanned(code);
       watchOrphans();
     },

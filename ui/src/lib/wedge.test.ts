@@ -361,3 +361,32 @@ describe('WedgeDetector and shifted digit keys', () => {
     expect(close.actions).toContainEqual({ type: 'release', digits: '0106939668066407' });
   });
 });
+
+describe('WedgeDetector and an ID card reader', () => {
+  const ID_X = '11010519491231002X';
+  const ID_DIGITS = '110105194912310021';
+
+  it('reads 17 digits, X and Enter as one 18-character burst', () => {
+    const field = new FakeField();
+    const keys = keysFor(ID_X.slice(0, 17), 4, 1000, { enter: false });
+    keys.push({ code: 'KeyX', key: 'X', time: 1000 + 17 * 4 });
+    keys.push({ code: 'Enter', key: 'Enter', time: 1000 + 18 * 4 });
+    const { scans } = run(new WedgeDetector(), field, keys);
+    expect(scans).toEqual([ID_X]);
+    expect(field.value).toBe('');
+  });
+
+  it('reads 18 digits as one burst too', () => {
+    const { scans } = run(new WedgeDetector(), new FakeField(), keysFor(ID_DIGITS, 4));
+    expect(scans).toEqual([ID_DIGITS]);
+  });
+
+  it('does not take an X after a barcode-length burst as part of it', () => {
+    const field = new FakeField();
+    const keys = keysFor(EAN13, 4, 1000, { enter: false });
+    keys.push({ code: 'KeyX', key: 'x', time: 1000 + 13 * 4 });
+    const { scans } = run(new WedgeDetector(), field, keys);
+    expect(scans).toEqual([]);
+    expect(field.value).toBe(`${EAN13}x`);
+  });
+});

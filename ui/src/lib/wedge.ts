@@ -101,6 +101,9 @@ export type WedgeOptions = {
   minDigits: number;
 };
 
+/** A resident ID number (居民身份证号码) as an ID card reader types it: 17 digits and 0–9 or X. */
+export const ID_CARD_LENGTH = 18;
+
 export const DEFAULT_WEDGE_OPTIONS: WedgeOptions = { maxGapMs: 50, minDigits: 8 };
 
 const DIGIT_CODE = /^(?:Digit|Numpad)([0-9])$/;
@@ -190,6 +193,14 @@ export class WedgeDetector {
       case 'burst':
         if (digit !== null) {
           this.digits += digit;
+          this.lastTime = key.time;
+          this.shown = false;
+          return { consume: true, actions };
+        }
+        // A resident ID card reader types 17 digits and the check character, which may be X:
+        // the X belongs to the burst (lib/scans.ts routes an 18-character ID to the ID field).
+        if (key.code === 'KeyX' && !key.repeat && this.digits.length === ID_CARD_LENGTH - 1) {
+          this.digits += 'X';
           this.lastTime = key.time;
           this.shown = false;
           return { consume: true, actions };

@@ -77,7 +77,7 @@ fn reports_dir(ctx: &Ctx<'_>) -> PathBuf {
 }
 
 /// `<stem>-<paper>-<when printed, store time>.<ext>`: a reprint never overwrites an earlier file.
-fn file_in(dir: &Path, doc: &ReportDoc, tag: &str, ext: &str) -> PathBuf {
+pub(super) fn file_in(dir: &Path, doc: &ReportDoc, tag: &str, ext: &str) -> PathBuf {
     let when = doc
         .issued_at
         .with_timezone(&crate::clock::china())
@@ -88,7 +88,7 @@ fn file_in(dir: &Path, doc: &ReportDoc, tag: &str, ext: &str) -> PathBuf {
 /// Renders `doc` on `paper`, saves it, sends it to the till's printer (as a PDF, or as ESC/POS
 /// bytes when that is what the till's printer takes) unless `save_only` or the paper is A4, and
 /// audits what happened (a failed print too, then answers the error).
-fn print(
+pub(super) fn print(
     ctx: &Ctx<'_>,
     doc: &ReportDoc,
     subject: &str,

@@ -4,3 +4,4 @@
 pub mod complaint;
 pub mod follow_up;
 pub mod guidance;
+pub mod registers;

@@ -342,6 +342,8 @@ pub fn pay(tx: &Tx<'_>, id: SaleId, tenders: &[Tender], by: StaffId) -> Result<S
                 pr.approved_at
             ],
         )?;
+        // The patient captured with the prescription (name, sex, age) goes with it.
+        crate::pharmacy::registers::record_patient(tx, id)?;
     }
     let buyer: Option<(String, String)> = tx
         .query_row(
