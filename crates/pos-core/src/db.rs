@@ -66,12 +66,12 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/20261207_0013_guidance.sql"),
     ),
     (
-        "20261207_0015_registers",
-        include_str!("../migrations/20261207_0015_registers.sql"),
-    ),
-    (
         "20261207_0014_follow_up",
         include_str!("../migrations/20261207_0014_follow_up.sql"),
+    ),
+    (
+        "20261207_0015_registers",
+        include_str!("../migrations/20261207_0015_registers.sql"),
     ),
     (
         "20261207_0016_complaints",
