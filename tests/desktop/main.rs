@@ -12,6 +12,7 @@ mod pages;
 
 mod cashier;
 mod checkout;
+mod complaints;
 mod counter;
 mod follow_up;
 mod guidance;
