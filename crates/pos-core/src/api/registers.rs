@@ -59,6 +59,21 @@ fn issued<'a>(ctx: &'a Ctx<'_>, export: bool) -> Result<Issued<'a>> {
     })
 }
 
+/// The ephedrine register of `filter` as a report document (printed or exported), and how many
+/// lines it holds.
+fn ephedrine_doc(
+    ctx: &Ctx<'_>,
+    filter: &EphedrineFilter,
+    export: bool,
+) -> Result<(crate::report_doc::ReportDoc, usize)> {
+    let (lines, settings) = ctx
+        .store
+        .report(|c| Ok((reg::ephedrine_lines(c, filter)?, reg::settings(c)?)))?;
+    let pharmacy = ctx.store.read(crate::settings::get)?;
+    let doc = reg::ephedrine_doc(pharmacy, filter, &lines, &settings, issued(ctx, export)?);
+    Ok((doc, lines.len()))
+}
+
 /// `cart_set_rx_patient`: the patient of the cart's prescription (name, sex, age).
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -362,17 +377,7 @@ impl Command for EphedrineRegisterPrint {
     type Output = SavedReport;
     fn run(self, ctx: &Ctx<'_>) -> Result<SavedReport> {
         register_access(ctx, EPHEDRINE)?;
-        let (lines, settings) = ctx
-            .store
-            .report(|c| Ok((reg::ephedrine_lines(c, &self.filter)?, reg::settings(c)?)))?;
-        let pharmacy = ctx.store.read(crate::settings::get)?;
-        let doc = reg::ephedrine_doc(
-            pharmacy,
-            &self.filter,
-            &lines,
-            &settings,
-            issued(ctx, false)?,
-        );
+        let (doc, _) = ephedrine_doc(ctx, &self.filter, false)?;
         let subject = format!(
             "ephedrine-register {}..{}",
             self.filter.from, self.filter.to
@@ -396,17 +401,7 @@ impl Command for EphedrineRegisterExport {
     type Output = SavedReport;
     fn run(self, ctx: &Ctx<'_>) -> Result<SavedReport> {
         register_access(ctx, EPHEDRINE)?;
-        let (lines, settings) = ctx
-            .store
-            .report(|c| Ok((reg::ephedrine_lines(c, &self.filter)?, reg::settings(c)?)))?;
-        let pharmacy = ctx.store.read(crate::settings::get)?;
-        let doc = reg::ephedrine_doc(
-            pharmacy,
-            &self.filter,
-            &lines,
-            &settings,
-            issued(ctx, true)?,
-        );
-        export(ctx, &doc, EPHEDRINE, self.format, lines.len())
+        let (doc, count) = ephedrine_doc(ctx, &self.filter, true)?;
+        export(ctx, &doc, EPHEDRINE, self.format, count)
     }
 }
