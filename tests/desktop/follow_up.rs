@@ -10,8 +10,6 @@ use std::sync::Arc;
 use crate::pages::*;
 use pos_core::api::*;
 use pos_core::clock::{Clock, FixedClock, SystemClock};
-use pos_core::pricing::{Tender, TenderKind};
-use pos_core::staff::Role;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 const MEMBER_PHONE: &str = "13900139077";
@@ -26,25 +24,8 @@ const AMLODIPINE: &str = "6906055036961";
 fn store_with_a_sale_three_days_ago(path: &std::path::Path) {
     let then = Arc::new(FixedClock::new(SystemClock.now()));
     then.advance_ms(-3 * DAY_MS);
-    let store = pos_core::db::Store::open(path, then).unwrap();
-    assert!(pos_core::demo::seed(&store).unwrap());
-    let api = Api::new(store);
-    let login = |no: &str, pin: &str| {
-        api.call(Login {
-            staff_no: no.into(),
-            pin: pin.into(),
-        })
-        .unwrap();
-    };
-    login("3001", "3333");
-    api.call(StaffCreate {
-        staff_no: "2002".into(),
-        name: "赵敏".into(),
-        roles: vec![Role::Pharmacist],
-        pin: "2020".into(),
-    })
-    .unwrap();
-    login("2002", "2020");
+    let api = demo_store_with_pharmacist(path, then);
+    api_login(&api, "2002", "2020");
     let member = api
         .call(NewMember {
             phone: MEMBER_PHONE.into(),
@@ -57,7 +38,7 @@ fn store_with_a_sale_three_days_ago(path: &std::path::Path) {
         .unwrap()
         .member
         .id;
-    login("1001", "1111");
+    api_login(&api, "1001", "1111");
     let c = api.call(CartOpen {}).unwrap();
     api.call(CartScan {
         cart_id: c.id,
@@ -90,16 +71,7 @@ fn store_with_a_sale_three_days_ago(path: &std::path::Path) {
             member_id: Some(member),
         })
         .unwrap();
-    api.call(SalePay {
-        cart_id: c.id,
-        tenders: vec![Tender {
-            kind: TenderKind::Cash,
-            amount: c.pricing.payable,
-            settlement_no: None,
-            reference: None,
-        }],
-    })
-    .unwrap();
+    api_pay_cash(&api, &c);
 }
 
 #[test]

@@ -8,33 +8,12 @@ use std::process::Command;
 
 use crate::pages::*;
 use pos_core::api::*;
-use pos_core::pricing::{Tender, TenderKind};
-use pos_core::staff::Role;
 
 /// The demo store, a pharmacist who only does pharmacists' work (2002 / 2020, 赵敏), and a
 /// member's sale of 阿莫西林 + 感冒灵 rung up by the cashier (1001) through the API; the receipt
 /// number is written beside the store file.
 fn store_with_a_sale(path: &std::path::Path) {
-    let clock = std::sync::Arc::new(pos_core::clock::SystemClock);
-    let store = pos_core::db::Store::open(path, clock).unwrap();
-    assert!(pos_core::demo::seed(&store).unwrap());
-    let api = Api::new(store);
-    let login = |no: &str, pin: &str| {
-        api.call(Login {
-            staff_no: no.into(),
-            pin: pin.into(),
-        })
-        .unwrap();
-    };
-    login("3001", "3333");
-    api.call(StaffCreate {
-        staff_no: "2002".into(),
-        name: "赵敏".into(),
-        roles: vec![Role::Pharmacist],
-        pin: "2020".into(),
-    })
-    .unwrap();
-    login("1001", "1111");
+    let api = demo_store_with_pharmacist(path, std::sync::Arc::new(pos_core::clock::SystemClock));
     let member = api
         .call(NewMember {
             phone: MEMBER_PHONE.into(),
@@ -80,17 +59,7 @@ fn store_with_a_sale(path: &std::path::Path) {
             member_id: Some(member),
         })
         .unwrap();
-    let sale = api
-        .call(SalePay {
-            cart_id: c.id,
-            tenders: vec![Tender {
-                kind: TenderKind::Cash,
-                amount: c.pricing.payable,
-                settlement_no: None,
-                reference: None,
-            }],
-        })
-        .unwrap();
+    let sale = api_pay_cash(&api, &c);
     std::fs::write(path.with_extension("receipt"), &sale.receipt_no).unwrap();
 }
 

@@ -569,3 +569,48 @@ pub async fn wait_css_attr(c: &Client, css: &str, attr: &str, want: &str) -> Opt
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// A demo store file seeded through the core on `clock` (a fixed clock lets a journey make its
+/// sales days ago), with a pharmacist who only does pharmacists' work (2002 / PIN 2020, 赵敏)
+/// added by the manager. The API is left logged in as the cashier 1001.
+pub fn demo_store_with_pharmacist(
+    path: &std::path::Path,
+    clock: std::sync::Arc<dyn pos_core::clock::Clock>,
+) -> pos_core::api::Api {
+    let store = pos_core::db::Store::open(path, clock).unwrap();
+    assert!(pos_core::demo::seed(&store).unwrap());
+    let api = pos_core::api::Api::new(store);
+    api_login(&api, "3001", "3333");
+    api.call(pos_core::api::StaffCreate {
+        staff_no: "2002".into(),
+        name: "赵敏".into(),
+        roles: vec![pos_core::staff::Role::Pharmacist],
+        pin: "2020".into(),
+    })
+    .unwrap();
+    api_login(&api, "1001", "1111");
+    api
+}
+
+/// Logs `api` in as staff number `no`.
+pub fn api_login(api: &pos_core::api::Api, no: &str, pin: &str) {
+    api.call(pos_core::api::Login {
+        staff_no: no.into(),
+        pin: pin.into(),
+    })
+    .unwrap();
+}
+
+/// Pays what `cart` has due in cash, through the API.
+pub fn api_pay_cash(api: &pos_core::api::Api, cart: &pos_core::cart::Cart) -> pos_core::sale::Sale {
+    api.call(pos_core::api::SalePay {
+        cart_id: cart.id,
+        tenders: vec![pos_core::pricing::Tender {
+            kind: pos_core::pricing::TenderKind::Cash,
+            amount: cart.pricing.payable,
+            settlement_no: None,
+            reference: None,
+        }],
+    })
+    .unwrap()
+}

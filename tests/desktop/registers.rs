@@ -9,8 +9,6 @@ use std::sync::Arc;
 use crate::pages::*;
 use pos_core::api::*;
 use pos_core::clock::{Clock, FixedClock, SystemClock};
-use pos_core::pricing::{Tender, TenderKind};
-use pos_core::staff::Role;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 const CONTAC: &str = "6906988033655"; // 新康泰克, ephedrine
@@ -21,25 +19,7 @@ const BUYER_ID: &str = "11010519491231002X";
 fn store_with_two_ephedrine_sales(path: &std::path::Path) {
     let then = Arc::new(FixedClock::new(SystemClock.now()));
     then.advance_ms(-3 * DAY_MS);
-    let store = pos_core::db::Store::open(path, then.clone()).unwrap();
-    assert!(pos_core::demo::seed(&store).unwrap());
-    let api = Api::new(store);
-    let login = |no: &str, pin: &str| {
-        api.call(Login {
-            staff_no: no.into(),
-            pin: pin.into(),
-        })
-        .unwrap();
-    };
-    login("3001", "3333");
-    api.call(StaffCreate {
-        staff_no: "2002".into(),
-        name: "赵敏".into(),
-        roles: vec![Role::Pharmacist],
-        pin: "2020".into(),
-    })
-    .unwrap();
-    login("1001", "1111");
+    let api = demo_store_with_pharmacist(path, then.clone());
     for (days_later, qty) in [(0, 2), (2, 1)] {
         then.advance_ms(days_later * DAY_MS);
         let c = api.call(CartOpen {}).unwrap();
@@ -56,16 +36,7 @@ fn store_with_two_ephedrine_sales(path: &std::path::Path) {
                 id_number: BUYER_ID.into(),
             })
             .unwrap();
-        api.call(SalePay {
-            cart_id: c.id,
-            tenders: vec![Tender {
-                kind: TenderKind::Cash,
-                amount: c.pricing.payable,
-                settlement_no: None,
-                reference: None,
-            }],
-        })
-        .unwrap();
+        api_pay_cash(&api, &c);
     }
 }
 
