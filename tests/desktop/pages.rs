@@ -201,6 +201,7 @@ pub async fn wait_for(c: &Client, testid: &str) -> fantoccini::elements::Element
             // What the screen showed instead, for whoever reads the failure.
             let shot = format!("failed-{testid}.png");
             screenshot(c, &shot).await;
+            print_scan_trail(c).await;
             panic!("[data-testid='{testid}'] never appeared (see screenshots/{shot}): {e}")
         }
     }
@@ -229,9 +230,29 @@ pub async fn wait_count(c: &Client, testid: &str, want: usize) {
         if Instant::now() >= deadline {
             let shot = format!("failed-count-{testid}.png");
             screenshot(c, &shot).await;
+            print_scan_trail(c).await;
             panic!("{testid}: {n} elements, wanted {want} (see screenshots/{shot})");
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Prints what the app's scanner saw and did last (lib/scans.ts): where a lost scan went.
+pub async fn print_scan_trail(c: &Client) {
+    let trail = c
+        .execute(
+            "return window.pharmaposScanTrail ? window.pharmaposScanTrail() : ['no scanner'];",
+            vec![],
+        )
+        .await;
+    match trail {
+        Ok(serde_json::Value::Array(entries)) => {
+            eprintln!("the scanner's trail, oldest first:");
+            for entry in entries {
+                eprintln!("  {}", entry.as_str().unwrap_or_default());
+            }
+        }
+        other => eprintln!("the scanner's trail could not be read: {other:?}"),
     }
 }
 
@@ -295,7 +316,12 @@ pub async fn wait_attr(c: &Client, testid: &str, attr: &str, want: &str) -> Opti
     loop {
         // The element may be replaced while we look (a re-render): look again.
         let value = wait_for(c, testid).await.attr(attr).await.unwrap_or(None);
-        if value.as_deref() == Some(want) || Instant::now() > deadline {
+        if value.as_deref() == Some(want) {
+            return value;
+        }
+        if Instant::now() > deadline {
+            eprintln!("{testid} {attr} is {value:?}, wanted {want:?}");
+            print_scan_trail(c).await;
             return value;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -563,7 +589,12 @@ pub async fn wait_css_attr(c: &Client, css: &str, attr: &str, want: &str) -> Opt
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let value = wait_css(c, css).await.attr(attr).await.unwrap_or(None);
-        if value.as_deref() == Some(want) || Instant::now() > deadline {
+        if value.as_deref() == Some(want) {
+            return value;
+        }
+        if Instant::now() > deadline {
+            eprintln!("{css} {attr} is {value:?}, wanted {want:?}");
+            print_scan_trail(c).await;
             return value;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

@@ -352,3 +352,63 @@ async fn next_return() {
     }
     c.close().await.unwrap();
 }
+
+#[test]
+fn a_receipt_scanned_while_the_page_is_slow_stays_in_the_box_with_its_answer() {
+    scenario(slow_page);
+}
+
+/// On a busy till the page's timers fire late, after the answer to a request has come back.
+/// The scanner's clean-up after a burst (putting the field back once more, in case an input
+/// method typed into it after the keys) must then not wipe what the screen itself wrote into
+/// the field: the receipt number, and with it the answer shown under it (CI lost a receipt so,
+/// with the box empty and no error).
+async fn slow_page() {
+    let driver = start_driver();
+    let c = connect(&driver).await;
+    login(&c, "1001", "1111").await;
+    chord(&wait_for(&c, "scan-input").await, Key::Control, '2').await;
+    let input = wait_for(&c, "return-receipt-input").await;
+    // From here every timer of the page fires at least 300 ms late, as on a till whose page is
+    // busy; requests are answered as fast as ever.
+    c.execute(
+        "const late = window.setTimeout;
+         window.setTimeout = (f, ms, ...rest) => late(f, Math.max(ms ?? 0, 300), ...rest);",
+        vec![],
+    )
+    .await
+    .unwrap();
+    // A well-formed number of a sale that does not exist.
+    let missing = "20261207990001";
+    scan(&input, missing).await;
+    assert_eq!(
+        wait_attr(&c, "return-find-error", "data-code", "SALE_NOT_FOUND")
+            .await
+            .as_deref(),
+        Some("SALE_NOT_FOUND")
+    );
+    // A timer set now fires after every late timer the scan set: then the screen must still
+    // show the number and its answer.
+    c.execute_async(
+        "const done = arguments[arguments.length - 1];
+         window.setTimeout(() => done(null), 0);",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let state = c
+        .execute(
+            "const error = document.querySelector(\"[data-testid='return-find-error']\");
+             return {
+               box: document.querySelector(\"[data-testid='return-receipt-input']\").value,
+               error: error ? error.dataset.code : null,
+             };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    if state["error"] != "SALE_NOT_FOUND" || state["box"] != missing {
+        print_scan_trail(&c).await;
+        panic!("after the late timers the returns screen shows {state}");
+    }
+}

@@ -40,10 +40,20 @@ export class ScanRouter {
   private readonly now: () => number;
   private readonly report: (error: unknown) => void;
 
-  /** `report`: what to do with an error a screen threw while taking a scan (default: rethrow later). */
-  constructor(now: () => number, report: (error: unknown) => void = rethrowLater) {
+  private readonly trace: (entry: string) => void;
+
+  /**
+   * `report`: what to do with an error a screen threw while taking a scan (default: rethrow
+   * later); `trace`: told where each scan went.
+   */
+  constructor(
+    now: () => number,
+    report: (error: unknown) => void = rethrowLater,
+    trace: (entry: string) => void = () => {},
+  ) {
     this.now = now;
     this.report = report;
+    this.trace = trace;
   }
 
   /** Scans are taken now: a screen takes them, or one is changing and they would wait. */
@@ -95,12 +105,14 @@ export class ScanRouter {
   /** A scan from the wedge. */
   scanned(code: string): void {
     this.waiting.push(code);
+    this.trace(`scanned ${code}: ${this.targets.length} targets, ${this.holds} holds`);
     this.deliver();
   }
 
   /** Drops the scans that waited too long for a screen to take them. */
   expire(): void {
     if (this.orphanSince !== null && this.now() - this.orphanSince > GRACE_MS) {
+      this.trace(`dropped ${this.waiting.join(' ')}: no screen took them`);
       this.waiting.length = 0;
       this.orphanSince = null;
     }
@@ -119,6 +131,7 @@ export class ScanRouter {
         }
         this.orphanSince = null;
         const code = this.waiting.shift() as string;
+        this.trace(`taken ${code}`);
         let taken: unknown;
         try {
           taken = target.take(code);
@@ -150,7 +163,21 @@ function isPromise(value: unknown): value is PromiseLike<unknown> {
 
 // ------------------------------------------------------------------ the app's one scanner
 
-const router = new ScanRouter(() => performance.now());
+/** The last things the scanner saw and did, oldest first: what a lost scan is looked for in. */
+const trail: string[] = [];
+const TRAIL_LENGTH = 200;
+
+function trace(entry: string): void {
+  trail.push(`${performance.now().toFixed(1)} ${entry}`);
+  if (trail.length > TRAIL_LENGTH) trail.splice(0, trail.length - TRAIL_LENGTH);
+}
+
+/** The scanner's trail (the end-to-end tests print it when a scan went missing). */
+export function scanTrail(): string[] {
+  return [...trail];
+}
+
+const router = new ScanRouter(() => performance.now(), rethrowLater, trace);
 let expiry: ReturnType<typeof setTimeout> | undefined;
 
 /** Drops, after their grace, scans that found no screen to take them. */
@@ -204,6 +231,8 @@ function fillIdCard(code: string): boolean {
 
 /** Installs the app's one scanner on `window`, for as long as the app runs. */
 export function installScanner(target: Window = window): () => void {
+  // Readable from the WebDriver tests and from the web inspector on a till.
+  (target as Window & { pharmaposScanTrail?: () => string[] }).pharmaposScanTrail = scanTrail;
   return attachWedge(
     target,
     (code) => {
@@ -215,14 +244,17 @@ export function installScanner(target: Window = window): () => void {
     {
       active: () => router.active,
       input: () => usable(router.target?.input?.()),
+      trace,
     },
   );
 }
 
 /** Registers a screen's scan target (call it in `onMount` and return what it returns). */
 export function scanTarget(target: ScanTarget): () => void {
+  trace('target registered');
   const remove = router.register(target);
   return () => {
+    trace('target removed');
     remove();
     watchOrphans();
   };
@@ -231,7 +263,9 @@ export function scanTarget(target: ScanTarget): () => void {
 /** The screen is changing: scans wait until the returned function is called. */
 export function holdScans(): () => void {
   const release = router.hold();
+  trace('hold');
   return () => {
+    trace('release');
     release();
     watchOrphans();
   };

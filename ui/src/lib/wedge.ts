@@ -292,7 +292,21 @@ export type WedgeHooks = {
   active?: () => boolean;
   /** The screen's own input, for digits typed while nothing has the focus; null for none. */
   input?: () => TextField | null;
+  /** Told what happened to each key and each action taken (lib/scans.ts keeps the last few). */
+  trace?: (entry: string) => void;
 };
+
+function fieldName(field: TextField | null): string {
+  return field ? (field.dataset.testid ?? field.tagName.toLowerCase()) : '-';
+}
+
+/** The focused element as a trace names it: its test id, else its tag. */
+function focusName(): string {
+  const focused = document.activeElement;
+  if (!focused) return '-';
+  const id = focused instanceof HTMLElement ? focused.dataset.testid : undefined;
+  return `${id ?? focused.tagName.toLowerCase()}${focused.isConnected ? '' : '(gone)'}`;
+}
 
 /** Nothing that takes keys has the focus: the page itself, or an element already removed. */
 function nothingFocused(): boolean {
@@ -317,6 +331,9 @@ export function attachWedge(
   let held = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let settle: ReturnType<typeof setTimeout> | undefined;
+  /** The field a put-back may still be settled on, and whether the browser typed into it since. */
+  let settling: TextField | null = null;
+  let typedAfter = false;
 
   /** `final` false: the burst may go on (`show`), so the snapshot is kept. */
   const putBack = (digits: string | null, final = true): void => {
@@ -326,11 +343,17 @@ export function attachWedge(
     // Typing that began with nothing focused goes on in the screen's input.
     if (digits !== null && held && document.activeElement !== el) el.focus();
     setField(el, state);
-    // An IME may commit its composition after this keydown; put the field
-    // back once more after the current event has been fully processed.
+    // An IME may commit its composition after this keydown; put the field back once more after
+    // the current event has been fully processed — but only over what the browser typed
+    // (a trusted input event), never over what the screen wrote: a scan's screen may put the
+    // code into this very field, and on a busy page this timer fires after the answer to the
+    // scan has come back (CI lost a scanned receipt number and its error so).
     clearTimeout(settle);
+    typedAfter = false;
+    settling = el;
     settle = setTimeout(() => {
-      if (el.value !== state.value && document.activeElement === el) setField(el, state);
+      settling = null;
+      if (typedAfter && el.value !== state.value && document.activeElement === el) setField(el, state);
     }, 0);
     if (!final) return;
     held = false;
@@ -340,6 +363,10 @@ export function attachWedge(
 
   const apply = (actions: WedgeAction[], holder: TextField | null = null): void => {
     for (const action of actions) {
+      if (action.type !== 'snapshot') {
+        const what = 'digits' in action ? action.digits : action.barcode;
+        options.trace?.(`${action.type} ${what} into ${fieldName(field)}`);
+      }
       switch (action.type) {
         case 'snapshot':
           held = holder !== null;
@@ -351,6 +378,7 @@ export function attachWedge(
                 end: field.selectionEnd ?? field.value.length,
               }
             : null;
+          options.trace?.(`snapshot of ${fieldName(field)}${held ? ' (held)' : ''}: "${snapshot?.value ?? ''}"`);
           break;
         case 'release':
           putBack(action.digits);
@@ -380,7 +408,10 @@ export function attachWedge(
     clearTimeout(settle);
     const starting = detector.idleAt(event.timeStamp);
     // Nobody takes scans now: keys pass untouched (a burst under way goes on to its end).
-    if (starting && options.active && !options.active()) return;
+    if (starting && options.active && !options.active()) {
+      options.trace?.(`key ${event.code} passed: no screen takes scans`);
+      return;
+    }
     const modified = event.ctrlKey || event.altKey || event.metaKey;
     const holder = starting && nothingFocused() ? (options.input?.() ?? null) : null;
     const result = detector.feed({
@@ -390,6 +421,9 @@ export function attachWedge(
       repeat: event.repeat,
       hold: holder !== null,
     });
+    options.trace?.(
+      `key ${event.code} t=${event.timeStamp.toFixed(1)} now=${performance.now().toFixed(1)} focus=${focusName()}${holder ? ' hold' : ''}${result.consume ? ' consumed' : ''}`,
+    );
     if (result.consume) {
       event.preventDefault();
       event.stopImmediatePropagation();
@@ -410,12 +444,21 @@ export function attachWedge(
     if (detector.consuming && event.cancelable) event.preventDefault();
   };
 
+  // Text the browser put into the field after a put-back (an IME's late commit) is what the
+  // settle timer undoes; the field's own `input` events say so (ours and the screen's are not
+  // trusted, and a screen writing `value` sends none).
+  const onInput = (event: Event): void => {
+    if (event.isTrusted && event.target === settling) typedAfter = true;
+  };
+
   target.addEventListener('keydown', onKeydown, true);
   target.addEventListener('beforeinput', onBeforeInput, true);
+  target.addEventListener('input', onInput, true);
   return () => {
     clearTimeout(timer);
     clearTimeout(settle);
     target.removeEventListener('keydown', onKeydown, true);
     target.removeEventListener('beforeinput', onBeforeInput, true);
+    target.removeEventListener('input', onInput, true);
   };
 }
