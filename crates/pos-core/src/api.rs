@@ -28,6 +28,8 @@
 //!   the guidance slip (用药指导单);
 //! - [`complaints`]: complaints (投诉): intake, verification, resolution, call-back, the monthly
 //!   summary; the complainant's personal details for pharmacists and managers only;
+//! - [`programme`]: the member programme: analytics and the member list behind each figure,
+//!   care lists (call and message lists), the contact log, the owner's worklist, campaigns;
 //! - [`registers`]: the prescription register (the patient and image captured with a
 //!   prescription, the Rx review) and the ephedrine register: searched, revealed, printed, exported;
 //! - [`reports`]: the handover slip and the day-close report printed (receipt width, A4) and
@@ -368,6 +370,7 @@ mod follow_up;
 mod guidance;
 mod manager;
 mod members;
+mod programme;
 mod registers;
 mod reports;
 mod session;
@@ -375,6 +378,7 @@ mod sync;
 mod till;
 mod trace;
 
+pub use crate::member::care::ContactInput;
 pub use crate::member::NewMember;
 pub use crate::pharmacy::complaint::NewComplaint;
 pub use crate::sync::RestoreRequest;
@@ -417,6 +421,10 @@ pub use members::{
     MemberExportFile, MemberFind, MemberGet, MemberHealthAdd, MemberHealthGet, MemberHealthLog,
     MemberHealthRemove, MemberPoints, MemberPurchases, MemberTransferOwner, MemberUpdate,
     PointsAdjust, RulesGet, RulesPreviewArgs, RulesUpdate, TopSpenderIssue,
+};
+pub use programme::{
+    CampaignRunCmd, CareExportKind, CareListExport, CareListGet, MemberAnalytics, MemberContacts,
+    MemberList, MemberListExport, OwnerWorklistGet,
 };
 pub use registers::{
     CartAttachRxImage, CartRxReview, CartSetRxPatient, EphedrineRegisterExport,
@@ -586,4 +594,13 @@ commands!(
     ComplaintMove,
     ComplaintSummaryGet,
     ComplaintSummaryExport,
+    MemberAnalytics,
+    MemberList,
+    MemberListExport,
+    CareListGet,
+    CareListExport,
+    ContactInput,
+    MemberContacts,
+    OwnerWorklistGet,
+    CampaignRunCmd,
 );

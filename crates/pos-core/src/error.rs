@@ -204,6 +204,8 @@ pub enum ErrorCode {
     /// A resolution that does not fit the complaint: an exchange without a quality problem, a return
     /// of another sale or already linked to a complaint, a return recorded without the return flow.
     ComplaintResolutionInvalid,
+    /// A care call or message logged for a member who has not consented to contact (关怀联系授权).
+    ContactConsentRequired,
 }
 
 impl ErrorCode {
@@ -305,6 +307,7 @@ impl ErrorCode {
             ErrorCode::ComplaintResolutionRequired => "COMPLAINT_RESOLUTION_REQUIRED",
             ErrorCode::ComplaintCallbackResultRequired => "COMPLAINT_CALLBACK_RESULT_REQUIRED",
             ErrorCode::ComplaintResolutionInvalid => "COMPLAINT_RESOLUTION_INVALID",
+            ErrorCode::ContactConsentRequired => "CONTACT_CONSENT_REQUIRED",
         }
     }
 
@@ -406,6 +409,7 @@ impl ErrorCode {
         ErrorCode::ComplaintResolutionRequired,
         ErrorCode::ComplaintCallbackResultRequired,
         ErrorCode::ComplaintResolutionInvalid,
+        ErrorCode::ContactConsentRequired,
     ];
 }
 

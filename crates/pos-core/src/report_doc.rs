@@ -77,6 +77,8 @@ pub enum ReportKind {
     DayClose,
     /// A register for an inspector (含麻黄碱类复方制剂登记, 处方登记): `pharmacy::registers`.
     Register,
+    /// A list of members (an analytics drill-down, a care call list): `member::care`.
+    MemberList,
 }
 
 /// A figure of a report, with its kind.

@@ -125,6 +125,13 @@ pub struct BusinessRules {
     /// listed lines of a sale that 医保 pays (required by 医保 since 2025-07-01). A chain setting,
     /// published by headquarters with the rest of the rules.
     pub trace_codes_all_lines: bool,
+    /// Member programme: a member whose last purchase was this many days ago or more is dormant
+    /// (沉睡, class D).
+    pub dormant_days: u32,
+    /// Member programme: a member is slipping when the spend of this many days ending today is
+    /// at least `slipping_drop_percent` below the spend of the same number of days before.
+    pub slipping_period_days: u32,
+    pub slipping_drop_percent: u32,
 }
 
 impl Default for BusinessRules {
@@ -184,6 +191,9 @@ impl Default for BusinessRules {
             confirm_profile_after_days: 180,
             daily_redeem_cap_points: 20_000,
             trace_codes_all_lines: false,
+            dormant_days: 90,
+            slipping_period_days: 90,
+            slipping_drop_percent: 50,
         }
     }
 }
@@ -257,6 +267,16 @@ impl BusinessRules {
         }
         if self.refill_reminder_days_before > 30 {
             return Err(bad("续药提醒须在用完前 0–30 天".into()));
+        }
+        if !(7..=730).contains(&self.dormant_days) {
+            return Err(bad("沉睡天数须在 7–730 天之间".into()));
+        }
+        if !(7..=365).contains(&self.slipping_period_days)
+            || !(1..=100).contains(&self.slipping_drop_percent)
+        {
+            return Err(bad(
+                "消费下滑的比较期须为 7–365 天，下降幅度须为 1–100%".into()
+            ));
         }
         if self.points_per_yuan == 0 || self.points_cap_percent > 100 {
             return Err(bad("积分抵现比例或上限不正确".into()));

@@ -275,6 +275,7 @@ fn consents(doc: &mut Document<'_>, e: &MemberExport, staff: &StaffNames) {
                 match c.scope {
                     ConsentScope::Basic => "基本信息（注册必需）",
                     ConsentScope::Health => "健康信息（单独授权）",
+                    ConsentScope::Contact => "关怀联系（单独授权）",
                 }
                 .to_owned(),
                 if c.granted { "同意" } else { "撤回" }.to_owned(),

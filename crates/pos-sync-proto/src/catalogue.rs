@@ -149,6 +149,8 @@ catalogue! {
         "a complaint (投诉) was taken at this store: complainant, channel, category, description";
     ComplaintUpdated = "complaint.updated@1" => ComplaintUpdatedV1,
         "a complaint changed: a verification note, a resolution, a call-back, a status change";
+    MemberContacted = "member.contacted@1" => MemberContactedV1,
+        "a staff member called or messaged a member (care: birthday, points expiring, dormant, thanks): when, how, about what, the answer";
 }
 
 /// A hybrid logical clock stamp (SYNC-DESIGN.md).
@@ -895,4 +897,20 @@ mod tests {
             );
         }
     }
+}
+
+/// One entry of a member's contact log (会员联系记录): a care call or message and its answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberContactedV1 {
+    pub id: Uuid,
+    pub member_id: Uuid,
+    pub staff_id: Uuid,
+    pub at: String,
+    /// `phone`, `sms`, `wechat`, `visit`.
+    pub channel: String,
+    /// `birthday`, `points_expiring`, `dormant`, `thanks`, `top_class`, `other`.
+    pub topic: String,
+    /// `reached`, `no_answer`, `declined`, `wrong_number`, `sent`.
+    pub answer: String,
+    pub note: String,
 }

@@ -2,6 +2,10 @@
 
 export type AccessLogLine = { at: string, staff_id: StaffId, staff_name: string | null, action: string, item_id: HealthItemId | null, };
 
+export type AgeBand = "under12" | "teen" | "young" | "middle" | "senior" | "elderly" | "unknown";
+
+export type AgeCount = { band: AgeBand, members: number, };
+
 export type Approver = { staff_no: string, pin: string, };
 
 export type AuditEntry = { seq: number, at: string, staff_id: StaffId | null, 
@@ -164,7 +168,53 @@ daily_redeem_cap_points: number,
  * listed lines of a sale that 医保 pays (required by 医保 since 2025-07-01). A chain setting,
  * published by headquarters with the rest of the rules.
  */
-trace_codes_all_lines: boolean, };
+trace_codes_all_lines: boolean, 
+/**
+ * Member programme: a member whose last purchase was this many days ago or more is dormant
+ * (沉睡, class D).
+ */
+dormant_days: number, 
+/**
+ * Member programme: a member is slipping when the spend of this many days ending today is
+ * at least `slipping_drop_percent` below the spend of the same number of days before.
+ */
+slipping_period_days: number, slipping_drop_percent: number, };
+
+export type CampaignKind = "birthday" | "top_spender";
+
+export type CampaignRun = { id: EditId, kind: CampaignKind, 
+/**
+ * The month the run is for, `YYYY-MM`.
+ */
+period: string, 
+/**
+ * Members the campaign is for.
+ */
+eligible: number, 
+/**
+ * Coupons this run issued (0 when the period's coupons were all issued before).
+ */
+issued: number, 
+/**
+ * Members who already had this period's coupon.
+ */
+already: number, at: string, };
+
+export type CampaignRunCmd = { kind: CampaignKind, };
+
+export type CareExportKind = "call_list" | "message_list";
+
+export type CareList = "birthdays_tomorrow" | "points_expiring30" | "points_expiring7" | "points_expiring1" | "dormant" | "top_classes" | "new_to_thank";
+
+export type CareListExport = { list: CareList, kind: CareExportKind, format: ReportExportFormat, };
+
+export type CareListGet = { list: CareList, };
+
+export type CareListView = { list: CareList, title: string, rows: Array<ListedMember>, 
+/**
+ * Members on the list who did not consent to contact (left out).
+ */
+without_consent: number, };
 
 export type Cart = { id: SaleId, status: CartStatus, opened_at: string, held_at: string | null, lines: Array<CartLine>, 
 /**
@@ -287,6 +337,16 @@ export type CatalogImportCheck = { source: ImportSource, };
 
 export type ChangePin = { old_pin: string, new_pin: string, };
 
+export type ClassFigure = { class: MemberClass, members: number, 
+/**
+ * Their 12-month spend together.
+ */
+spend: Money, 
+/**
+ * Their share of all members' 12-month spend, percent with one decimal ("12.5").
+ */
+share_pct: string, };
+
 export type ClosedDay = { business_date: string, number: number, closed_at: string, };
 
 export type Compensation = { complaint: Complaint, coupon: Coupon, };
@@ -385,7 +445,17 @@ export type ComplaintSummaryGet = { month: string, };
 
 export type ComplaintTotals = { total: number, verifying: number, handling: number, awaiting_callback: number, closed: number, };
 
-export type ConsentScope = "basic" | "health";
+export type ConsentScope = "basic" | "health" | "contact";
+
+export type ContactAnswer = "reached" | "no_answer" | "declined" | "wrong_number" | "sent";
+
+export type ContactChannel = "phone" | "sms" | "wechat" | "visit";
+
+export type ContactEntry = { id: EditId, member_id: MemberId, staff_id: StaffId, staff_name: string, at: string, channel: ContactChannel, topic: ContactTopic, answer: ContactAnswer, note: string, };
+
+export type ContactInput = { member_id: MemberId, channel: ContactChannel, topic: ContactTopic, answer: ContactAnswer, note: string, };
+
+export type ContactTopic = "birthday" | "points_expiring" | "dormant" | "thanks" | "top_class" | "other";
 
 export type CountLine = { 
 /**
@@ -427,9 +497,21 @@ export type CreateFirstManager = { staff_no: string, name: string, pin: string, 
 
 export type CurrentSession = Record<string, never>;
 
+export type Cutoffs = { a_from: Money | null, b_from: Money | null, 
+/**
+ * Members with spend > 0 in the 12 months.
+ */
+spenders: number, };
+
 export type DayClose = { business_date: string, };
 
 export type DayClosedList = Record<string, never>;
+
+export type DayCount = { 
+/**
+ * A date, the Monday of a week, or `YYYY-MM`.
+ */
+key: string, members: number, };
 
 export type DayPreview = { business_date?: string, };
 
@@ -515,6 +597,8 @@ export type DrugBought = { product_id: ProductId, name: string, spec: string, rx
  */
 long_term: boolean, times: number, quantity: number, last_bought_on: string, };
 
+export type EditId = string;
+
 export type EphedrineBuyer = { buyer_name: string, 
 /**
  * 110105********002X
@@ -584,7 +668,7 @@ purchases_in_window: number,
  */
 repeat: boolean, };
 
-export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "SESSION_LOCKED" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "MEMBER_MERGED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED" | "SYNC_NOT_CONFIGURED" | "SYNC_FAILED" | "RESTORE_NOT_EMPTY" | "SHIFT_ALREADY_OPEN" | "NO_OPEN_SHIFT" | "INVALID_COUNT" | "SHIFT_STILL_OPEN" | "DAY_ALREADY_CLOSED" | "DAY_NOT_CLOSABLE" | "AUDIT_CHAIN_BROKEN" | "STAFF_NOT_FOUND" | "LAST_MANAGER" | "STORE_DAMAGED" | "NOT_A_STORE" | "BACKUP_FAILED" | "TRACE_CODE_INVALID" | "TRACE_CODE_DUPLICATE" | "TRACE_CODE_SOLD" | "TRACE_CODE_NO_LINE" | "TRACE_CODES_REQUIRED" | "REGISTER_FORBIDDEN" | "REGISTER_ENTRY_NOT_FOUND" | "PRESCRIPTION_IMAGE_INVALID" | "FOLLOW_UP_NOT_FOUND" | "FOLLOW_UP_NOT_OPEN" | "INVALID_FOLLOW_UP" | "GUIDANCE_NOT_RECORDED" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_STATUS_INVALID" | "COMPLAINT_CLOSED" | "COMPLAINT_RESOLUTION_REQUIRED" | "COMPLAINT_CALLBACK_RESULT_REQUIRED" | "COMPLAINT_RESOLUTION_INVALID";
+export type ErrorCode = "BAD_REQUEST" | "UNKNOWN_COMMAND" | "NOT_LOGGED_IN" | "FORBIDDEN" | "WRONG_PIN" | "ACCOUNT_LOCKED" | "ACCOUNT_INACTIVE" | "SESSION_LOCKED" | "INVALID_PIN" | "INVALID_STAFF_NO" | "DUPLICATE_STAFF_NO" | "SETUP_ALREADY_DONE" | "INVALID_FIELD" | "INVALID_BARCODE" | "PRODUCT_NOT_FOUND" | "INVALID_QUANTITY" | "INVALID_AMOUNT" | "CART_NOT_FOUND" | "CART_LINE_NOT_FOUND" | "IMPORT_UNREADABLE" | "IMPORT_HAS_ERRORS" | "IMPORT_ROW" | "STORAGE" | "INVALID_PHONE" | "INVALID_RULES" | "MEMBER_NOT_FOUND" | "DUPLICATE_PHONE" | "INVALID_MEMBER_NAME" | "INVALID_BIRTHDAY" | "INVALID_CARD_NO" | "INVALID_MEMBER_QUERY" | "CONSENT_REQUIRED" | "HEALTH_CONSENT_REQUIRED" | "MEMBER_ANONYMIZED" | "MEMBER_MERGED" | "COUPON_NOT_AVAILABLE" | "INSUFFICIENT_POINTS" | "INVALID_POINTS" | "REASON_REQUIRED" | "HEALTH_ITEM_NOT_FOUND" | "INVALID_HEALTH_ITEM" | "DOCUMENT_UNAVAILABLE" | "TENDER_SHORT" | "INVALID_TENDER" | "INSURANCE_OVER_CAP" | "ALREADY_PAID" | "RETURN_ALREADY_RECORDED" | "CART_HELD" | "EMPTY_CART" | "MEMBER_REQUIRED" | "EXPIRED_STOCK" | "PRESCRIPTION_REQUIRED" | "RX_APPROVAL_REQUIRED" | "APPROVER_NOT_AUTHORIZED" | "EPHEDRINE_LIMIT" | "EPHEDRINE_BUYER_REQUIRED" | "INVALID_ID_NUMBER" | "ALLERGY_ACK_REQUIRED" | "SALE_NOT_FOUND" | "RETURN_OF_RETURN" | "RETURN_EXCEEDS_SALE" | "RETURN_REASON_REQUIRED" | "PRINT_FAILED" | "SYNC_NOT_CONFIGURED" | "SYNC_FAILED" | "RESTORE_NOT_EMPTY" | "SHIFT_ALREADY_OPEN" | "NO_OPEN_SHIFT" | "INVALID_COUNT" | "SHIFT_STILL_OPEN" | "DAY_ALREADY_CLOSED" | "DAY_NOT_CLOSABLE" | "AUDIT_CHAIN_BROKEN" | "STAFF_NOT_FOUND" | "LAST_MANAGER" | "STORE_DAMAGED" | "NOT_A_STORE" | "BACKUP_FAILED" | "TRACE_CODE_INVALID" | "TRACE_CODE_DUPLICATE" | "TRACE_CODE_SOLD" | "TRACE_CODE_NO_LINE" | "TRACE_CODES_REQUIRED" | "REGISTER_FORBIDDEN" | "REGISTER_ENTRY_NOT_FOUND" | "PRESCRIPTION_IMAGE_INVALID" | "FOLLOW_UP_NOT_FOUND" | "FOLLOW_UP_NOT_OPEN" | "INVALID_FOLLOW_UP" | "GUIDANCE_NOT_RECORDED" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_STATUS_INVALID" | "COMPLAINT_CLOSED" | "COMPLAINT_RESOLUTION_REQUIRED" | "COMPLAINT_CALLBACK_RESULT_REQUIRED" | "COMPLAINT_RESOLUTION_INVALID" | "CONTACT_CONSENT_REQUIRED";
 
 export type ExampleSale = { 
 /**
@@ -701,6 +785,8 @@ trace_pending: Array<LineId>,
 blocked: Array<string>, };
 
 export type Gender = "unknown" | "female" | "male";
+
+export type GenderCount = { gender: Gender, members: number, };
 
 export type Guidance = { 
 /**
@@ -933,17 +1019,33 @@ export type LineId = string;
 
 export type LineRule = "non_member" | "not_discountable" | "tier" | "member_day" | "override";
 
+export type ListedMember = { id: MemberId, card_masked: string, name: string, phone_masked: string, gender: Gender, age: number | null, birthday: string | null, tier: Tier, class: MemberClass, 
+/**
+ * Net spend over the last 12 months.
+ */
+spend_12m: Money, last_purchase: string | null, points: number, 
+/**
+ * Points that expire by the end of this year.
+ */
+points_expiring: number, owner_name: string, registered_on: string, contact_consent: boolean, };
+
 export type Login = { staff_no: string, pin: string, };
 
 export type Logout = Record<string, never>;
+
+export type MemberAnalytics = { from?: string, to?: string, };
 
 export type MemberAnonymize = { member_id: MemberId, reason: string, };
 
 export type MemberChanges = { phone?: string, name?: string, gender?: Gender, birthday?: string, address?: string, occupation?: string, tags?: Array<string>, };
 
+export type MemberClass = "a" | "b" | "c" | "d" | "zero";
+
 export type MemberConfirm = { member_id: MemberId, };
 
 export type MemberConsent = { member_id: MemberId, scope: ConsentScope, grant: boolean, notice_version?: string, };
+
+export type MemberContacts = { member_id: MemberId, };
 
 export type MemberCoupons = { member_id: MemberId, };
 
@@ -1007,6 +1109,12 @@ export type MemberHealthViewGet = { member_id: MemberId, };
 
 export type MemberId = string;
 
+export type MemberList = { set: MemberSet, page?: number, page_size?: number, };
+
+export type MemberListExport = { set: MemberSet, format: ReportExportFormat, };
+
+export type MemberListPage = { title: string, rows: Array<ListedMember>, total: number, page: number, page_size: number, };
+
 export type MemberPoints = { member_id: MemberId, limit?: number, };
 
 export type MemberProfile = { summary: MemberSummary, 
@@ -1023,11 +1131,17 @@ store_id: string,
  */
 store_name: string | null, registered_by: StaffId, registered_by_name: string | null, owner_staff_id: StaffId, owner_name: string | null, created_at: string, confirmed_at: string, basic_consent: boolean, health_consent: boolean, 
 /**
+ * 关怀联系授权: care calls, messages and offers.
+ */
+contact_consent: boolean, 
+/**
  * Trailing-365-day net spend that decides the tier.
  */
 spend_365: Money, tier_history: Array<TierChange>, };
 
 export type MemberPurchases = { member_id: MemberId, limit?: number, };
+
+export type MemberSet = { "kind": "class", class: MemberClass, } | { "kind": "tier", tier: Tier, } | { "kind": "dormant" } | { "kind": "slipping" } | { "kind": "birthdays_tomorrow" } | { "kind": "birthdays_this_month" } | { "kind": "points_expiring", days: number, } | { "kind": "new_members", period: Period, owner: StaffId | null, } | { "kind": "buyers", period: Period, } | { "kind": "age", band: AgeBand, } | { "kind": "gender", gender: Gender, } | { "kind": "owned_by", owner: StaffId, };
 
 export type MemberSummary = { id: MemberId, card_no: string, name: string, 
 /**
@@ -1077,9 +1191,27 @@ basic_consent: boolean,
  */
 health_consent: boolean, 
 /**
+ * The member separately agreed to care calls, messages and offers (optional).
+ */
+contact_consent: boolean, 
+/**
  * The notice version shown; the current one when omitted.
  */
 notice_version?: string, };
+
+export type NewMembers = { total: number, by_day: Array<DayCount>, by_week: Array<DayCount>, by_month: Array<DayCount>, by_owner: Array<OwnerCount>, };
+
+export type OwnerCount = { staff_id: StaffId, name: string, members: number, };
+
+export type OwnerWorklist = { owner: StaffId, owner_name: string, 
+/**
+ * Members with a care reason today first, then the others, each by name.
+ */
+members: Array<WorklistMember>, total: number, };
+
+export type OwnerWorklistGet = { owner?: StaffId, limit?: number, };
+
+export type Period = { from: string, to: string, };
 
 export type PharmacySettings = { 
 /**
@@ -1120,6 +1252,12 @@ expires_on: string | null, sale_id: SaleId | null, reverses: PointsEntryId | nul
 balance_after: number, };
 
 export type PointsEntryId = string;
+
+export type PointsFigures = { outstanding: number, outstanding_value: Money, 
+/**
+ * The last day of this year, and the points that expire then unless used.
+ */
+year_end: string, expiring_year_end: number, expiring_value: Money, };
 
 export type PointsKind = "earn" | "redeem" | "expire" | "adjust" | "reverse";
 
@@ -1335,6 +1473,12 @@ export type ProductId = string;
 
 export type ProductSearch = { query: string, limit?: number, };
 
+export type ProgrammeFigures = { today: string, period: Period, active_members: number, tiers: Array<TierMembers>, tier_trend: Array<TierMonth>, cutoffs: Cutoffs, classes: Array<ClassFigure>, sales: SalesFigures, new_members: NewMembers, dormant: number, slipping: number, points: PointsFigures, birthdays_tomorrow: number, birthdays_this_month: number, ages: Array<AgeCount>, genders: Array<GenderCount>, 
+/**
+ * The settings the figures used.
+ */
+dormant_days: number, slipping_period_days: number, slipping_drop_percent: number, };
+
 export type ReceiptKind = "sale" | "return";
 
 export type ReceiptPrint = { kind: ReceiptKind, id: SaleId, 
@@ -1541,6 +1685,24 @@ full: boolean, member_card_no: string | null, member_phone_masked: string | null
  * reprint too).
  */
 points_balance: number | null, };
+
+export type SalesFigures = { 
+/**
+ * Sales (payable) of the period at this store, and how many.
+ */
+total: Money, count: number, member_total: Money, member_count: number, 
+/**
+ * Member sales / all sales, percent with one decimal.
+ */
+member_share_pct: string, 
+/**
+ * 客单价: average payable per sale.
+ */
+member_ticket: Money, non_member_ticket: Money, 
+/**
+ * Members who bought in the period, and their visits (sales) per member, one decimal.
+ */
+buying_members: number, visits_per_member: string, };
 
 export type SavedReport = { 
 /**
@@ -1765,6 +1927,14 @@ export type TierChange = { from_tier: Tier, to_tier: Tier, spend: Money, at: str
 
 export type TierCount = { tier: Tier, now: number, proposed: number, };
 
+export type TierMembers = { tier: Tier, members: number, };
+
+export type TierMonth = { 
+/**
+ * `YYYY-MM`
+ */
+month: string, counts: Array<TierMembers>, };
+
 export type TierRule = { tier: Tier, threshold: Money, 
 /**
  * e.g. "0.95": line net = round(price × quantity × rate)
@@ -1839,6 +2009,16 @@ returned_by: string | null, };
 export type TraceKind = "msfx" | "maker" | "gs1";
 
 export type Via = "login" | "pin";
+
+export type WorklistMember = { member: ListedMember, 
+/**
+ * The care lists the member is on today (contact consent or not).
+ */
+reasons: Array<CareList>, 
+/**
+ * The whole phone number, for the owner to call: only with contact consent.
+ */
+phone: string | null, last_contact: ContactEntry | null, };
 
 /** What a call may reject with: a `PosError` from the core, or an error the UI makes itself
  * (its own codes, such as `NO_BACKEND`). */
@@ -1989,4 +2169,13 @@ export interface Commands {
   complaint_move: { args: ComplaintMove, result: Complaint };
   complaint_summary: { args: ComplaintSummaryGet, result: ComplaintMonthlySummary };
   complaint_summary_export: { args: ComplaintSummaryExport, result: ComplaintSummaryFile };
+  member_analytics: { args: MemberAnalytics, result: ProgrammeFigures };
+  member_list: { args: MemberList, result: MemberListPage };
+  member_list_export: { args: MemberListExport, result: SavedReport };
+  care_list: { args: CareListGet, result: CareListView };
+  care_list_export: { args: CareListExport, result: SavedReport };
+  member_contact_record: { args: ContactInput, result: ContactEntry };
+  member_contacts: { args: MemberContacts, result: Array<ContactEntry> };
+  owner_worklist: { args: OwnerWorklistGet, result: OwnerWorklist };
+  campaign_run: { args: CampaignRunCmd, result: CampaignRun };
 }

@@ -2,7 +2,8 @@
 //! consent (to keep the health part, sensitive information) is separate and optional. Each grant
 //! or withdrawal is an event with the time, the staff member and the version of the privacy
 //! notice the member was shown; the latest event of a scope is its state. Withdrawing health
-//! consent hides the health part at once. Withdrawing basic consent is done by anonymizing the
+//! consent hides the health part at once. Contact consent (care calls, messages and offers) is a
+//! third, separate one: care lists and message lists hold only members who gave it. Withdrawing basic consent is done by anonymizing the
 //! member. When stores disagree, the most restrictive state wins (SYNC-DESIGN.md).
 
 use rusqlite::{Connection, OptionalExtension};
@@ -27,6 +28,8 @@ pub enum ConsentScope {
     Basic,
     /// 健康信息单独授权（可选）
     Health,
+    /// 关怀联系授权（可选）：care calls, messages and offers (生日关怀、积分到期提醒、活动)
+    Contact,
 }
 
 impl ConsentScope {
@@ -34,6 +37,7 @@ impl ConsentScope {
         match self {
             ConsentScope::Basic => "basic",
             ConsentScope::Health => "health",
+            ConsentScope::Contact => "contact",
         }
     }
 }
@@ -145,10 +149,10 @@ pub fn events(c: &Connection, member: MemberId) -> Result<Vec<ConsentEvent>> {
         .query_map([member], |r| {
             Ok(ConsentEvent {
                 id: r.get(0)?,
-                scope: if r.get::<_, String>(1)? == "basic" {
-                    ConsentScope::Basic
-                } else {
-                    ConsentScope::Health
+                scope: match r.get::<_, String>(1)?.as_str() {
+                    "basic" => ConsentScope::Basic,
+                    "contact" => ConsentScope::Contact,
+                    _ => ConsentScope::Health,
                 },
                 granted: r.get::<_, String>(2)? == "grant",
                 notice_version: r.get(3)?,

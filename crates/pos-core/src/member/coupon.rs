@@ -384,27 +384,30 @@ pub fn redeem(
     get(tx, id, tx.clock.today())
 }
 
-/// Classifies members by their net spend over the last 12 months — A: the top 5 %, B: the next
-/// 15 % (of members who spent anything) — and issues this month's top-spender coupon to each.
-/// Returns (class A size, class B size, coupons issued now).
+/// Issues this month's top-spender coupon to every member of class A and B (the classes of
+/// `member::analytics`: by net spend over the last 12 months, A the top 5 %, B the next 15 %,
+/// ties never split). Returns (class A size, class B size, coupons issued now).
 pub fn issue_top_spenders(tx: &Tx<'_>, by: StaffId) -> Result<(u32, u32, u32)> {
+    use crate::member::analytics::{member_ids, MemberClass, MemberSet};
     let rule = crate::rules::get(tx)?.top_spender_coupon;
     let today = tx.clock.today();
-    let from = crate::member::tier::window_start(today).to_string();
-    let ranked: Vec<MemberId> = tx
-        .prepare(
-            "SELECT coalesce(m.merged_into, s.member_id) AS who FROM member_spend s
-             JOIN member m ON m.id = s.member_id
-             WHERE s.business_date >= ?1 AND s.business_date <= ?2 AND m.status = 'active'
-             GROUP BY who HAVING sum(s.net_fen) > 0
-             ORDER BY sum(s.net_fen) DESC, who",
-        )?
-        .query_map((from, today.to_string()), |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let n = ranked.len();
-    // Round up, so a small store still has an A member.
-    let a = n.div_ceil(20);
-    let ab = (n * 20).div_ceil(100).max(a);
+    let class_a = member_ids(
+        tx,
+        today,
+        &MemberSet::Class {
+            class: MemberClass::A,
+        },
+    )?;
+    let class_b = member_ids(
+        tx,
+        today,
+        &MemberSet::Class {
+            class: MemberClass::B,
+        },
+    )?;
+    let a = class_a.len();
+    let ab = a + class_b.len();
+    let ranked: Vec<MemberId> = class_a.into_iter().chain(class_b).collect();
     let month = format!("{:04}-{:02}", today.year(), today.month());
     let mut issued = 0;
     for (i, member) in ranked.iter().take(ab).enumerate() {

@@ -6,7 +6,9 @@
 //! event in the same transaction; every field edit carries a hybrid-logical-clock stamp so that
 //! headquarters can apply "last writer wins per field".
 
+pub mod analytics;
 pub mod card;
+pub mod care;
 pub mod consent;
 pub mod coupon;
 pub mod export;
@@ -115,6 +117,8 @@ pub struct MemberProfile {
     pub confirmed_at: String,
     pub basic_consent: bool,
     pub health_consent: bool,
+    /// 关怀联系授权: care calls, messages and offers.
+    pub contact_consent: bool,
     /// Trailing-365-day net spend that decides the tier.
     pub spend_365: crate::money::Money,
     pub tier_history: Vec<tier::TierChange>,
@@ -158,6 +162,9 @@ pub struct NewMember {
     /// The member separately agreed to keep health data (optional).
     #[serde(default)]
     pub health_consent: bool,
+    /// The member separately agreed to care calls, messages and offers (optional).
+    #[serde(default)]
+    pub contact_consent: bool,
     /// The notice version shown; the current one when omitted.
     #[serde(default)]
     #[ts(optional)]
@@ -516,6 +523,7 @@ pub fn profile(
                 confirmed_at: r.get(11)?,
                 basic_consent: false,
                 health_consent: false,
+                contact_consent: false,
                 spend_365: crate::money::Money::ZERO,
                 tier_history: vec![],
             })
@@ -526,6 +534,7 @@ pub fn profile(
     .and_then(|mut p| {
         p.basic_consent = consent::granted(c, id, ConsentScope::Basic)?;
         p.health_consent = consent::granted(c, id, ConsentScope::Health)?;
+        p.contact_consent = consent::granted(c, id, ConsentScope::Contact)?;
         p.spend_365 = tier::spend(c, id, today)?;
         p.tier_history = tier::history(c, id)?;
         p.store_name = crate::settings::store_name(c, &p.store_id)?;
@@ -668,6 +677,9 @@ pub fn register(tx: &Tx<'_>, by: StaffId, new: NewMember) -> Result<Registration
     consent::write(tx, id, ConsentScope::Basic, true, &notice, by)?;
     if new.health_consent {
         consent::write(tx, id, ConsentScope::Health, true, &notice, by)?;
+    }
+    if new.contact_consent {
+        consent::write(tx, id, ConsentScope::Contact, true, &notice, by)?;
     }
     let coupon_id = coupon::issue_new_member(tx, id, &rules.new_member_coupon, by)?;
     // Registered in the birthday month: this month's birthday coupon now (housekeeping issues

@@ -377,7 +377,8 @@ fn one(tx: &Tx<'_>, p: &PulledEvent) -> Result<Outcome> {
         | Payload::FollowUpScheduled(_)
         | Payload::FollowUpCompleted(_)
         | Payload::FollowUpClosed(_)
-        | Payload::GuidanceRecorded(_) => Ok(Outcome::Ignored("只与发出的门店有关")),
+        | Payload::GuidanceRecorded(_)
+        | Payload::MemberContacted(_) => Ok(Outcome::Ignored("只与发出的门店有关")),
     }
 }
 

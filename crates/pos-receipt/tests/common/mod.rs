@@ -167,6 +167,7 @@ pub fn export(history: usize) -> MemberExport {
             confirmed_at: at(40),
             basic_consent: true,
             health_consent: true,
+            contact_consent: false,
             spend_365: Money::from_fen(386_540),
             tier_history: vec![
                 TierChange {

@@ -131,6 +131,7 @@ describe('registration form', () => {
     birthday: '',
     basicConsent: true,
     healthConsent: false,
+    contactConsent: false,
     ...over,
   });
 
@@ -204,6 +205,7 @@ const profile: MemberProfile = {
   confirmed_at: '2026-11-23T02:00:00.000Z',
   basic_consent: true,
   health_consent: false,
+  contact_consent: false,
   spend_365: '0.00',
   tier_history: [],
 };

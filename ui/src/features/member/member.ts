@@ -164,6 +164,8 @@ export type RegistrationForm = {
   birthday: string;
   basicConsent: boolean;
   healthConsent: boolean;
+  /** 关怀联系授权: care calls, messages and offers (optional, separate). */
+  contactConsent: boolean;
 };
 
 export type RegistrationField = 'phone' | 'name' | 'birthday' | 'basicConsent';
@@ -184,7 +186,7 @@ export function registrationProblems(form: RegistrationForm, today: string): Pro
 /** Where Enter in a registration field goes: the next field to fill, or submit. */
 export function registrationEnter(
   form: RegistrationForm,
-  from: RegistrationField | 'gender' | 'healthConsent',
+  from: RegistrationField | 'gender' | 'healthConsent' | 'contactConsent',
   today: string,
 ): { next: RegistrationField } | { problem: Problem<RegistrationField> } | { submit: true } {
   const problems = registrationProblems(form, today);

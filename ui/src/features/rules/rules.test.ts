@@ -23,6 +23,9 @@ const rules: BusinessRules = {
   confirm_profile_after_days: 180,
   daily_redeem_cap_points: 20000,
   trace_codes_all_lines: false,
+  dormant_days: 90,
+  slipping_period_days: 90,
+  slipping_drop_percent: 50,
 };
 
 describe('rules form', () => {
