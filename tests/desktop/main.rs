@@ -22,6 +22,7 @@ mod manager_day;
 mod members;
 mod pharmacist;
 mod prescription;
+mod programme;
 mod registers;
 mod returns;
 mod scan_across_screens;

@@ -1141,7 +1141,7 @@ spend_365: Money, tier_history: Array<TierChange>, };
 
 export type MemberPurchases = { member_id: MemberId, limit?: number, };
 
-export type MemberSet = { "kind": "class", class: MemberClass, } | { "kind": "tier", tier: Tier, } | { "kind": "dormant" } | { "kind": "slipping" } | { "kind": "birthdays_tomorrow" } | { "kind": "birthdays_this_month" } | { "kind": "points_expiring", days: number, } | { "kind": "new_members", period: Period, owner: StaffId | null, } | { "kind": "buyers", period: Period, } | { "kind": "age", band: AgeBand, } | { "kind": "gender", gender: Gender, } | { "kind": "owned_by", owner: StaffId, };
+export type MemberSet = { "kind": "all" } | { "kind": "points_holders" } | { "kind": "class", class: MemberClass, } | { "kind": "tier", tier: Tier, } | { "kind": "dormant" } | { "kind": "slipping" } | { "kind": "birthdays_tomorrow" } | { "kind": "birthdays_this_month" } | { "kind": "points_expiring", days: number, } | { "kind": "new_members", period: Period, owner: StaffId | null, } | { "kind": "buyers", period: Period, } | { "kind": "age", band: AgeBand, } | { "kind": "gender", gender: Gender, } | { "kind": "owned_by", owner: StaffId, };
 
 export type MemberSummary = { id: MemberId, card_no: string, name: string, 
 /**

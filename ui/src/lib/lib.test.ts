@@ -41,7 +41,7 @@ describe('tabsForRoles', () => {
   it('gives each role its screens, managers also selling', () => {
     expect(tabsForRoles(['cashier'])).toEqual(['sale', 'returns', 'members', 'journal']);
     expect(tabsForRoles(['pharmacist'])).toEqual(['pharmacist', 'returns', 'members', 'journal']);
-    expect(tabsForRoles(['manager'])).toEqual(['sale', 'pharmacist', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit', 'journal', 'backup', 'rules']);
+    expect(tabsForRoles(['manager'])).toEqual(['sale', 'pharmacist', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit', 'journal', 'backup', 'rules', 'programme']);
     expect(tabsForRoles(['pharmacist', 'cashier'])).toEqual(['sale', 'pharmacist', 'returns', 'members', 'journal']);
     expect(tabsForRoles([])).toEqual([]);
   });

@@ -14,7 +14,8 @@ export type TabId =
   | 'audit'
   | 'journal'
   | 'backup'
-  | 'rules';
+  | 'rules'
+  | 'programme';
 
 // New screens go at the end, so the Ctrl+n a person has learned keeps opening the same screen.
 const TAB_ORDER: readonly TabId[] = [
@@ -30,6 +31,7 @@ const TAB_ORDER: readonly TabId[] = [
   'journal',
   'backup',
   'rules',
+  'programme',
 ];
 
 const TABS_BY_ROLE: Record<Role, readonly TabId[]> = {
@@ -40,7 +42,8 @@ const TABS_BY_ROLE: Record<Role, readonly TabId[]> = {
   pharmacist: ['pharmacist', 'returns', 'members', 'journal'],
   // Managers can also sell; the day close (日结) and the audit log are theirs. They open the
   // pharmacist's bench too: the registers and the complaints summary are theirs to answer for.
-  manager: ['sale', 'pharmacist', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit', 'journal', 'backup', 'rules'],
+  // 会员运营 (analytics, care lists, campaigns) is the manager's.
+  manager: ['sale', 'pharmacist', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit', 'journal', 'backup', 'rules', 'programme'],
 };
 
 /** Pharmacists and managers keep and read the health part of the member file (the core enforces it). */

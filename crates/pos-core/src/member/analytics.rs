@@ -794,6 +794,10 @@ fn birthday_ids(c: &Connection, day: NaiveDate, whole_month: bool) -> Result<Vec
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MemberSet {
+    /// Every active member.
+    All,
+    /// Members with a points balance above 0.
+    PointsHolders,
     Class {
         class: MemberClass,
     },
@@ -833,6 +837,8 @@ impl MemberSet {
     /// What the list is called (screen title, export file name).
     pub fn title(&self) -> String {
         match self {
+            MemberSet::All => "全部会员".into(),
+            MemberSet::PointsHolders => "有积分余额的会员".into(),
             MemberSet::Class { class } => format!("{}会员", class.label()),
             MemberSet::Tier { tier } => format!("{}会员", tier.label()),
             MemberSet::Dormant => "沉睡会员".into(),
@@ -874,6 +880,18 @@ pub fn member_ids(c: &Connection, today: NaiveDate, set: &MemberSet) -> Result<V
         Ok(ids)
     };
     match set {
+        MemberSet::All => simple(
+            "SELECT id FROM member WHERE status = 'active' AND merged_into IS NULL
+             ORDER BY created_at, id",
+            &[],
+        ),
+        MemberSet::PointsHolders => simple(
+            "SELECT e.member_id FROM points_entry e JOIN member m ON m.id = e.member_id
+             WHERE m.status = 'active' AND m.merged_into IS NULL
+             GROUP BY e.member_id HAVING sum(e.points) > 0
+             ORDER BY sum(e.points) DESC, e.member_id",
+            &[],
+        ),
         MemberSet::Class {
             class: MemberClass::Zero,
         } => {
