@@ -261,7 +261,10 @@ fn points_expiring_lists_follow_the_lots_expiry_dates() {
     t.give_points(new, 500);
     t.give_points(old, 300);
 
-    assert_eq!(sorted(t.ids(MemberSet::PointsHolders)), sorted(vec![old, new]));
+    assert_eq!(
+        sorted(t.ids(MemberSet::PointsHolders)),
+        sorted(vec![old, new])
+    );
     assert_eq!(t.ids(MemberSet::All).len(), 2);
     let expiring = |t: &Till, days: u32| t.ids(MemberSet::PointsExpiring { days });
     t.clock.set(noon("2026-12-01"));

@@ -7,8 +7,8 @@
 use serde::Deserialize;
 use ts_rs::TS;
 
-use super::reports::{file_in, ReportExportFormat, SavedReport};
-use super::{write_file, Command, Ctx, SELLERS};
+use super::reports::{export_bytes, file_in, save_audited, ReportExportFormat, SavedReport};
+use super::{Command, Ctx, SELLERS};
 use crate::error::{ErrorCode, PosError, Result};
 use crate::ids::{MemberId, StaffId};
 use crate::member::analytics::{self, MemberListPage, MemberSet, Period, ProgrammeFigures};
@@ -16,7 +16,7 @@ use crate::member::care::{
     self, CampaignKind, CampaignRun, CareList, CareListView, ContactEntry, ContactInput,
     OwnerWorklist,
 };
-use crate::report_doc::{self, ReportDoc};
+use crate::report_doc::ReportDoc;
 use crate::staff::Role;
 
 const MANAGER: &[Role] = &[Role::Manager];
@@ -132,7 +132,7 @@ impl Command for MemberListExport {
     }
 }
 
-/// Saves `doc` under `exports/` and audits it; an export the audit log cannot name is removed.
+/// Saves `doc` under `exports/` and audits it.
 fn save(
     ctx: &Ctx<'_>,
     doc: &ReportDoc,
@@ -141,10 +141,7 @@ fn save(
     members: usize,
     whole_phones: bool,
 ) -> Result<SavedReport> {
-    let (bytes, ext) = match format {
-        ReportExportFormat::Csv => (report_doc::to_csv(doc)?, "csv"),
-        ReportExportFormat::Xlsx => (ctx.api.renderer.report_xlsx(doc)?, "xlsx"),
-    };
+    let (bytes, ext) = export_bytes(ctx, doc, format)?;
     let path = file_in(&ctx.api.exports_dir, doc, "export", ext);
     save_bytes(
         ctx,
@@ -166,33 +163,14 @@ fn save_bytes(
     members: usize,
     whole_phones: bool,
 ) -> Result<SavedReport> {
-    let me = ctx.my_id()?;
-    write_file(path, bytes)?;
-    let audited = ctx.store.write(|tx| {
-        crate::audit::record(
-            tx,
-            Some(me),
-            action,
-            "member",
-            serde_json::json!({
-                "list": title,
-                "file": path.to_string_lossy(),
-                "members": members,
-                "whole_phones": whole_phones,
-            }),
-        )
-    });
-    if let Err(e) = audited {
-        let _ = std::fs::remove_file(path);
-        return Err(e);
-    }
-    Ok(SavedReport {
-        path: path.to_string_lossy().into_owned(),
-        printer: None,
-        not_printed: None,
-        preview: false,
-        bytes: bytes.len() as u64,
-    })
+    save_audited(
+        ctx,
+        path,
+        bytes,
+        action,
+        "member",
+        serde_json::json!({ "list": title, "members": members, "whole_phones": whole_phones }),
+    )
 }
 
 /// `care_list`: a care list today (members who consented to contact; phones masked).

@@ -12,8 +12,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::reports::{file_in, print, ReportExportFormat, SavedReport};
-use super::{write_file, Command, Ctx, SELLERS};
+use super::reports::{export_bytes, file_in, print, save_audited, ReportExportFormat, SavedReport};
+use super::{Command, Ctx, SELLERS};
 use crate::cart::{self, Cart};
 use crate::error::{ErrorCode, PosError, Result};
 use crate::ids::{SaleId, StaffId};
@@ -21,7 +21,7 @@ use crate::pharmacy::registers::{
     self as reg, EphedrineFilter, EphedrinePage, Issued, PrescriptionFilter, PrescriptionPage,
     RegisterSettings, RxPatient, RxReview, ScannedImage,
 };
-use crate::report_doc::{self, ReportDoc, ReportPaper};
+use crate::report_doc::{ReportDoc, ReportPaper};
 use crate::staff::Role;
 
 /// Which register a refused or exported access was about.
@@ -256,8 +256,7 @@ impl Command for PrescriptionRegisterExport {
     }
 }
 
-/// Saves `doc` as CSV or XLSX under `exports/` and audits it (`register.export`); an export the
-/// audit log cannot name is not left behind.
+/// Saves `doc` as CSV or XLSX under `exports/` and audits it (`register.export`).
 fn export(
     ctx: &Ctx<'_>,
     doc: &ReportDoc,
@@ -265,39 +264,21 @@ fn export(
     format: ReportExportFormat,
     lines: usize,
 ) -> Result<SavedReport> {
-    let me = ctx.my_id()?;
-    let (bytes, ext) = match format {
-        ReportExportFormat::Csv => (report_doc::to_csv(doc)?, "csv"),
-        ReportExportFormat::Xlsx => (ctx.api.renderer.report_xlsx(doc)?, "xlsx"),
-    };
+    let (bytes, ext) = export_bytes(ctx, doc, format)?;
     let path = file_in(&ctx.api.exports_dir, doc, "export", ext);
-    write_file(&path, &bytes)?;
-    let audited = ctx.store.write(|tx| {
-        crate::audit::record(
-            tx,
-            Some(me),
-            "register.export",
-            register,
-            serde_json::json!({
-                "document": doc.caption(),
-                "file": path.to_string_lossy(),
-                "format": ext,
-                "lines": lines,
-                "whole_id_numbers": register == EPHEDRINE,
-            }),
-        )
-    });
-    if let Err(e) = audited {
-        let _ = std::fs::remove_file(&path);
-        return Err(e);
-    }
-    Ok(SavedReport {
-        path: path.to_string_lossy().into_owned(),
-        printer: None,
-        not_printed: None,
-        preview: false,
-        bytes: bytes.len() as u64,
-    })
+    save_audited(
+        ctx,
+        &path,
+        &bytes,
+        "register.export",
+        register,
+        serde_json::json!({
+            "document": doc.caption(),
+            "format": ext,
+            "lines": lines,
+            "whole_id_numbers": register == EPHEDRINE,
+        }),
+    )
 }
 
 /// `ephedrine_register_search`: register lines by period, buyer and ID number (whole or its

@@ -85,6 +85,47 @@ pub(super) fn file_in(dir: &Path, doc: &ReportDoc, tag: &str, ext: &str) -> Path
     dir.join(format!("{}-{tag}-{when}.{ext}", doc.file_stem))
 }
 
+/// A document as CSV or XLSX bytes, with its file extension.
+pub(super) fn export_bytes(
+    ctx: &Ctx<'_>,
+    doc: &ReportDoc,
+    format: ReportExportFormat,
+) -> Result<(Vec<u8>, &'static str)> {
+    Ok(match format {
+        ReportExportFormat::Csv => (report_doc::to_csv(doc)?, "csv"),
+        ReportExportFormat::Xlsx => (ctx.api.renderer.report_xlsx(doc)?, "xlsx"),
+    })
+}
+
+/// Writes an export and records it in the audit log (`action` about `subject`, with `details`
+/// and the file); an export the audit log cannot name is not left behind.
+pub(super) fn save_audited(
+    ctx: &Ctx<'_>,
+    path: &Path,
+    bytes: &[u8],
+    action: &str,
+    subject: &str,
+    mut details: serde_json::Value,
+) -> Result<SavedReport> {
+    let me = ctx.my_id()?;
+    write_file(path, bytes)?;
+    details["file"] = serde_json::Value::from(path.to_string_lossy().into_owned());
+    let audited = ctx
+        .store
+        .write(|tx| crate::audit::record(tx, Some(me), action, subject, details));
+    if let Err(e) = audited {
+        let _ = std::fs::remove_file(path);
+        return Err(e);
+    }
+    Ok(SavedReport {
+        path: path.to_string_lossy().into_owned(),
+        printer: None,
+        not_printed: None,
+        preview: false,
+        bytes: bytes.len() as u64,
+    })
+}
+
 /// Renders `doc` on `paper`, saves it, sends it to the till's printer (as a PDF, or as ESC/POS
 /// bytes when that is what the till's printer takes) unless `save_only` or the paper is A4, and
 /// audits what happened (a failed print too, then answers the error).

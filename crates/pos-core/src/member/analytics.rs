@@ -123,6 +123,14 @@ pub fn age_on(birthday: NaiveDate, on: NaiveDate) -> Option<u32> {
     u32::try_from(years).ok()
 }
 
+/// The age band of a member with `birthday` (as stored, YYYY-MM-DD) on `today`.
+fn band_of(birthday: Option<&str>, today: NaiveDate) -> AgeBand {
+    let age = birthday
+        .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
+        .and_then(|b| age_on(b, today));
+    AgeBand::of(age)
+}
+
 /// The day a member born on `birthday` celebrates in `year` (29 February → 28 February in a
 /// year that has none).
 pub fn birthday_in(birthday: NaiveDate, year: i32) -> NaiveDate {
@@ -736,10 +744,9 @@ fn ages(c: &Connection, today: NaiveDate) -> Result<Vec<AgeCount>> {
     })?;
     for row in rows {
         let (birthday, n) = row?;
-        let age = birthday
-            .and_then(|b| NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok())
-            .and_then(|b| age_on(b, today));
-        *counts.entry(AgeBand::of(age)).or_default() += n;
+        *counts
+            .entry(band_of(birthday.as_deref(), today))
+            .or_default() += n;
     }
     Ok(AgeBand::ALL
         .into_iter()
@@ -964,10 +971,7 @@ pub fn member_ids(c: &Connection, today: NaiveDate, set: &MemberSet) -> Result<V
             let mut ids = Vec::new();
             for row in rows {
                 let (id, birthday) = row?;
-                let age = birthday
-                    .and_then(|b| NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok())
-                    .and_then(|b| age_on(b, today));
-                if AgeBand::of(age) == *band {
+                if band_of(birthday.as_deref(), today) == *band {
                     ids.push(id);
                 }
             }
