@@ -81,6 +81,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261207_0017_trace_conflicts",
         include_str!("../migrations/20261207_0017_trace_conflicts.sql"),
     ),
+    (
+        "20261207_0018_prescription_day",
+        include_str!("../migrations/20261207_0018_prescription_day.sql"),
+    ),
 ];
 
 /// WAL size (pages) at which a commit checkpoints by itself when no checkpointer runs (≈ 80 MB).
