@@ -12,15 +12,15 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
+mod common;
+
 use pos_core::cart;
 use pos_core::clock::FixedClock;
 use pos_core::db::Store;
 use pos_core::ids::{MemberId, ProductId, SaleId, StaffId};
-use pos_core::member::generate as members;
 use pos_core::pricing::{Tender, TenderKind};
 use pos_core::sale::{self, generate};
 
-const MEMBERS: u64 = 1_000_000;
 const DAYS: i64 = 365;
 const SALES_PER_DAY: u32 = 300;
 
@@ -39,45 +39,8 @@ fn fixture() -> &'static Fixture {
         let ready = dir.join("checkout-1m-members-1y-sales-v3.ready");
         let clock = Arc::new(FixedClock::at("2026-11-23T02:00:00Z"));
         if !ready.exists() {
-            std::fs::create_dir_all(&dir).unwrap();
-            let _ = std::fs::remove_file(&path);
-            let members_file = dir.join(format!("members-{MEMBERS}-v5.sqlite"));
-            if dir.join(format!("members-{MEMBERS}-v5.ready")).exists() {
-                std::fs::copy(&members_file, &path).unwrap();
-            }
-            let store = Store::open(&path, clock.clone()).unwrap();
-            pos_core::demo::seed(&store).unwrap();
-            let staff = store.read(pos_core::staff::list).unwrap()[0].id;
-            let n: i64 = store
-                .read(|c| Ok(c.query_row("SELECT count(*) FROM member", [], |r| r.get(0))?))
-                .unwrap();
-            if n == 0 {
-                let today = store.clock().today();
-                members::populate(&store, MEMBERS, 11, staff, today, |d| {
-                    if d % 100_000 == 0 {
-                        eprintln!("generated {d} members");
-                    }
-                })
-                .unwrap();
-            }
-            if store
-                .read(|c| Ok(c.query_row("SELECT count(*) FROM product_batch", [], |r| r.get::<_, i64>(0))?))
-                .unwrap()
-                == 0
-            {
-                // A members file made before batches existed: give the catalog its demo batches.
-                store
-                    .write(|tx| {
-                        tx.execute(
-                            "INSERT INTO product_batch (product_id, batch_no, expires_on, received_at)
-                             SELECT id, 'B' || substr(barcode, 8), '2028-06-30', '2026-01-01' FROM product",
-                            [],
-                        )?;
-                        Ok(())
-                    })
-                    .unwrap();
-            }
-            let ids = sample_members(&store, 20_000);
+            let (store, staff) = common::members_store(&dir, &path, clock.clone());
+            let ids = common::sample_members(&store, 20_000);
             let products = generate::plain_products(&store).unwrap();
             let t = Instant::now();
             let sales = generate::populate(
@@ -97,7 +60,7 @@ fn fixture() -> &'static Fixture {
         }
         let store = Store::open(&path, clock).unwrap();
         let staff = store.read(pos_core::staff::list).unwrap()[0].id;
-        let members = sample_members(&store, 5_000);
+        let members = common::sample_members(&store, 5_000);
         let products = generate::plain_products(&store).unwrap();
         Fixture {
             store,
@@ -106,21 +69,6 @@ fn fixture() -> &'static Fixture {
             products,
         }
     })
-}
-
-/// Every n-th member, spread over the whole file.
-fn sample_members(store: &Store, n: usize) -> Vec<MemberId> {
-    store
-        .read(|c| {
-            let total: i64 = c.query_row("SELECT count(*) FROM member", [], |r| r.get(0))?;
-            let step = (total as usize / n).max(1);
-            let mut st = c.prepare("SELECT id FROM member WHERE rowid % ?1 = 0 LIMIT ?2")?;
-            let ids = st
-                .query_map((step as i64, n as i64), |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(ids)
-        })
-        .unwrap()
 }
 
 /// A 5-line cart for a member, ready to pay (built outside the timing).

@@ -632,9 +632,15 @@ pub fn close_for_return(tx: &Tx<'_>, return_id: SaleId, sale: SaleId) -> Result<
     Ok(())
 }
 
-const ROW_COLUMNS: &str =
-    "t.id, t.kind, t.visit_no, t.reasons, t.due_on, t.status, t.member_id, m.name,
-    m.phone, m.owner_staff_id, o.name, t.sale_id, s.business_date";
+/// A task row's columns but the sale's date (`t`, `m` the member, `o` the owner).
+macro_rules! task_columns {
+    () => {
+        "t.id, t.kind, t.visit_no, t.reasons, t.due_on, t.status, t.member_id, m.name,
+        m.phone, m.owner_staff_id, o.name, t.sale_id"
+    };
+}
+/// A task row's columns, `s` the sale.
+const ROW_COLUMNS: &str = concat!(task_columns!(), ", s.business_date");
 
 fn row(r: &rusqlite::Row<'_>, today: NaiveDate) -> rusqlite::Result<TaskRow> {
     let reasons: String = r.get(3)?;
@@ -656,74 +662,86 @@ fn row(r: &rusqlite::Row<'_>, today: NaiveDate) -> rusqlite::Result<TaskRow> {
         owner_staff_id: r.get(9)?,
         owner_name: r.get(10)?,
         sale_id: r.get(11)?,
-        sale_date: r.get(12)?,
+        sale_date: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
         days_overdue: overdue,
     })
 }
 
-/// The member's health consent is in force (the latest health consent event is a grant).
-const CONSENTED: &str = "(SELECT e.action FROM consent_event e WHERE e.member_id = t.member_id
+/// The member's health consent is in force (the latest health consent event is a grant). On
+/// `m.id`, not `t.member_id`, so SQLite checks it after the member's own conditions (status,
+/// owner): a member filtered out costs no consent lookup.
+const CONSENTED: &str = "(SELECT e.action FROM consent_event e WHERE e.member_id = m.id
     AND e.scope = 'health' ORDER BY e.at DESC, e.rowid DESC LIMIT 1) = 'grant'";
 
 /// The worklist on business date `today`: open tasks overdue, due today and in the next
 /// `UPCOMING_DAYS` days, of active members whose health consent is in force.
+///
+/// One pass over the open tasks up to the horizon, in the worklist's order: every row counts in
+/// its group and the first `GROUP_LIMIT` of each group are kept, and only those look up their
+/// sale's date. (A count query and one query per group looked up the same members and consents
+/// up to twice.) A filter not given adds nothing to the query, so a member's worklist is read
+/// from that member's tasks only. What it costs is a member and a consent lookup per open task
+/// up to the horizon (BENCHMARKS.md, issue 11).
 pub fn worklist(c: &Connection, today: NaiveDate, f: &WorklistFilter) -> Result<Worklist> {
-    let horizon = today + Duration::days(i64::from(UPCOMING_DAYS));
+    let horizon = (today + Duration::days(i64::from(UPCOMING_DAYS))).to_string();
     let member = f.member_id.map(|m| m.to_string());
     let owner = f.owner.map(|o| o.to_string());
-    let filter = format!(
-        "t.status = 'open' AND m.status = 'active'
-         AND (?1 IS NULL OR t.member_id = ?1) AND (?2 IS NULL OR m.owner_staff_id = ?2)
-         AND {CONSENTED}"
-    );
-    let counts = c
-        .prepare_cached(&format!(
-            "SELECT coalesce(sum(t.due_on < ?3), 0), coalesce(sum(t.due_on = ?3), 0),
-                    coalesce(sum(t.due_on > ?3), 0)
-             FROM follow_up_task t JOIN member m ON m.id = t.member_id
-             WHERE t.due_on <= ?4 AND {filter}"
-        ))?
-        .query_row(
-            rusqlite::params![member, owner, today.to_string(), horizon.to_string()],
-            |r| {
-                Ok(WorklistCounts {
-                    overdue: r.get(0)?,
-                    due_today: r.get(1)?,
-                    upcoming: r.get(2)?,
-                })
-            },
-        )?;
-    let group = |cond: &str, order: &str| -> Result<Vec<TaskRow>> {
-        let mut st = c.prepare_cached(&format!(
-            "SELECT {ROW_COLUMNS}
-             FROM follow_up_task t
-             JOIN member m ON m.id = t.member_id
-             JOIN sale s ON s.id = t.sale_id
-             LEFT JOIN staff o ON o.id = m.owner_staff_id
-             WHERE {cond} AND {filter}
-             ORDER BY t.due_on {order}, m.name, t.id LIMIT ?5"
-        ))?;
-        let rows = st
-            .query_map(
-                rusqlite::params![
-                    member,
-                    owner,
-                    today.to_string(),
-                    horizon.to_string(),
-                    GROUP_LIMIT
-                ],
-                |r| row(r, today),
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+    let mut conditions = String::new();
+    let mut args: Vec<(&str, &dyn rusqlite::ToSql)> = vec![(":horizon", &horizon)];
+    if let Some(m) = &member {
+        conditions.push_str(" AND t.member_id = :member");
+        args.push((":member", m));
+    }
+    if let Some(o) = &owner {
+        conditions.push_str(" AND m.owner_staff_id = :owner");
+        args.push((":owner", o));
+    }
+    // The sale's date is read for the rows shown only (below).
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {}, NULL
+         FROM follow_up_task t
+         JOIN member m ON m.id = t.member_id
+         LEFT JOIN staff o ON o.id = m.owner_staff_id
+         WHERE t.status = 'open' AND t.due_on <= :horizon AND m.status = 'active'{conditions}
+           AND {CONSENTED}
+         ORDER BY t.due_on, m.name, t.id",
+        task_columns!()
+    ))?;
+    let day = today.to_string();
+    let mut w = Worklist {
+        today: day.clone(),
+        due_today: vec![],
+        overdue: vec![],
+        upcoming: vec![],
+        counts: WorklistCounts {
+            overdue: 0,
+            due_today: 0,
+            upcoming: 0,
+        },
     };
-    Ok(Worklist {
-        today: today.to_string(),
-        due_today: group("t.due_on = ?3", "ASC")?,
-        overdue: group("t.due_on < ?3", "ASC")?,
-        upcoming: group("t.due_on > ?3 AND t.due_on <= ?4", "ASC")?,
-        counts,
-    })
+    let mut rows = st.query(&*args)?;
+    while let Some(r) = rows.next()? {
+        let due: String = r.get(4)?;
+        let (group, count) = match due.cmp(&day) {
+            std::cmp::Ordering::Less => (&mut w.overdue, &mut w.counts.overdue),
+            std::cmp::Ordering::Equal => (&mut w.due_today, &mut w.counts.due_today),
+            std::cmp::Ordering::Greater => (&mut w.upcoming, &mut w.counts.upcoming),
+        };
+        *count += 1;
+        if group.len() < GROUP_LIMIT as usize {
+            group.push(row(r, today)?);
+        }
+    }
+    let mut sale_date = c.prepare_cached("SELECT business_date FROM sale WHERE id = ?1")?;
+    for t in w
+        .overdue
+        .iter_mut()
+        .chain(&mut w.due_today)
+        .chain(&mut w.upcoming)
+    {
+        t.sale_date = sale_date.query_row([t.sale_id], |r| r.get(0))?;
+    }
+    Ok(w)
 }
 
 fn task_row(c: &Connection, id: FollowUpId, today: NaiveDate) -> Result<TaskRow> {

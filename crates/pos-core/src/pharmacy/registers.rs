@@ -556,76 +556,124 @@ pub struct PrescriptionPage {
     pub page_size: u32,
 }
 
-const PRESCRIPTION_WHERE: &str = "
+/// The conditions of a prescription search and their named parameters. A filter not given adds
+/// nothing, so each search is planned on its own conditions (the period on `prescription_day`,
+/// migration 0018), not on one text for every filter (`:x IS NULL OR …` cannot use an index).
+fn prescription_conditions(
+    f: &PrescriptionFilter,
+) -> Result<(String, Vec<(&'static str, String)>)> {
+    let (from, to) = period(&f.from, &f.to)?;
+    let mut sql = String::from("p.business_date BETWEEN :from AND :to");
+    let mut params = vec![(":from", from.to_string()), (":to", to.to_string())];
+    let member = f.member.as_deref();
+    if let (Some(whole), Some(part)) = (trimmed(member), like(member)) {
+        // A member's phone, card number or last 4 digits, or part of the member's or the
+        // patient's name.
+        sql.push_str(
+            " AND (p.patient_name LIKE :member_part ESCAPE '\\'
+                   OR EXISTS (SELECT 1 FROM sale ms JOIN member mm ON mm.id = ms.member_id
+                              WHERE ms.id = p.sale_id
+                                AND (mm.phone = :member OR mm.card_no = :member
+                                     OR mm.phone_last4 = :member
+                                     OR mm.name LIKE :member_part ESCAPE '\\')))",
+        );
+        params.push((":member", whole));
+        params.push((":member_part", part));
+    }
+    let drug = f.drug.as_deref();
+    if let (Some(whole), Some(part)) = (trimmed(drug), like(drug)) {
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM sale_line l WHERE l.sale_id = p.sale_id AND l.rx = 1
+                            AND (l.name LIKE :drug_part ESCAPE '\\' OR l.barcode = :drug))",
+        );
+        params.push((":drug", whole));
+        params.push((":drug_part", part));
+    }
+    if let Some(part) = like(f.doctor.as_deref()) {
+        sql.push_str(" AND p.doctor LIKE :doctor_part ESCAPE '\\'");
+        params.push((":doctor_part", part));
+    }
+    Ok((sql, params))
+}
+
+/// A prescription record as the register lists it: `p` the record, `s` its sale, `m` its member.
+const PRESCRIPTION_ROW: &str = "
+    SELECT p.sale_id, s.receipt_no, p.business_date, s.at, p.hospital, p.doctor,
+           p.prescribed_on, p.diagnosis, p.patient_name, p.patient_sex, p.patient_age, m.name,
+           (SELECT group_concat(l.name || ' ×' || l.quantity, '、') FROM sale_line l
+             WHERE l.sale_id = p.sale_id AND l.rx = 1),
+           (SELECT name FROM staff WHERE id = p.approved_by), p.image_path
     FROM prescription p
     JOIN sale s ON s.id = p.sale_id
-    LEFT JOIN member m ON m.id = s.member_id
-    WHERE s.business_date BETWEEN ?1 AND ?2
-      AND (?3 IS NULL OR m.phone = ?3 OR m.card_no = ?3 OR m.phone_last4 = ?3
-           OR m.name LIKE ?4 ESCAPE '\\' OR p.patient_name LIKE ?4 ESCAPE '\\')
-      AND (?5 IS NULL OR EXISTS (SELECT 1 FROM sale_line l WHERE l.sale_id = p.sale_id AND l.rx = 1
-                                  AND (l.name LIKE ?5 ESCAPE '\\' OR l.barcode = ?6)))
-      AND (?7 IS NULL OR p.doctor LIKE ?7 ESCAPE '\\')";
+    LEFT JOIN member m ON m.id = s.member_id";
 
+fn prescription_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PrescriptionRow> {
+    Ok(PrescriptionRow {
+        sale_id: r.get(0)?,
+        receipt_no: r.get(1)?,
+        business_date: r.get(2)?,
+        at: local_stamp(&r.get::<_, String>(3)?),
+        hospital: r.get(4)?,
+        doctor: r.get(5)?,
+        prescribed_on: r.get(6)?,
+        diagnosis: r.get(7)?,
+        patient_name: r.get(8)?,
+        patient_sex: Sex::parse(&r.get::<_, String>(9)?),
+        patient_age: r.get(10)?,
+        member_name: r.get(11)?,
+        drugs: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
+        approved_by_name: r.get(13)?,
+        image_path: r.get(14)?,
+    })
+}
+
+/// A page of the prescription register, newest first, and how many records the filter matches.
+/// The period alone is counted on `prescription_day` and its page walked on it. A criterion is
+/// checked on every record of the period (a member criterion: a member lookup for each), so it
+/// runs once, for the ids of the records it matches in the register's order (their number is
+/// the total), and the page's records are then read by id; a count and a page query ran it twice.
 pub fn search_prescriptions(c: &Connection, f: &PrescriptionFilter) -> Result<PrescriptionPage> {
-    let (from, to) = period(&f.from, &f.to)?;
     let (page, size) = page_of(f.page, f.page_size);
-    let member = trimmed(f.member.as_deref());
-    let args = rusqlite::params![
-        from.to_string(),
-        to.to_string(),
-        member,
-        like(member.as_deref()),
-        like(f.drug.as_deref()),
-        trimmed(f.drug.as_deref()),
-        like(f.doctor.as_deref()),
-    ];
-    let total: u32 = c
-        .prepare_cached(&format!("SELECT count(*) {PRESCRIPTION_WHERE}"))?
-        .query_row(args, |r| r.get(0))?;
-    let sql = format!(
-        "SELECT p.sale_id, s.receipt_no, s.business_date, s.at, p.hospital, p.doctor,
-                p.prescribed_on, p.diagnosis, p.patient_name, p.patient_sex, p.patient_age, m.name,
-                (SELECT group_concat(l.name || ' ×' || l.quantity, '、') FROM sale_line l
-                  WHERE l.sale_id = p.sale_id AND l.rx = 1),
-                (SELECT name FROM staff WHERE id = p.approved_by), p.image_path
-         {PRESCRIPTION_WHERE}
-         ORDER BY s.business_date DESC, s.at DESC, p.sale_id
-         LIMIT ?8 OFFSET ?9"
-    );
-    let args = rusqlite::params![
-        from.to_string(),
-        to.to_string(),
-        member,
-        like(member.as_deref()),
-        like(f.drug.as_deref()),
-        trimmed(f.drug.as_deref()),
-        like(f.doctor.as_deref()),
-        size,
-        i64::from(page) * i64::from(size),
-    ];
-    let rows = c
-        .prepare_cached(&sql)?
-        .query_map(args, |r| {
-            Ok(PrescriptionRow {
-                sale_id: r.get(0)?,
-                receipt_no: r.get(1)?,
-                business_date: r.get(2)?,
-                at: local_stamp(&r.get::<_, String>(3)?),
-                hospital: r.get(4)?,
-                doctor: r.get(5)?,
-                prescribed_on: r.get(6)?,
-                diagnosis: r.get(7)?,
-                patient_name: r.get(8)?,
-                patient_sex: Sex::parse(&r.get::<_, String>(9)?),
-                patient_age: r.get(10)?,
-                member_name: r.get(11)?,
-                drugs: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
-                approved_by_name: r.get(13)?,
-                image_path: r.get(14)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let (conditions, params) = prescription_conditions(f)?;
+    let mut args: Vec<(&str, &dyn rusqlite::ToSql)> = params
+        .iter()
+        .map(|(name, value)| (*name, value as &dyn rusqlite::ToSql))
+        .collect();
+    let order = "ORDER BY p.business_date DESC, p.at DESC, p.sale_id";
+    let period_only = params.len() == 2; // :from and :to
+    let (total, rows) = if period_only {
+        let total: u32 = c
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM prescription p WHERE {conditions}"
+            ))?
+            .query_row(&*args, |r| r.get(0))?;
+        let limit = i64::from(size);
+        let offset = i64::from(page) * i64::from(size);
+        args.push((":limit", &limit));
+        args.push((":offset", &offset));
+        let rows = c
+            .prepare_cached(&format!(
+                "{PRESCRIPTION_ROW} WHERE {conditions} {order} LIMIT :limit OFFSET :offset"
+            ))?
+            .query_map(&*args, prescription_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        (total, rows)
+    } else {
+        let ids: Vec<SaleId> = c
+            .prepare_cached(&format!(
+                "SELECT p.sale_id FROM prescription p WHERE {conditions} {order}"
+            ))?
+            .query_map(&*args, |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let start = (page as usize).saturating_mul(size as usize).min(ids.len());
+        let end = start.saturating_add(size as usize).min(ids.len());
+        let mut st = c.prepare_cached(&format!("{PRESCRIPTION_ROW} WHERE p.sale_id = ?1"))?;
+        let rows = ids[start..end]
+            .iter()
+            .map(|id| st.query_row([id], prescription_row))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        (u32::try_from(ids.len()).unwrap_or(u32::MAX), rows)
+    };
     Ok(PrescriptionPage {
         rows,
         total,
