@@ -957,3 +957,137 @@ fn ephedrine_year_floor(bencher: Bencher, filter: &str) {
     let f = fixture();
     bencher.bench_local(|| ephedrine_floor_of(f, "year", filter));
 }
+
+// ------------------------------------------------------------------ the member programme (issue 10)
+//
+// On the same store (1 000 000 members, a year of sales): the 会员分析 screen's figures
+// (`analytics::figures`, every figure of the screen in one call), one page of the class A list
+// (`analytics::list_page`: classifies every member, then builds 50 rows), and the birthday
+// campaign run again (every member born this month already has this year's coupon after the
+// first run, so each iteration is the idempotent run: the check per member, no new coupon).
+// Floors: the same member facts read by plain SQL (the grouped spend of every member; the 50
+// biggest spenders; the ids born this month).
+
+mod programme {
+    use super::*;
+    use pos_core::member::analytics::{self, MemberClass, MemberSet, Period};
+
+    #[divan::bench(sample_count = 10, sample_size = 1)]
+    fn figures(bencher: Bencher) {
+        let f = fixture();
+        bencher.bench_local(|| {
+            f.store
+                .report(|c| analytics::figures(c, f.today, Period::last_30_days(f.today)))
+                .unwrap()
+        });
+    }
+
+    #[divan::bench(sample_count = 10, sample_size = 1)]
+    fn figures_floor(bencher: Bencher) {
+        let f = fixture();
+        bencher.bench_local(|| {
+            f.store
+                .report(|c| {
+                    let mut st = c.prepare_cached(
+                        "SELECT member_id, sum(net_fen), max(business_date) FROM member_spend
+                         WHERE business_date <= ?1 GROUP BY member_id",
+                    )?;
+                    let n = st
+                        .query_map([f.today.to_string()], |r| r.get::<_, i64>(1))?
+                        .count();
+                    Ok(n)
+                })
+                .unwrap()
+        });
+    }
+
+    #[divan::bench(sample_count = 10, sample_size = 1)]
+    fn class_a_page(bencher: Bencher) {
+        let f = fixture();
+        let set = MemberSet::Class {
+            class: MemberClass::A,
+        };
+        bencher.bench_local(|| {
+            f.store
+                .report(|c| analytics::list_page(c, f.today, &set, 0, 50))
+                .unwrap()
+        });
+    }
+
+    #[divan::bench(sample_count = 10, sample_size = 1)]
+    fn class_a_page_floor(bencher: Bencher) {
+        let f = fixture();
+        bencher.bench_local(|| {
+            f.store
+                .report(|c| {
+                    let mut st = c.prepare_cached(
+                        "SELECT m.name, m.phone, s.total FROM
+                           (SELECT member_id, sum(net_fen) AS total FROM member_spend
+                            WHERE business_date >= ?1 GROUP BY member_id
+                            ORDER BY total DESC LIMIT 50) s
+                         JOIN member m ON m.id = s.member_id",
+                    )?;
+                    let from = (f.today - Duration::days(364)).to_string();
+                    let n = st.query_map([from], |r| r.get::<_, String>(0))?.count();
+                    Ok(n)
+                })
+                .unwrap()
+        });
+    }
+
+    #[divan::bench(sample_count = 10, sample_size = 1)]
+    fn birthday_campaign_again(bencher: Bencher) {
+        let f = fixture();
+        // The first run issues this year's coupons (timed once, printed); the bench is the rerun.
+        let t = Instant::now();
+        let first = f
+            .store
+            .write(|tx| {
+                pos_core::member::care::run_campaign(
+                    tx,
+                    f.pharmacist,
+                    pos_core::member::care::CampaignKind::Birthday,
+                )
+            })
+            .unwrap();
+        eprintln!(
+            "birthday campaign, first run: {} eligible, {} issued, {} already, in {:?}",
+            first.eligible,
+            first.issued,
+            first.already,
+            t.elapsed()
+        );
+        bencher.bench_local(|| {
+            f.store
+                .write(|tx| {
+                    pos_core::member::care::run_campaign(
+                        tx,
+                        f.pharmacist,
+                        pos_core::member::care::CampaignKind::Birthday,
+                    )
+                })
+                .unwrap()
+        });
+    }
+
+    #[divan::bench(sample_count = 10, sample_size = 1)]
+    fn birthday_campaign_floor(bencher: Bencher) {
+        let f = fixture();
+        bencher.bench_local(|| {
+            f.store
+                .read(|c| {
+                    let mut st = c.prepare_cached(
+                        "SELECT id FROM member INDEXED BY member_birth_month
+                         WHERE birth_month = ?1 AND status = 'active'",
+                    )?;
+                    let n = st
+                        .query_map([chrono::Datelike::month(&f.today)], |r| {
+                            r.get::<_, String>(0)
+                        })?
+                        .count();
+                    Ok(n)
+                })
+                .unwrap()
+        });
+    }
+}
