@@ -1071,20 +1071,11 @@ pub fn listed_many(
     ids.iter().map(|id| listed(c, &w, &cut, *id)).collect()
 }
 
+/// The cut-offs and windows every listed row is classified by: the same facts as the figures
+/// (active members only), so a row's class always agrees with the list it is on.
 fn class_context(c: &Connection, today: NaiveDate) -> Result<(Cutoffs, Windows)> {
-    let r = rules::get(c)?;
-    let w = Windows::of(&r, today);
-    // The cut-offs only need the spends: one grouped read of the year's facts.
-    let mut st = c.prepare_cached(
-        "SELECT sum(s.net_fen) FROM member_spend s JOIN member m ON m.id = s.member_id
-         WHERE s.business_date >= ?1 AND s.business_date <= ?2
-         GROUP BY coalesce(m.merged_into, s.member_id)",
-    )?;
-    let spends = st
-        .query_map((w.year_start().to_string(), today.to_string()), |r| {
-            r.get(0)
-        })?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    let w = Windows::of(&rules::get(c)?, today);
+    let spends: Vec<i64> = facts(c, &w)?.iter().map(|f| f.spend_fen).collect();
     Ok((cutoffs(&spends), w))
 }
 

@@ -32,7 +32,7 @@ use crate::member::coupon;
 use crate::member::Gender;
 use crate::money::Money;
 use crate::report_doc::{Column, ReportDoc, ReportKind, Row, Section, Table, Value};
-use crate::rules::{self, Tier};
+use crate::rules;
 use crate::settings::PharmacySettings;
 use crate::sync::outbox;
 use pos_sync_proto::catalogue as ev;
@@ -335,7 +335,7 @@ pub fn list_doc(
                         .map(|a| Value::count(i64::from(a), ""))
                         .unwrap_or_else(|| Value::text("")),
                     Value::text(m.birthday.clone().unwrap_or_default()),
-                    Value::text(tier_label(m.tier)),
+                    Value::text(m.tier.label()),
                     Value::text(class_short(m.class)),
                     Value::Money(m.spend_12m),
                     Value::text(m.last_purchase.clone().unwrap_or_default()),
@@ -371,10 +371,6 @@ pub fn list_doc(
         issued_at: issued.at,
         file_stem: file_stem.to_owned(),
     }
-}
-
-fn tier_label(t: Tier) -> &'static str {
-    t.label()
 }
 
 /// A message list for an SMS platform: UTF-8 CSV with a byte-order mark, `手机号,姓名,短信内容`.
@@ -671,7 +667,7 @@ pub fn owner_worklist(
     for m in rows {
         let id = m.id;
         let phone = if consented.contains(&id) {
-            Some(c.query_row("SELECT phone FROM member WHERE id = ?1", [id], |r| r.get(0))?)
+            phones(c, &[id])?.pop()
         } else {
             None
         };
