@@ -85,6 +85,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261207_0018_member_programme",
         include_str!("../migrations/20261207_0018_member_programme.sql"),
     ),
+    (
+        "20261207_0019_coupon_kinds",
+        include_str!("../migrations/20261207_0019_coupon_kinds.sql"),
+    ),
 ];
 
 /// WAL size (pages) at which a commit checkpoints by itself when no checkpointer runs (≈ 80 MB).

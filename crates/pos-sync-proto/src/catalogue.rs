@@ -509,6 +509,23 @@ pub struct CouponIssuedV1 {
     pub issued_at: String,
     #[serde(default)]
     pub issued_by: Option<Uuid>,
+    /// A percent coupon's percent off (1–99; 10 = 9 折); absent = a fixed amount (`face`). For a
+    /// percent coupon `face` is the most it takes off (its cap, or 99999999.99).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<u32>,
+    /// A percent coupon's cap; absent = none.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rust_decimal::serde::str_option"
+    )]
+    pub cap: Option<Decimal>,
+    /// The products the coupon is limited to; empty (or absent) = no limit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scope_products: Vec<Uuid>,
+    /// The categories the coupon is limited to; empty (or absent) = no limit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scope_categories: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

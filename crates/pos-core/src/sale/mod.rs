@@ -104,6 +104,13 @@ pub struct Sale {
     pub rx_reviewed_by_name: Option<String>,
     /// Returns made against this sale, by receipt number.
     pub returns: Vec<String>,
+    /// The coupon used, as the cart showed it (`满 50 减 10`, `9 折券（限 感冒类）`).
+    #[serde(default)]
+    pub coupon_description: Option<String>,
+    /// Why the member earned more points than the base (rule 9): `会员日 2 倍积分`,
+    /// `加倍积分商品 维生素C片 3 倍`. Empty when nothing was multiplied.
+    #[serde(default)]
+    pub points_notes: Vec<String>,
 }
 
 /// One line of a sale, as `pay` writes it and a rebuilt till writes it back (28 parameters).
@@ -552,6 +559,8 @@ pub fn get(c: &Connection, id: SaleId) -> Result<Sale> {
                     rx_reviewed_by: r.get(23)?,
                     rx_reviewed_by_name: r.get(24)?,
                     returns: vec![],
+                    coupon_description: None,
+                    points_notes: vec![],
                 })
             },
         )
@@ -607,6 +616,33 @@ pub fn get(c: &Connection, id: SaleId) -> Result<Sale> {
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    // The coupon's description and the points multipliers are read from the pricing the sale
+    // stored (sales paid before they existed have none).
+    let pricing: String =
+        c.query_row("SELECT pricing FROM sale WHERE id = ?1", [id], |r| r.get(0))?;
+    let pricing: serde_json::Value = serde_json::from_str(&pricing).unwrap_or_default();
+    if sale.discounts.coupon.fen() > 0 {
+        sale.coupon_description = pricing["coupon"]["description"]
+            .as_str()
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned);
+    }
+    if sale.member.is_some() {
+        let multiplier = |v: &serde_json::Value| {
+            v.as_str()
+                .and_then(|m| m.parse::<rust_decimal::Decimal>().ok())
+                .unwrap_or(rust_decimal::Decimal::ONE)
+        };
+        let bonus: Vec<(String, rust_decimal::Decimal)> = sale
+            .lines
+            .iter()
+            .zip(pricing["lines"].as_array().into_iter().flatten())
+            .filter(|(l, _)| l.points_eligible)
+            .map(|(l, p)| (l.name.clone(), multiplier(&p["points_multiplier"])))
+            .collect();
+        sale.points_notes =
+            pricing::points_notes(multiplier(&pricing["points_day_multiplier"]), &bonus);
+    }
     // Guidance recorded after payment (or corrected) is read over what payment wrote on the line.
     for (line, text) in crate::pharmacy::guidance::sale_texts(c, id)? {
         if let Some(l) = sale.lines.iter_mut().find(|l| l.id == line) {

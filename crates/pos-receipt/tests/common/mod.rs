@@ -436,6 +436,7 @@ pub fn receipt_model(lines: usize) -> Receipt {
             points_used: 1000,
             points_used_value: m(1000),
             points_balance: 1286,
+            points_notes: vec![],
         }),
         pharmacist: Some("李建国".to_owned()),
         original_receipt_no: None,
