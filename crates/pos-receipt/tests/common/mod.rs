@@ -50,6 +50,11 @@ pub fn export(history: usize) -> MemberExport {
         issued_at: at(from),
         status,
         used_in_sale: None,
+        percent: None,
+        cap: None,
+        scope_products: vec![],
+        scope_categories: vec![],
+        description: String::new(),
     };
     let coupons = vec![
         coupon(
