@@ -775,13 +775,23 @@ fn fixed(face: &str, min: &str, categories: &[&str]) -> CouponTerms {
     }
 }
 
-/// (what, case, outcome, deduction, payable, coupon shares line by line). Every case also checks
-/// Σ final nets = payable and that no line outside the coupon's reach carries any of it.
+/// (what, case, outcome, deduction, payable, coupon shares line by line).
+type CouponCase<'a> = (
+    &'a str,
+    Case<'a>,
+    CouponOutcome,
+    &'a str,
+    &'a str,
+    Vec<&'a str>,
+);
+
+/// Every case also checks Σ final nets = payable and that no line outside the coupon's reach
+/// carries any of it.
 #[test]
 fn coupon_kinds_percent_cap_and_limits() {
     use CouponOutcome::*;
     let cold = "感冒类";
-    let cases: Vec<(&str, Case, CouponOutcome, &str, &str, Vec<&str>)> = vec![
+    let cases: Vec<CouponCase> = vec![
         (
             "10 % of 12.35 = 1.235 → 1.24 (half up)",
             case(vec![l("12.35", 1)], Some(Normal)).terms(pct(10, None, "0", &[])),
