@@ -21,7 +21,7 @@ use crate::id_card;
 use crate::ids::{CouponId, LineId, MemberId, ProductId, SaleId, StaffId};
 use crate::member::{self, coupon, health, points, MemberSummary};
 use crate::money::Money;
-use crate::pricing::{self, CouponTerms, PriceLine, Pricing, PricingInput};
+use crate::pricing::{self, PriceLine, Pricing, PricingInput};
 use crate::rules;
 use crate::trace;
 
@@ -239,7 +239,7 @@ pub fn get(c: &Connection, id: SaleId, today: NaiveDate) -> Result<Cart> {
         "SELECT l.id, l.product_id, p.barcode, p.name, p.spec, p.unit, l.unit_price_fen, l.quantity,
                 p.rx, p.ephedrine, p.insurance, p.member_discount, p.points, p.allergen_classes,
                 l.batch_no, l.batch_expires_on, l.override_price_fen, l.override_reason, l.guidance,
-                p.guidance
+                p.guidance, p.category
          FROM cart_line l JOIN product p ON p.id = l.product_id
          WHERE l.cart_id = ?1 AND l.removed_at IS NULL ORDER BY l.position",
     )?;
@@ -254,7 +254,7 @@ pub fn get(c: &Connection, id: SaleId, today: NaiveDate) -> Result<Cart> {
                 .filter(|c| allergies.iter().any(|a| a == *c))
                 .cloned()
                 .collect();
-            Ok(CartLine {
+            let line = CartLine {
                 id: line_id,
                 product_id: r.get(1)?,
                 barcode: r.get(2)?,
@@ -280,10 +280,11 @@ pub fn get(c: &Connection, id: SaleId, today: NaiveDate) -> Result<Cart> {
                 allergy_conflict: conflict,
                 trace_codes: vec![],
                 trace_required: false,
-            })
+            };
+            Ok((line, r.get::<_, String>(20)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut lines = lines;
+    let (mut lines, categories): (Vec<CartLine>, Vec<String>) = lines.into_iter().unzip();
     let rules = rules::get(c)?;
     for (line, code) in trace::cart_codes(c, id)? {
         if let Some(l) = lines.iter_mut().find(|l| l.id == line) {
@@ -294,14 +295,7 @@ pub fn get(c: &Connection, id: SaleId, today: NaiveDate) -> Result<Cart> {
         l.trace_required = trace::line_needs_code(rules.trace_codes_all_lines, l.insurance);
     }
     let coupon = match (h.coupon_id, &member) {
-        (Some(cid), Some(_)) => {
-            let cp = coupon::get(c, cid, today)?;
-            Some(CouponTerms {
-                id: cp.id,
-                face: cp.face,
-                min_spend: cp.min_spend,
-            })
-        }
+        (Some(cid), Some(_)) => Some(coupon::get(c, cid, today)?.terms()),
         _ => None,
     };
     let points_available = match &member {
@@ -315,7 +309,8 @@ pub fn get(c: &Connection, id: SaleId, today: NaiveDate) -> Result<Cart> {
     };
     let price_lines: Vec<PriceLine> = lines
         .iter()
-        .map(|l| PriceLine {
+        .zip(categories)
+        .map(|(l, category)| PriceLine {
             line_id: l.id,
             unit_price: l.unit_price,
             quantity: l.quantity,
@@ -323,6 +318,9 @@ pub fn get(c: &Connection, id: SaleId, today: NaiveDate) -> Result<Cart> {
             points: l.points,
             insurance: l.insurance,
             override_price: l.override_price,
+            product_id: l.product_id,
+            category,
+            barcode: l.barcode.clone(),
         })
         .collect();
     let pricing = pricing::price(&PricingInput {

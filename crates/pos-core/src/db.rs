@@ -89,6 +89,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261207_0019_prescription_day",
         include_str!("../migrations/20261207_0019_prescription_day.sql"),
     ),
+    (
+        "20261207_0020_coupon_kinds",
+        include_str!("../migrations/20261207_0020_coupon_kinds.sql"),
+    ),
 ];
 
 /// WAL size (pages) at which a commit checkpoints by itself when no checkpointer runs (≈ 80 MB).

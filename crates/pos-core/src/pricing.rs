@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{ErrorCode, PosError, Result};
-use crate::ids::{CouponId, LineId};
+use crate::ids::{CouponId, LineId, ProductId};
 use crate::money::Money;
 use crate::rules::{BusinessRules, Tier};
 
@@ -37,14 +37,68 @@ pub struct PriceLine {
     pub insurance: bool,
     /// A manager's unit price: the line then gets no member pricing and no coupon.
     pub override_price: Option<Money>,
+    /// The product, for a coupon limited to chosen products.
+    pub product_id: ProductId,
+    /// The product's category (e.g. 感冒类), for a coupon limited to categories.
+    pub category: String,
+    /// The product's barcode, for the bonus-points products of the rules.
+    pub barcode: String,
+}
+
+/// How much a coupon takes off (rule 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CouponValue {
+    /// A fixed amount: deduction = min(face, the net it applies to).
+    Amount(Money),
+    /// A percent off: deduction = min(half-up(net × percent / 100), cap, net).
+    Percent { percent: u32, cap: Option<Money> },
 }
 
 /// The coupon the cashier picked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CouponTerms {
     pub id: CouponId,
-    pub face: Money,
+    pub value: CouponValue,
     pub min_spend: Money,
+    /// Limited to these products and/or categories; both empty = every discount-eligible line.
+    pub products: Vec<ProductId>,
+    pub categories: Vec<String>,
+    /// What the cart and the receipt call it: `满 50 减 10`, `9 折券（限 感冒类）`.
+    pub description: String,
+}
+
+impl CouponTerms {
+    /// A fixed-amount coupon on every discount-eligible line (the kind rule 4 started with).
+    pub fn amount(id: CouponId, face: Money, min_spend: Money) -> CouponTerms {
+        CouponTerms {
+            id,
+            value: CouponValue::Amount(face),
+            min_spend,
+            products: vec![],
+            categories: vec![],
+            description: String::new(),
+        }
+    }
+
+    /// Whether the coupon reaches a discount-eligible line of this product.
+    pub fn covers(&self, line: &PriceLine) -> bool {
+        (self.products.is_empty() && self.categories.is_empty())
+            || self.products.contains(&line.product_id)
+            || self.categories.contains(&line.category)
+    }
+
+    /// The deduction on `net` 分 of the lines the coupon applies to, before the minimum check.
+    pub fn deduction(&self, net: i64) -> i64 {
+        let net = net.max(0);
+        match self.value {
+            CouponValue::Amount(face) => face.fen().min(net),
+            CouponValue::Percent { percent, cap } => {
+                // half-up(net × percent / 100) in exact integer arithmetic
+                let off = (net * i64::from(percent) * 2 + 100) / 200;
+                off.min(cap.map_or(i64::MAX, Money::fen)).min(net)
+            }
+        }
+    }
 }
 
 pub struct PricingInput<'a> {
@@ -93,6 +147,14 @@ pub struct PricedLine {
     pub final_net: Money,
     pub points_eligible: bool,
     pub insurance: bool,
+    /// The bonus-points multiplier of the product (rules' `bonus_points_products`; 1 when none).
+    #[serde(default = "one")]
+    #[ts(type = "string")]
+    pub points_multiplier: Decimal,
+}
+
+fn one() -> Decimal {
+    Decimal::ONE
 }
 
 /// Discounts by kind, as the day close reports them.
@@ -111,11 +173,12 @@ pub struct Discounts {
 #[serde(rename_all = "snake_case")]
 pub enum CouponOutcome {
     Applied,
-    /// The discount-eligible net is below the coupon's minimum spend.
+    /// The net of the lines the coupon applies to is below its minimum spend.
     MinimumNotMet,
     /// A coupon was picked for a sale without a member.
     NoMember,
-    /// No line of the sale can take the coupon (its deduction would be 0.00): the coupon is not
+    /// No line of the sale can take the coupon (its deduction would be 0.00, e.g. a coupon limited
+    /// to a category the basket does not hold): the coupon is not
     /// applied and stays with the member (rule 4); the sale goes on without it.
     NothingToDeduct,
 }
@@ -123,12 +186,19 @@ pub enum CouponOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CouponApplied {
     pub id: CouponId,
+    /// A fixed coupon's face; a percent coupon's cap (0.00 when it has none).
     pub face: Money,
+    /// A percent coupon's percent off (10 = 9 折); `None` for a fixed amount.
+    #[serde(default)]
+    pub percent: Option<u32>,
     pub min_spend: Money,
-    /// Net of the discount-eligible lines, compared with the minimum.
+    /// Net of the discount-eligible lines the coupon applies to, compared with the minimum.
     pub eligible_net: Money,
     pub deduction: Money,
     pub outcome: CouponOutcome,
+    /// `满 50 减 10`, `9 折券（限 感冒类）`.
+    #[serde(default)]
+    pub description: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -138,9 +208,14 @@ pub struct Pricing {
     pub subtotal: Money,
     pub discounts: Discounts,
     pub member_day: bool,
-    /// Net of the discount-eligible lines (member pricing, no override): what any coupon's
-    /// minimum spend is compared with (rule 4), whether or not a coupon is picked.
+    /// Net of the discount-eligible lines (member pricing, no override): what a coupon on all
+    /// lines compares its minimum spend with (rule 4), whether or not a coupon is picked.
     pub coupon_eligible_net: Money,
+    /// Rule 9: the member-day points multiplier in force for this sale (1 on other days and for
+    /// non-members).
+    #[serde(default = "one")]
+    #[ts(type = "string")]
+    pub points_day_multiplier: Decimal,
     pub coupon: Option<CouponApplied>,
     /// Points the cashier asked to redeem.
     #[ts(type = "number")]
@@ -241,49 +316,65 @@ pub fn price(input: &PricingInput<'_>) -> Pricing {
                 final_net: net,
                 points_eligible: l.points,
                 insurance: l.insurance,
+                points_multiplier: rules.bonus_points_multiplier(&l.barcode),
             }
         })
         .collect();
     let subtotal: Money = lines.iter().map(|l| l.list_amount).sum();
     let nets: Vec<i64> = lines.iter().map(|l| l.net.fen()).collect();
 
-    // Rule 4: the coupon, over the discount-eligible lines (member pricing, no override).
+    // Rule 4: the coupon, over the discount-eligible lines (member pricing, no override) it
+    // applies to (all of them, or those of its products and categories).
     let eligible: Vec<bool> = input
         .lines
         .iter()
         .map(|l| l.member_discount && l.override_price.is_none())
         .collect();
-    let eligible_net: i64 = nets
+    let net_of = |take: &dyn Fn(usize) -> bool| -> i64 {
+        (0..nets.len()).filter(|&i| take(i)).map(|i| nets[i]).sum()
+    };
+    let eligible_net: i64 = net_of(&|i| eligible[i]);
+    let applies: Vec<bool> = input
+        .lines
         .iter()
         .zip(&eligible)
-        .filter(|(_, e)| **e)
-        .map(|(n, _)| n)
-        .sum();
+        .map(|(l, e)| *e && input.coupon.as_ref().is_some_and(|c| c.covers(l)))
+        .collect();
+    let applies_net: i64 = net_of(&|i| applies[i]);
     let mut coupon_fen = 0;
     let coupon = input.coupon.as_ref().map(|c| {
+        let deduction = c.deduction(applies_net);
+        // No line the coupon can reach: it would take off 0.00 whatever its minimum, so it is
+        // not applied and stays with the member rather than blocking payment.
         let outcome = if input.tier.is_none() {
             CouponOutcome::NoMember
-        } else if eligible_net < c.min_spend.fen() {
-            CouponOutcome::MinimumNotMet
-        } else if c.face.fen().min(eligible_net) <= 0 {
+        } else if deduction <= 0 {
             CouponOutcome::NothingToDeduct
+        } else if applies_net < c.min_spend.fen() {
+            CouponOutcome::MinimumNotMet
         } else {
-            coupon_fen = c.face.fen().min(eligible_net);
+            coupon_fen = deduction;
             CouponOutcome::Applied
+        };
+        let (face, percent) = match c.value {
+            CouponValue::Amount(face) => (face, None),
+            CouponValue::Percent { percent, cap } => (cap.unwrap_or(Money::ZERO), Some(percent)),
         };
         CouponApplied {
             id: c.id,
-            face: c.face,
+            face,
+            percent,
             min_spend: c.min_spend,
-            eligible_net: Money::from_fen(eligible_net),
+            eligible_net: Money::from_fen(applies_net),
             deduction: Money::from_fen(coupon_fen),
             outcome,
+            description: c.description.clone(),
         }
     });
     let coupon_bases: Vec<i64> = nets
         .iter()
-        .zip(&eligible)
-        .map(|(n, e)| if *e { *n } else { 0 })
+        .zip(&applies)
+        .map(|(n, a)| if *a { *n } else { 0 })
         .collect();
     let coupon_shares = allocate(coupon_fen, &coupon_bases);
 
@@ -342,6 +433,11 @@ pub fn price(input: &PricingInput<'_>) -> Pricing {
         discounts,
         member_day,
         coupon_eligible_net: Money::from_fen(eligible_net),
+        points_day_multiplier: if member_day {
+            rules.member_day_points_multiplier
+        } else {
+            Decimal::ONE
+        },
         coupon,
         points_asked: input.points_asked,
         points_max,
@@ -368,7 +464,8 @@ pub fn insurance_shares(pricing: &Pricing, insurance_paid: Money) -> Vec<Money> 
 }
 
 /// Rule 9: points earned = floor(Σ over points-eligible lines of (final net − that line's 医保
-/// share) × points per yuan × the tier's multiplier). Non-members earn nothing. 医保 paid for a
+/// share) × points per yuan × the tier's multiplier × the member-day multiplier × the product's
+/// bonus multiplier), rounded down once, on the sum. Non-members earn nothing. 医保 paid for a
 /// line that earns no points takes nothing off what the member paid in cash for the others.
 pub fn points_earned(
     pricing: &Pricing,
@@ -378,18 +475,38 @@ pub fn points_earned(
 ) -> i64 {
     let Some(tier) = tier else { return 0 };
     let shares = insurance_shares(pricing, insurance_paid);
-    let base: i64 = pricing
+    let weighted: Decimal = pricing
         .lines
         .iter()
         .zip(&shares)
         .filter(|(l, _)| l.points_eligible)
-        .map(|(l, s)| l.final_net.fen() - s.fen())
-        .sum::<i64>()
-        .max(0);
-    let points = Decimal::new(base, 2)
+        .map(|(l, s)| Decimal::new(l.final_net.fen() - s.fen(), 2) * l.points_multiplier)
+        .sum();
+    let points = weighted.max(Decimal::ZERO)
         * Decimal::from(rules.points_earned_per_yuan)
-        * rules.tier_rule(tier).multiplier;
+        * rules.tier_rule(tier).multiplier
+        * pricing.points_day_multiplier;
     points.floor().to_i64().unwrap_or(0)
+}
+
+/// Why a member earns more than the base (rule 9), as the cart and the receipt say it:
+/// `会员日 2 倍积分`, then `加倍积分商品 维生素C片 3 倍` for each points-eligible line (name,
+/// product multiplier) whose multiplier is above 1. Empty when nothing is multiplied.
+pub fn points_notes(day_multiplier: Decimal, lines: &[(String, Decimal)]) -> Vec<String> {
+    let times = |m: Decimal| m.normalize().to_string();
+    let mut notes = vec![];
+    if day_multiplier > Decimal::ONE {
+        notes.push(format!("会员日 {} 倍积分", times(day_multiplier)));
+    }
+    for (name, m) in lines {
+        if *m > Decimal::ONE {
+            let note = format!("加倍积分商品 {name} {} 倍", times(*m));
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
+    }
+    notes
 }
 
 /// How a sale is paid (rule 8).

@@ -92,6 +92,21 @@ pub struct CouponRule {
     pub valid_days: u32,
 }
 
+/// A bonus-points product (rule 9): its lines earn `multiplier` times the points.
+///
+/// Kept in the rules document, by barcode, rather than as a product column: a bonus is a
+/// promotion the manager (or headquarters, with the rest of the rules) switches on and off, not a
+/// fact about the drug; the document already syncs chain-wide as `rules.updated@1` and takes
+/// effect on every till at once, with no migration and no catalog event; and the barcode is the
+/// name every store and the manager's screen share, where a product id is a till's own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BonusPointsProduct {
+    pub barcode: String,
+    /// e.g. "3": the line earns 3 × the points (1–10).
+    #[ts(type = "string")]
+    pub multiplier: Decimal,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct BusinessRules {
@@ -101,6 +116,12 @@ pub struct BusinessRules {
     pub member_days: Vec<u32>,
     #[ts(type = "string")]
     pub member_day_rate: Decimal,
+    /// Rule 9: on a member day a member's points are multiplied by this (1–10; "1" = no bonus,
+    /// "2" = 会员日双倍积分).
+    #[ts(type = "string")]
+    pub member_day_points_multiplier: Decimal,
+    /// Rule 9: products whose lines earn more points (at most 200, one entry per barcode).
+    pub bonus_points_products: Vec<BonusPointsProduct>,
     /// Rule 4: coupons.
     pub new_member_coupon: CouponRule,
     pub birthday_coupon: CouponRule,
@@ -167,6 +188,8 @@ impl Default for BusinessRules {
             ],
             member_days: vec![1, 11, 21],
             member_day_rate: d("0.90"),
+            member_day_points_multiplier: Decimal::ONE,
+            bonus_points_products: vec![],
             new_member_coupon: CouponRule {
                 face: m(300),
                 min_spend: m(0),
@@ -222,6 +245,14 @@ impl BusinessRules {
             })
     }
 
+    /// The bonus-points multiplier of a product (1 when it has none).
+    pub fn bonus_points_multiplier(&self, barcode: &str) -> Decimal {
+        self.bonus_points_products
+            .iter()
+            .find(|b| b.barcode == barcode)
+            .map_or(Decimal::ONE, |b| b.multiplier)
+    }
+
     /// Refuses rules that would make pricing meaningless.
     pub fn validated(self) -> Result<Self> {
         let bad = |msg: String| PosError::new(ErrorCode::InvalidRules, msg);
@@ -253,6 +284,32 @@ impl BusinessRules {
         }
         if self.member_day_rate <= Decimal::ZERO || self.member_day_rate > Decimal::ONE {
             return Err(bad("会员日折扣率须在 0 与 1 之间".into()));
+        }
+        let multiplier_ok = |m: Decimal| m >= Decimal::ONE && m <= Decimal::TEN && m.scale() <= 2;
+        if !multiplier_ok(self.member_day_points_multiplier) {
+            return Err(bad(
+                "会员日积分倍数须在 1 与 10 之间（最多两位小数，1 为不加倍）".into(),
+            ));
+        }
+        if self.bonus_points_products.len() > 200 {
+            return Err(bad("加倍积分商品最多 200 个".into()));
+        }
+        for (i, b) in self.bonus_points_products.iter().enumerate() {
+            if b.barcode.trim().is_empty() || b.barcode.chars().count() > 32 {
+                return Err(bad(format!("第 {} 个加倍积分商品须填写条码", i + 1)));
+            }
+            if !multiplier_ok(b.multiplier) {
+                return Err(bad(format!(
+                    "加倍积分商品 {} 的倍数须在 1 与 10 之间（最多两位小数）",
+                    b.barcode
+                )));
+            }
+            if self.bonus_points_products[..i]
+                .iter()
+                .any(|o| o.barcode == b.barcode)
+            {
+                return Err(bad(format!("加倍积分商品 {} 重复设置", b.barcode)));
+            }
         }
         if self.member_days.iter().any(|d| !(1..=31).contains(d)) {
             return Err(bad("会员日须为每月 1–31 日".into()));
@@ -347,6 +404,47 @@ mod tests {
         let r: BusinessRules = serde_json::from_str(r#"{"drop_small_change": true}"#).unwrap();
         assert!(r.drop_small_change);
         assert_eq!(r.member_days, vec![1, 11, 21]);
+    }
+
+    #[test]
+    fn refuses_points_multipliers_out_of_bounds() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        for bad in ["0.5", "0", "10.5", "1.234"] {
+            let r = BusinessRules {
+                member_day_points_multiplier: d(bad),
+                ..BusinessRules::default()
+            };
+            let e = r.validated().unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidRules, "{bad}");
+            assert!(e.message.contains("会员日积分倍数"), "{bad}: {}", e.message);
+        }
+        let bonus = |barcode: &str, m: &str| BonusPointsProduct {
+            barcode: barcode.into(),
+            multiplier: d(m),
+        };
+        let ok = BusinessRules {
+            member_day_points_multiplier: d("2"),
+            bonus_points_products: vec![bonus("6901234567892", "3")],
+            ..BusinessRules::default()
+        };
+        assert_eq!(ok.clone().validated().unwrap(), ok);
+        assert_eq!(ok.bonus_points_multiplier("6901234567892"), d("3"));
+        assert_eq!(ok.bonus_points_multiplier("0000"), Decimal::ONE);
+        for (list, says) in [
+            (vec![bonus("6901234567892", "11")], "倍数须在 1 与 10"),
+            (vec![bonus(" ", "2")], "须填写条码"),
+            (
+                vec![bonus("6901234567892", "2"), bonus("6901234567892", "3")],
+                "重复",
+            ),
+        ] {
+            let r = BusinessRules {
+                bonus_points_products: list,
+                ..BusinessRules::default()
+            };
+            let e = r.validated().unwrap_err();
+            assert!(e.message.contains(says), "{}", e.message);
+        }
     }
 
     #[test]

@@ -151,6 +151,9 @@ fn examples(now: &BusinessRules, proposed: &BusinessRules, today: NaiveDate) -> 
         points: true,
         insurance: false,
         override_price: None,
+        product_id: crate::ids::ProductId(uuid::Uuid::nil()),
+        category: String::new(),
+        barcode: String::new(),
     };
     let small = [line(1_280, 1), line(356, 2)];
     let basket = [line(5_880, 1), line(3_460, 2)];
@@ -232,6 +235,27 @@ fn changes(a: &BusinessRules, b: &BusinessRules) -> Vec<String> {
             "会员日：每月 {:?} 日 折扣 {} → 每月 {:?} 日 折扣 {}",
             a.member_days, a.member_day_rate, b.member_days, b.member_day_rate
         ));
+    }
+    if a.member_day_points_multiplier != b.member_day_points_multiplier {
+        out.push(format!(
+            "会员日积分倍数：{} → {}",
+            a.member_day_points_multiplier, b.member_day_points_multiplier
+        ));
+    }
+    if a.bonus_points_products != b.bonus_points_products {
+        let list = |r: &BusinessRules| {
+            let v: Vec<String> = r
+                .bonus_points_products
+                .iter()
+                .map(|p| format!("{} ×{}", p.barcode, p.multiplier))
+                .collect();
+            if v.is_empty() {
+                "无".to_owned()
+            } else {
+                v.join("、")
+            }
+        };
+        out.push(format!("加倍积分商品：{} → {}", list(a), list(b)));
     }
     for (name, x, y) in [
         ("新会员券", &a.new_member_coupon, &b.new_member_coupon),

@@ -756,6 +756,10 @@ fn coupon_minimum_not_met_blocks_payment_until_the_coupon_is_removed() {
             min_spend: m("50"),
             valid_days: 30,
             reason: "测试".into(),
+            percent: None,
+            cap: None,
+            products: None,
+            categories: None,
         })
         .unwrap();
     let c = t.cart();
@@ -981,4 +985,159 @@ fn every_amount_field_answers_invalid_amount() {
         }
     }
     assert_eq!(t.facts(), before, "nothing was recorded");
+}
+
+/// Issue 10: a manager's 85 折 coupon limited to 感冒用药, paid on a member day with double
+/// points and a bonus-points product, through the API down to the receipt model.
+#[test]
+fn a_percent_coupon_on_a_member_day_with_bonus_points() {
+    let t = cashier();
+    let member = t.member("13912345678", "张伟"); // 普通
+    t.login("3001", "3333");
+    // Today (2026-11-23) is made a member day: 0.90, double points; 对乙酰氨基酚 earns ×3.
+    let rules = pos_core::rules::BusinessRules {
+        member_days: vec![23],
+        member_day_points_multiplier: "2".parse().unwrap(),
+        bonus_points_products: vec![pos_core::rules::BonusPointsProduct {
+            barcode: PARACETAMOL.into(),
+            multiplier: "3".parse().unwrap(),
+        }],
+        ..Default::default()
+    };
+    t.api.call(RulesUpdate { rules }).unwrap();
+    // Bad options are refused with their field named.
+    let issue = |percent: Option<u32>, cap: Option<&str>, categories: &[&str]| CouponIssue {
+        member_id: member,
+        face: m("0"),
+        min_spend: m("20"),
+        valid_days: 30,
+        reason: "会员日活动".into(),
+        percent,
+        cap: cap.map(m),
+        products: None,
+        categories: Some(categories.iter().map(|c| (*c).to_owned()).collect()),
+    };
+    let field = |e: pos_core::PosError| (e.code, e.details.unwrap()["field"].clone());
+    assert_eq!(
+        field(t.api.call(issue(Some(100), None, &[])).unwrap_err()),
+        (ErrorCode::InvalidField, "percent".into())
+    );
+    assert_eq!(
+        field(
+            t.api
+                .call(issue(Some(15), None, &["不存在的品类"]))
+                .unwrap_err()
+        ),
+        (ErrorCode::InvalidField, "categories".into())
+    );
+    assert_eq!(
+        t.api
+            .call(issue(Some(15), Some("0"), &[]))
+            .unwrap_err()
+            .code,
+        ErrorCode::InvalidAmount
+    );
+    let coupon = t
+        .api
+        .call(issue(Some(15), Some("5.00"), &["感冒用药"]))
+        .unwrap();
+    assert_eq!(
+        coupon.description,
+        "85 折券（满 20 可用，最多减 5，限 感冒用药）"
+    );
+    t.login("1001", "1111");
+    let c = t.cart();
+    t.scan(&c, GANMAOLING, 2).unwrap(); // 31.60 → 会员日 9折 28.44, 感冒用药
+    t.scan(&c, PARACETAMOL, 2).unwrap(); // 7.00 → 6.30, 解热镇痛 (not in the coupon's reach)
+    t.attach(&c, member);
+    let c = t
+        .api
+        .call(CartSetCoupon {
+            cart_id: c.id,
+            coupon_id: Some(coupon.id),
+        })
+        .unwrap();
+    let p = &c.pricing;
+    // 15 % of 28.44 = 4.266 → 4.27 (under the 5.00 cap), all on 感冒灵.
+    let cp = p.coupon.as_ref().unwrap();
+    assert_eq!(cp.outcome, pos_core::pricing::CouponOutcome::Applied);
+    assert_eq!(cp.eligible_net, m("28.44"));
+    assert_eq!(cp.deduction, m("4.27"));
+    assert_eq!(
+        (p.lines[0].coupon_share, p.lines[1].coupon_share),
+        (m("4.27"), m("0"))
+    );
+    assert_eq!(p.payable, m("30.47"));
+    assert_eq!(p.points_day_multiplier, "2".parse().unwrap());
+    let s = t.pay(&c, vec![cash("31")]).unwrap();
+    // Points: (24.17 + 6.30 × 3) × 1.0 × 2 = 43.07 × 2 = 86.14 → 86.
+    assert_eq!(s.points_earned, 86);
+    assert_eq!(s.points_balance, Some(86));
+    assert_eq!(s.payable, m("30.47"));
+    assert_eq!(
+        s.coupon_description.as_deref(),
+        Some("85 折券（满 20 可用，最多减 5，限 感冒用药）")
+    );
+    assert_eq!(
+        s.points_notes,
+        vec!["会员日 2 倍积分", "加倍积分商品 对乙酰氨基酚片 3 倍"]
+    );
+    let member_now = t.api.call(MemberGet { member_id: member }).unwrap().summary;
+    assert_eq!(member_now.points_balance, 86);
+    assert!(
+        member_now.coupons.iter().all(|c| c.id != coupon.id),
+        "the coupon is used"
+    );
+    // The receipt model: the coupon by its description, the points and why they are doubled.
+    let (receipt, _) = t
+        .api
+        .store()
+        .read(|c| {
+            pos_core::sale::receipt::prepare(c, pos_core::sale::receipt::ReceiptKind::Sale, s.id)
+        })
+        .unwrap();
+    assert_eq!(
+        receipt
+            .deductions
+            .iter()
+            .map(|d| (d.label.as_str(), d.amount.to_string()))
+            .collect::<Vec<_>>(),
+        vec![(
+            "优惠券（85 折券（满 20 可用，最多减 5，限 感冒用药））",
+            "4.27".to_owned()
+        )]
+    );
+    let rm = receipt.member.unwrap();
+    assert_eq!(rm.points_earned, 86);
+    assert_eq!(
+        rm.points_notes,
+        vec!["会员日 2 倍积分", "加倍积分商品 对乙酰氨基酚片 3 倍"]
+    );
+
+    // Returning the tripled line takes back the points it earned at ×3: its 6.30 carried 18.90
+    // of the 43.07 points base, so 86 × 18.90 / 43.07 = 37.7 → 37 (not 6.30 / 30.47 of them).
+    let r = t
+        .ret(
+            s.id,
+            &[(s.lines[1].id, 2)],
+            ReturnReason::Damaged,
+            "",
+            manager(),
+        )
+        .unwrap();
+    assert!(!r.full);
+    assert_eq!(r.points_taken_back, 37);
+    // The rest of the sale takes back exactly what is left: the balance is back to 0.
+    let r = t
+        .ret(
+            s.id,
+            &[(s.lines[0].id, 2)],
+            ReturnReason::Damaged,
+            "",
+            manager(),
+        )
+        .unwrap();
+    assert!(r.full);
+    assert_eq!(r.points_taken_back, 86 - 37);
+    assert_eq!(r.points_balance, Some(0));
 }

@@ -708,6 +708,10 @@ fn coupons_expire_by_their_dates_and_are_used_once() {
             min_spend: Money::parse_amount("20").unwrap(),
             valid_days: 7,
             reason: "投诉补偿".into(),
+            percent: None,
+            cap: None,
+            products: None,
+            categories: None,
         })
         .unwrap();
     assert_eq!(manual.kind, CouponKind::Manual);

@@ -3,17 +3,22 @@
 
 use chrono::NaiveDate;
 use pos_core::clock::FixedClock;
-use pos_core::ids::{CouponId, LineId};
+use pos_core::ids::{CouponId, LineId, ProductId};
 use pos_core::pricing::{
-    allocate, points_earned, price, settle, CouponOutcome, CouponTerms, LineRule, PriceLine,
-    Pricing, PricingInput, Tender, TenderKind,
+    allocate, points_earned, price, settle, CouponOutcome, CouponTerms, CouponValue, LineRule,
+    PriceLine, Pricing, PricingInput, Tender, TenderKind,
 };
-use pos_core::rules::{BusinessRules, Tier};
+use pos_core::rules::{BonusPointsProduct, BusinessRules, Tier};
 use pos_core::{ErrorCode, Money};
 use proptest::prelude::*;
+use rust_decimal::Decimal;
 
 fn m(s: &str) -> Money {
     Money::parse_amount(s).unwrap()
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
 }
 
 fn id() -> LineId {
@@ -33,6 +38,9 @@ fn l(price: &str, qty: u32) -> L {
         points: true,
         insurance: false,
         override_price: None,
+        product_id: ProductId::new(&FixedClock::at("2026-11-23T02:00:00Z")),
+        category: "其他".into(),
+        barcode: String::new(),
     })
 }
 
@@ -53,6 +61,14 @@ impl L {
         self.0.override_price = Some(m(p));
         self
     }
+    fn category(mut self, c: &str) -> L {
+        self.0.category = c.into();
+        self
+    }
+    fn barcode(mut self, b: &str) -> L {
+        self.0.barcode = b.into();
+        self
+    }
 }
 
 const ORDINARY_DAY: &str = "2026-11-23";
@@ -65,6 +81,9 @@ struct Case<'a> {
     coupon: Option<(&'a str, &'a str)>,
     points: (i64, i64),
     drop_small_change: bool,
+    terms: Option<CouponTerms>,
+    day_points: &'a str,
+    bonus: Vec<(&'a str, &'a str)>,
 }
 
 fn case(lines: Vec<L>, tier: Option<Tier>) -> Case<'static> {
@@ -75,6 +94,9 @@ fn case(lines: Vec<L>, tier: Option<Tier>) -> Case<'static> {
         coupon: None,
         points: (0, 0),
         drop_small_change: false,
+        terms: None,
+        day_points: "1",
+        bonus: vec![],
     }
 }
 
@@ -95,20 +117,45 @@ impl<'a> Case<'a> {
         self.drop_small_change = true;
         self
     }
-    fn run(&self) -> Pricing {
-        let rules = BusinessRules {
+    /// A coupon of any kind (percent, cap, limits).
+    fn terms(mut self, t: CouponTerms) -> Self {
+        self.terms = Some(t);
+        self
+    }
+    /// `member_day_points_multiplier` and the bonus-points products (barcode, multiplier).
+    fn points_rules(mut self, day: &'a str, bonus: Vec<(&'a str, &'a str)>) -> Self {
+        self.day_points = day;
+        self.bonus = bonus;
+        self
+    }
+    fn rules(&self) -> BusinessRules {
+        BusinessRules {
             drop_small_change: self.drop_small_change,
+            member_day_points_multiplier: dec(self.day_points),
+            bonus_points_products: self
+                .bonus
+                .iter()
+                .map(|(b, x)| BonusPointsProduct {
+                    barcode: (*b).into(),
+                    multiplier: dec(x),
+                })
+                .collect(),
             ..BusinessRules::default()
-        };
+        }
+    }
+    fn run(&self) -> Pricing {
+        let rules = self.rules();
         let lines: Vec<PriceLine> = self.lines.iter().map(|l| l.0.clone()).collect();
         price(&PricingInput {
             lines: &lines,
             tier: self.tier,
-            coupon: self.coupon.map(|(face, min)| CouponTerms {
-                id: CouponId::new(&FixedClock::at("2026-11-23T02:00:00Z")),
-                face: m(face),
-                min_spend: m(min),
-            }),
+            coupon: self.terms.clone().or(self.coupon.map(|(face, min)| {
+                CouponTerms::amount(
+                    CouponId::new(&FixedClock::at("2026-11-23T02:00:00Z")),
+                    m(face),
+                    m(min),
+                )
+            })),
             points_asked: self.points.0,
             points_available: self.points.1,
             rules: &rules,
@@ -696,4 +743,330 @@ proptest! {
             prop_assert!(*s >= 0 && s <= b, "share {} of base {}", s, b);
         }
     }
+}
+
+// ---- Issue 10: coupon kinds (percent off, cap, limited to products or categories) ----
+
+/// A percent coupon: `percent` off, an optional cap, a minimum, limited to `categories`.
+fn pct(percent: u32, cap: Option<&str>, min: &str, categories: &[&str]) -> CouponTerms {
+    CouponTerms {
+        value: CouponValue::Percent {
+            percent,
+            cap: cap.map(m),
+        },
+        categories: categories.iter().map(|c| (*c).to_owned()).collect(),
+        ..CouponTerms::amount(
+            CouponId::new(&FixedClock::at("2026-11-23T02:00:00Z")),
+            Money::ZERO,
+            m(min),
+        )
+    }
+}
+
+/// A fixed coupon limited to `categories`.
+fn fixed(face: &str, min: &str, categories: &[&str]) -> CouponTerms {
+    CouponTerms {
+        categories: categories.iter().map(|c| (*c).to_owned()).collect(),
+        ..CouponTerms::amount(
+            CouponId::new(&FixedClock::at("2026-11-23T02:00:00Z")),
+            m(face),
+            m(min),
+        )
+    }
+}
+
+/// (what, case, outcome, deduction, payable, coupon shares line by line).
+type CouponCase<'a> = (
+    &'a str,
+    Case<'a>,
+    CouponOutcome,
+    &'a str,
+    &'a str,
+    Vec<&'a str>,
+);
+
+/// Every case also checks Σ final nets = payable and that no line outside the coupon's reach
+/// carries any of it.
+#[test]
+fn coupon_kinds_percent_cap_and_limits() {
+    use CouponOutcome::*;
+    let cold = "感冒类";
+    let cases: Vec<CouponCase> = vec![
+        (
+            "10 % of 12.35 = 1.235 → 1.24 (half up)",
+            case(vec![l("12.35", 1)], Some(Normal)).terms(pct(10, None, "0", &[])),
+            Applied,
+            "1.24",
+            "11.11",
+            vec!["1.24"],
+        ),
+        (
+            "10 % of 12.25 = 1.225 → 1.23 (half up, not to even)",
+            case(vec![l("12.25", 1)], Some(Normal)).terms(pct(10, None, "0", &[])),
+            Applied,
+            "1.23",
+            "11.02",
+            vec!["1.23"],
+        ),
+        (
+            "on the member's net: 金卡 95折 40.00 → 38.00, 15 % = 5.70",
+            case(vec![l("40.00", 1)], Some(Gold)).terms(pct(15, None, "0", &[])),
+            Applied,
+            "5.70",
+            "32.30",
+            vec!["5.70"],
+        ),
+        (
+            "the cap: 15 % of 50.00 = 7.50, capped at 5.00",
+            case(vec![l("50.00", 1)], Some(Normal)).terms(pct(15, Some("5.00"), "0", &[])),
+            Applied,
+            "5.00",
+            "45.00",
+            vec!["5.00"],
+        ),
+        (
+            "a cap above the percent changes nothing",
+            case(vec![l("50.00", 1)], Some(Normal)).terms(pct(15, Some("20.00"), "0", &[])),
+            Applied,
+            "7.50",
+            "42.50",
+            vec!["7.50"],
+        ),
+        (
+            "limited to 感冒类: 10 % of 30.00 + 10.00 only; the 60.00 vitamin line carries none",
+            case(
+                vec![
+                    l("30.00", 1).category(cold),
+                    l("60.00", 1).category("维生素"),
+                    l("10.00", 1).category(cold),
+                ],
+                Some(Normal),
+            )
+            .terms(pct(10, None, "30.00", &[cold])),
+            Applied,
+            "4.00",
+            "96.00",
+            vec!["3.00", "0.00", "1.00"],
+        ),
+        (
+            "the minimum is compared with the limited lines' net: 40.00 < 50.00 (all lines 100.00)",
+            case(
+                vec![
+                    l("30.00", 1).category(cold),
+                    l("60.00", 1).category("维生素"),
+                    l("10.00", 1).category(cold),
+                ],
+                Some(Normal),
+            )
+            .terms(pct(10, None, "50.00", &[cold])),
+            MinimumNotMet,
+            "0.00",
+            "100.00",
+            vec!["0.00", "0.00", "0.00"],
+        ),
+        (
+            "满 0 减 1.00 limited: 0.33 each, the remainder to the first of the tied largest",
+            case(
+                vec![
+                    l("5.00", 1).category("维生素"),
+                    l("1.00", 1).category(cold),
+                    l("1.00", 1).category(cold),
+                    l("1.00", 1).category(cold),
+                ],
+                Some(Normal),
+            )
+            .terms(fixed("1.00", "0", &[cold])),
+            Applied,
+            "1.00",
+            "7.00",
+            vec!["0.00", "0.34", "0.33", "0.33"],
+        ),
+        (
+            "a fixed face larger than the limited net takes that net only",
+            case(
+                vec![l("2.50", 1).category(cold), l("40.00", 1)],
+                Some(Normal),
+            )
+            .terms(fixed("10.00", "0", &[cold])),
+            Applied,
+            "2.50",
+            "40.00",
+            vec!["2.50", "0.00"],
+        ),
+        (
+            "limited to a category the basket does not hold: 0.00, not applied (even with a minimum)",
+            case(vec![l("60.00", 1).category("维生素")], Some(Normal))
+                .terms(pct(10, None, "50.00", &[cold])),
+            NothingToDeduct,
+            "0.00",
+            "60.00",
+            vec!["0.00"],
+        ),
+        (
+            "the category is there but special-price (no member pricing): not applied",
+            case(
+                vec![l("30.00", 1).category(cold).no_discount(), l("20.00", 1)],
+                Some(Normal),
+            )
+            .terms(fixed("5.00", "0", &[cold])),
+            NothingToDeduct,
+            "0.00",
+            "50.00",
+            vec!["0.00", "0.00"],
+        ),
+        (
+            "1 % of 0.40 = 0.004 → 0.00: not applied",
+            case(vec![l("0.40", 1)], Some(Normal)).terms(pct(1, None, "0", &[])),
+            NothingToDeduct,
+            "0.00",
+            "0.40",
+            vec!["0.00"],
+        ),
+    ];
+    for (what, c, outcome, deduction, payable, shares) in cases {
+        let p = c.run();
+        let cp = p.coupon.as_ref().unwrap();
+        assert_eq!(cp.outcome, outcome, "{what}");
+        assert_eq!(cp.deduction, m(deduction), "{what}");
+        assert_eq!(p.discounts.coupon, m(deduction), "{what}");
+        assert_eq!(p.payable, m(payable), "{what}");
+        let got: Vec<String> = p.lines.iter().map(|l| l.coupon_share.to_string()).collect();
+        assert_eq!(got, shares, "{what}");
+        assert_eq!(
+            p.lines.iter().map(|l| l.final_net).sum::<Money>(),
+            p.payable,
+            "{what}: Σ final nets = payable"
+        );
+    }
+}
+
+#[test]
+fn a_coupon_limited_to_products_reaches_those_products_only() {
+    let a = l("20.00", 1);
+    let b = l("30.00", 2);
+    let mut t = fixed("10.00", "50.00", &[]);
+    t.products = vec![b.0.product_id];
+    // Only b counts for the minimum (60.00 ≥ 50.00) and carries the whole coupon.
+    let p = case(vec![a.clone(), b.clone()], Some(Normal))
+        .terms(t.clone())
+        .run();
+    assert_eq!(p.coupon.as_ref().unwrap().eligible_net, m("60.00"));
+    assert_eq!(p.lines[0].coupon_share, Money::ZERO);
+    assert_eq!(p.lines[1].coupon_share, m("10.00"));
+    assert_eq!(p.payable, m("70.00"));
+    // A manager's price takes the line out of the coupon's reach, whatever its scope.
+    let p = case(vec![a, b.overridden("25.00")], Some(Normal))
+        .terms(t)
+        .run();
+    assert_eq!(
+        p.coupon.as_ref().unwrap().outcome,
+        CouponOutcome::NothingToDeduct
+    );
+}
+
+// ---- Issue 10: member-day and bonus-points multipliers (rule 9) ----
+
+/// (what, case, tier, points): per line base × tier × day × product multiplier, summed, then
+/// floored once. Each expected value is worked out by hand in the comment above it.
+#[test]
+fn points_on_member_days_and_bonus_products() {
+    let vc = "6901234567892";
+    let cases: Vec<(&str, Case, Tier, i64)> = vec![
+        // Defaults (×1 day, no bonus): 金卡 member day 0.90: 100.00 → 90.00 × 1.5 = 135.
+        (
+            "defaults change nothing",
+            case(vec![l("100.00", 1)], Some(Gold)).on(MEMBER_DAY),
+            Gold,
+            135,
+        ),
+        // Double points on a member day: 90.00 × 1.5 × 2 = 270.
+        (
+            "会员日双倍积分",
+            case(vec![l("100.00", 1)], Some(Gold))
+                .on(MEMBER_DAY)
+                .points_rules("2", vec![]),
+            Gold,
+            270,
+        ),
+        // Not a member day: the day multiplier does not apply: 95.00 × 1.5 = 142.5 → 142.
+        (
+            "an ordinary day earns ×1",
+            case(vec![l("100.00", 1)], Some(Gold)).points_rules("2", vec![]),
+            Gold,
+            142,
+        ),
+        // A bonus product ×3 beside an ordinary line, 普通, ordinary day:
+        // 20.00 × 3 + 15.50 × 1 = 75.50 → 75.
+        (
+            "a bonus-points product",
+            case(vec![l("20.00", 1).barcode(vc), l("15.50", 1)], Some(Normal))
+                .points_rules("1", vec![(vc, "3")]),
+            Normal,
+            75,
+        ),
+        // Everything together, 金卡 on a member day (0.90): 33.33 → 30.00 (29.997), 10.01 →
+        // 9.01 (9.009); (30.00 × 3 + 9.01) × 1.5 × 2 = 99.01 × 3 = 297.03 → 297.
+        (
+            "tier × member day × bonus product",
+            case(vec![l("33.33", 1).barcode(vc), l("10.01", 1)], Some(Gold))
+                .on(MEMBER_DAY)
+                .points_rules("2", vec![(vc, "3")]),
+            Gold,
+            297,
+        ),
+        // Floored once on the sum, not per line: 1.30 × 1.5 = 1.95 and 1.30 × 1 = 1.30 make
+        // 3.25 → 3 (per line it would be 1 + 1 = 2).
+        (
+            "floor once",
+            case(vec![l("1.30", 1).barcode(vc), l("1.30", 1)], Some(Normal))
+                .points_rules("1", vec![(vc, "1.5")]),
+            Normal,
+            3,
+        ),
+        // A bonus product that earns no points still earns none: only 10.00 × 1 = 10.
+        (
+            "no-points product ignores its bonus",
+            case(
+                vec![l("50.00", 1).barcode(vc).no_points(), l("10.00", 1)],
+                Some(Normal),
+            )
+            .points_rules("1", vec![(vc, "5")]),
+            Normal,
+            10,
+        ),
+    ];
+    for (what, c, tier, want) in cases {
+        let rules = c.rules();
+        let p = c.run();
+        assert_eq!(
+            points_earned(&p, Money::ZERO, Some(tier), &rules),
+            want,
+            "{what}"
+        );
+        assert_eq!(
+            points_earned(&p, Money::ZERO, None, &rules),
+            0,
+            "{what}: non-members earn nothing"
+        );
+    }
+    // The multiplier in force is on the pricing (for the cart and the receipt); a non-member
+    // on a member day gets none.
+    let c = case(vec![l("10.00", 1)], Some(Normal))
+        .on(MEMBER_DAY)
+        .points_rules("2", vec![]);
+    assert_eq!(c.run().points_day_multiplier, dec("2"));
+    let c = case(vec![l("10.00", 1)], None)
+        .on(MEMBER_DAY)
+        .points_rules("2", vec![]);
+    assert_eq!(c.run().points_day_multiplier, Decimal::ONE);
+    assert_eq!(
+        pos_core::pricing::points_notes(
+            dec("2"),
+            &[
+                ("维生素C片".into(), dec("3")),
+                ("感冒灵".into(), Decimal::ONE)
+            ]
+        ),
+        vec!["会员日 2 倍积分", "加倍积分商品 维生素C片 3 倍"]
+    );
 }

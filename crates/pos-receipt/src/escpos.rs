@@ -487,6 +487,10 @@ pub fn receipt_escpos(r: &Receipt, paper_mm: u32) -> Vec<u8> {
             }
         } else {
             w.pair("本次积分", &format!("+{}", m.points_earned));
+            // Why they are more than the base: 会员日 2 倍积分, 加倍积分商品 … 3 倍.
+            for note in &m.points_notes {
+                w.text(note, 2);
+            }
             if m.points_used != 0 {
                 w.pair(
                     "本次使用积分",
@@ -894,6 +898,7 @@ mod tests {
                 points_used: 0,
                 points_used_value: m(0),
                 points_balance: 1286,
+                points_notes: vec!["会员日 2 倍积分".into()],
             }),
             pharmacist: None,
             original_receipt_no: None,
@@ -1071,6 +1076,12 @@ mod tests {
             1,
             "{lines:?}"
         );
+        // The member-day bonus prints under the points earned.
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("本次积分"))
+            .unwrap();
+        assert_eq!(lines[at + 1].trim(), "会员日 2 倍积分", "{lines:?}");
     }
 
     #[test]

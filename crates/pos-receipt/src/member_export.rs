@@ -399,7 +399,12 @@ fn coupons(doc: &mut Document<'_>, e: &MemberExport) {
             &cols,
             &[
                 c.kind.label().to_owned(),
-                yuan(c.face),
+                // A percent coupon's face is only its ceiling: say what it is (9 折券…).
+                if c.percent.is_some() {
+                    c.description.clone()
+                } else {
+                    yuan(c.face)
+                },
                 threshold,
                 format!("{} 至 {}", c.valid_from, c.valid_until),
                 coupon_status(c.status).to_owned(),

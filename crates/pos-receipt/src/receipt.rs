@@ -382,6 +382,10 @@ pub fn render(fonts: &Fonts, r: &Receipt, paper_mm: u32) -> Result<Pdf, String> 
             }
         } else {
             pair(&mut doc, "本次积分", format!("+{}", m.points_earned));
+            // Why they are more than the base: 会员日 2 倍积分, 加倍积分商品 … 3 倍.
+            for note in &m.points_notes {
+                doc.text_indented(note, look.small, 2.0);
+            }
             if m.points_used != 0 {
                 pair(
                     &mut doc,

@@ -475,7 +475,7 @@ fn sale_and_return_receipts_say_everything_at_80_and_58_mm() {
     check_sale_text(&t80, &s1, false, s1.points_balance.unwrap());
     let f80 = flat(&t80);
     for what in [
-        "优惠券-¥3.00",
+        "优惠券（减3元）-¥3.00", // the coupon by its description
         "积分抵扣（1000分）-¥10.00",
         "本次使用积分-1000（抵¥10.00）",
         "审方药师李建国",

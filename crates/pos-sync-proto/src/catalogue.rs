@@ -509,6 +509,23 @@ pub struct CouponIssuedV1 {
     pub issued_at: String,
     #[serde(default)]
     pub issued_by: Option<Uuid>,
+    /// A percent coupon's percent off (1–99; 10 = 9 折); absent = a fixed amount (`face`). For a
+    /// percent coupon `face` is the most it takes off (its cap, or 99999999.99).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<u32>,
+    /// A percent coupon's cap; absent = none.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rust_decimal::serde::str_option"
+    )]
+    pub cap: Option<Decimal>,
+    /// The products the coupon is limited to; empty (or absent) = no limit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scope_products: Vec<Uuid>,
+    /// The categories the coupon is limited to; empty (or absent) = no limit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scope_categories: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -884,6 +901,27 @@ mod tests {
             Payload::parse("points.entry@1", &json),
             Err(ParseError::BadPayload(_))
         ));
+    }
+
+    #[test]
+    fn a_coupon_issued_before_coupon_kinds_still_reads_and_a_percent_one_round_trips() {
+        let old = r#"{"id":"00000000-0000-0000-0000-000000000001","member_id":"00000000-0000-0000-0000-000000000002",
+            "kind":"manual","face":"5.00","min_spend":"20.00","valid_from":"2026-11-23",
+            "valid_until":"2026-11-29","reason":"补偿","issued_at":"2026-11-23T02:00:00Z"}"#;
+        let Ok(Payload::CouponIssued(c)) = Payload::parse("coupon.issued@1", old) else {
+            panic!("an old coupon.issued@1 must read");
+        };
+        assert_eq!((c.percent, c.cap), (None, None));
+        assert!(c.scope_products.is_empty() && c.scope_categories.is_empty());
+        let p = Payload::CouponIssued(CouponIssuedV1 {
+            percent: Some(10),
+            cap: Some(Decimal::new(2000, 2)),
+            scope_categories: vec!["感冒用药".into()],
+            ..c
+        });
+        let json = p.to_json();
+        assert!(json.contains(r#""cap":"20.00""#), "{json}");
+        assert_eq!(Payload::parse(p.kind(), &json), Ok(p));
     }
 
     #[test]

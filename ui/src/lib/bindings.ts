@@ -116,6 +116,12 @@ seq: number,
  */
 problem: string, };
 
+export type BonusPointsProduct = { barcode: string, 
+/**
+ * e.g. "3": the line earns 3 × the points (1–10).
+ */
+multiplier: string, };
+
 export type BusinessDate = Record<string, never>;
 
 export type BusinessRules = { 
@@ -127,6 +133,15 @@ tiers: Array<TierRule>,
  * Rule 2: days of the month that are member days.
  */
 member_days: Array<number>, member_day_rate: string, 
+/**
+ * Rule 9: on a member day a member's points are multiplied by this (1–10; "1" = no bonus,
+ * "2" = 会员日双倍积分).
+ */
+member_day_points_multiplier: string, 
+/**
+ * Rule 9: products whose lines earn more points (at most 200, one entry per barcode).
+ */
+bonus_points_products: Array<BonusPointsProduct>, 
 /**
  * Rule 4: coupons.
  */
@@ -467,17 +482,66 @@ denomination: Money,
  */
 count: string, };
 
-export type Coupon = { id: CouponId, member_id: MemberId, kind: CouponKind, face: Money, min_spend: Money, valid_from: string, valid_until: string, reason: string, issued_at: string, status: CouponStatus, used_in_sale: SaleId | null, };
-
-export type CouponApplied = { id: CouponId, face: Money, min_spend: Money, 
+export type Coupon = { id: CouponId, member_id: MemberId, kind: CouponKind, face: Money, min_spend: Money, valid_from: string, valid_until: string, reason: string, issued_at: string, status: CouponStatus, used_in_sale: SaleId | null, 
 /**
- * Net of the discount-eligible lines, compared with the minimum.
+ * A percent coupon's percent off (10 = 9 折); `None` for a fixed amount (`face`).
  */
-eligible_net: Money, deduction: Money, outcome: CouponOutcome, };
+percent: number | null, 
+/**
+ * A percent coupon's cap; `None` = no cap.
+ */
+cap: Money | null, 
+/**
+ * Limited to these products and/or categories; both empty = every discount-eligible line.
+ */
+scope_products: Array<ProductId>, scope_categories: Array<string>, 
+/**
+ * What the cart and the receipt call it: `满 50 减 10`, `9 折券（限 感冒类）`.
+ */
+description: string, };
+
+export type CouponApplied = { id: CouponId, 
+/**
+ * A fixed coupon's face; a percent coupon's cap (0.00 when it has none).
+ */
+face: Money, 
+/**
+ * A percent coupon's percent off (10 = 9 折); `None` for a fixed amount.
+ */
+percent: number | null, min_spend: Money, 
+/**
+ * Net of the discount-eligible lines the coupon applies to, compared with the minimum.
+ */
+eligible_net: Money, deduction: Money, outcome: CouponOutcome, 
+/**
+ * `满 50 减 10`, `9 折券（限 感冒类）`.
+ */
+description: string, };
 
 export type CouponId = string;
 
-export type CouponIssue = { member_id: MemberId, face: Money, min_spend: Money, valid_days: number, reason: string, };
+export type CouponIssue = { member_id: MemberId, 
+/**
+ * A fixed coupon's amount off; 0.00 for a percent coupon.
+ */
+face: Money, min_spend: Money, valid_days: number, reason: string, 
+/**
+ * A percent coupon: the percent off, 1–99 (10 = 9 折). Absent = a fixed amount.
+ */
+percent?: number, 
+/**
+ * A percent coupon's cap (the most it takes off). Absent = no cap.
+ */
+cap?: Money, 
+/**
+ * Limit the coupon to these products. Absent or empty (with no categories) = all
+ * discount-eligible lines.
+ */
+products?: Array<ProductId>, 
+/**
+ * Limit the coupon to these catalog categories (e.g. 感冒类).
+ */
+categories?: Array<string>, };
 
 export type CouponKind = "new_member" | "birthday" | "top_spender" | "manual";
 
@@ -1338,7 +1402,11 @@ net: Money, coupon_share: Money, points_share: Money, small_change_share: Money,
 /**
  * What the line finally costs: net − its shares. Receipts, returns, points use this.
  */
-final_net: Money, points_eligible: boolean, insurance: boolean, };
+final_net: Money, points_eligible: boolean, insurance: boolean, 
+/**
+ * The bonus-points multiplier of the product (rules' `bonus_points_products`; 1 when none).
+ */
+points_multiplier: string, };
 
 export type Pricing = { lines: Array<PricedLine>, 
 /**
@@ -1346,10 +1414,15 @@ export type Pricing = { lines: Array<PricedLine>,
  */
 subtotal: Money, discounts: Discounts, member_day: boolean, 
 /**
- * Net of the discount-eligible lines (member pricing, no override): what any coupon's
- * minimum spend is compared with (rule 4), whether or not a coupon is picked.
+ * Net of the discount-eligible lines (member pricing, no override): what a coupon on all
+ * lines compares its minimum spend with (rule 4), whether or not a coupon is picked.
  */
-coupon_eligible_net: Money, coupon: CouponApplied | null, 
+coupon_eligible_net: Money, 
+/**
+ * Rule 9: the member-day points multiplier in force for this sale (1 on other days and for
+ * non-members).
+ */
+points_day_multiplier: string, coupon: CouponApplied | null, 
 /**
  * Points the cashier asked to redeem.
  */
@@ -1634,7 +1707,16 @@ points_balance: number | null, rx_reviewed_by: StaffId | null, rx_reviewed_by_na
 /**
  * Returns made against this sale, by receipt number.
  */
-returns: Array<string>, };
+returns: Array<string>, 
+/**
+ * The coupon used, as the cart showed it (`满 50 减 10`, `9 折券（限 感冒类）`).
+ */
+coupon_description: string | null, 
+/**
+ * Why the member earned more points than the base (rule 9): `会员日 2 倍积分`,
+ * `加倍积分商品 维生素C片 3 倍`. Empty when nothing was multiplied.
+ */
+points_notes: Array<string>, };
 
 export type SaleFind = { receipt_no: string, };
 

@@ -8,7 +8,7 @@ use ts_rs::TS;
 use super::{write_file, Command, Ctx, SELLERS};
 use crate::error::{ErrorCode, PosError, Result};
 use crate::housekeeping::{self, HousekeepingReport};
-use crate::ids::{HealthItemId, MemberId, StaffId};
+use crate::ids::{HealthItemId, MemberId, ProductId, StaffId};
 use crate::member::consent::{self, ConsentScope};
 use crate::member::coupon::{self, Coupon};
 use crate::member::health::{self, HealthChoices, HealthKind, HealthRecord};
@@ -481,10 +481,28 @@ impl Command for PointsAdjust {
 #[serde(deny_unknown_fields)]
 pub struct CouponIssue {
     pub member_id: MemberId,
+    /// A fixed coupon's amount off; 0.00 for a percent coupon.
     pub face: Money,
     pub min_spend: Money,
     pub valid_days: u32,
     pub reason: String,
+    /// A percent coupon: the percent off, 1–99 (10 = 9 折). Absent = a fixed amount.
+    #[serde(default)]
+    #[ts(optional)]
+    pub percent: Option<u32>,
+    /// A percent coupon's cap (the most it takes off). Absent = no cap.
+    #[serde(default)]
+    #[ts(optional)]
+    pub cap: Option<Money>,
+    /// Limit the coupon to these products. Absent or empty (with no categories) = all
+    /// discount-eligible lines.
+    #[serde(default)]
+    #[ts(optional)]
+    pub products: Option<Vec<ProductId>>,
+    /// Limit the coupon to these catalog categories (e.g. 感冒类).
+    #[serde(default)]
+    #[ts(optional)]
+    pub categories: Option<Vec<String>>,
 }
 
 impl Command for CouponIssue {
@@ -494,11 +512,18 @@ impl Command for CouponIssue {
     fn run(self, ctx: &Ctx<'_>) -> Result<Coupon> {
         let me = ctx.my_id()?;
         ctx.store.write(|tx| {
+            let options = coupon::CouponOptions {
+                percent: self.percent,
+                cap: self.cap,
+                products: self.products.clone().unwrap_or_default(),
+                categories: self.categories.clone().unwrap_or_default(),
+            };
             coupon::issue_manual(
                 tx,
                 self.member_id,
                 self.face,
                 self.min_spend,
+                &options,
                 self.valid_days,
                 &self.reason,
                 me,

@@ -1,4 +1,5 @@
-//! Coupons (券): a fixed amount off with a minimum spend and a validity window (rule 4). Kinds:
+//! Coupons (券): a fixed amount off, or a percent off with an optional cap, with a minimum spend,
+//! a validity window (rule 4) and optionally a limit to chosen products or categories. Kinds:
 //! new member (at registration), birthday (valid in the birthday month), top spender (class A/B),
 //! manual (a manager, with a reason). A coupon is used at most once (`coupon_use` is keyed by the
 //! coupon) and is never given back on a return (rule 11). Expiry needs no write: a coupon whose
@@ -12,8 +13,9 @@ use ts_rs::TS;
 use crate::clock::stamp;
 use crate::db::Tx;
 use crate::error::{ErrorCode, PosError, Result};
-use crate::ids::{CouponId, MemberId, SaleId, StaffId};
-use crate::money::Money;
+use crate::ids::{CouponId, MemberId, ProductId, SaleId, StaffId};
+use crate::money::{Money, MAX_FEN};
+use crate::pricing::{CouponTerms, CouponValue};
 use crate::rules::CouponRule;
 use crate::sync::outbox;
 use pos_sync_proto::catalogue as ev;
@@ -87,14 +89,186 @@ pub struct Coupon {
     pub issued_at: String,
     pub status: CouponStatus,
     pub used_in_sale: Option<SaleId>,
+    /// A percent coupon's percent off (10 = 9 折); `None` for a fixed amount (`face`).
+    pub percent: Option<u32>,
+    /// A percent coupon's cap; `None` = no cap.
+    pub cap: Option<Money>,
+    /// Limited to these products and/or categories; both empty = every discount-eligible line.
+    pub scope_products: Vec<ProductId>,
+    pub scope_categories: Vec<String>,
+    /// What the cart and the receipt call it: `满 50 减 10`, `9 折券（限 感冒类）`.
+    pub description: String,
+}
+
+impl Coupon {
+    /// The terms the pricing engine applies.
+    pub fn terms(&self) -> CouponTerms {
+        CouponTerms {
+            id: self.id,
+            value: match self.percent {
+                Some(percent) => CouponValue::Percent {
+                    percent,
+                    cap: self.cap,
+                },
+                None => CouponValue::Amount(self.face),
+            },
+            min_spend: self.min_spend,
+            products: self.scope_products.clone(),
+            categories: self.scope_categories.clone(),
+            description: self.description.clone(),
+        }
+    }
+}
+
+/// A coupon's value and scope beyond a fixed amount on every line (the default).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CouponOptions {
+    /// Percent off (1–99); `None` = the face is a fixed amount.
+    pub percent: Option<u32>,
+    /// The most a percent coupon takes off.
+    pub cap: Option<Money>,
+    pub products: Vec<ProductId>,
+    pub categories: Vec<String>,
+}
+
+/// `满 50 减 10`, `减 3 元`, `9 折券`, `85 折券（满 100 可用，最多减 20）`, each followed by
+/// `（限 感冒类、指定商品 2 种）` when the coupon is limited.
+pub fn describe(
+    face: Money,
+    min_spend: Money,
+    percent: Option<u32>,
+    cap: Option<Money>,
+    products: &[ProductId],
+    categories: &[String],
+) -> String {
+    let yuan = |m: Money| m.decimal().normalize().to_string();
+    let mut notes: Vec<String> = vec![];
+    let text = match percent {
+        Some(p) => {
+            if min_spend.fen() > 0 {
+                notes.push(format!("满 {} 可用", yuan(min_spend)));
+            }
+            if let Some(cap) = cap {
+                notes.push(format!("最多减 {}", yuan(cap)));
+            }
+            let rate = rust_decimal::Decimal::new(i64::from(100 - p.min(99)), 2);
+            let zhe = crate::sale::receipt::zhe(rate);
+            format!("{} 折券", zhe.trim_end_matches('折'))
+        }
+        None if min_spend.fen() > 0 => format!("满 {} 减 {}", yuan(min_spend), yuan(face)),
+        None => format!("减 {} 元", yuan(face)),
+    };
+    let mut limits: Vec<String> = categories.to_vec();
+    if !products.is_empty() {
+        limits.push(format!("指定商品 {} 种", products.len()));
+    }
+    if !limits.is_empty() {
+        notes.push(format!("限 {}", limits.join("、")));
+    }
+    if notes.is_empty() {
+        text
+    } else {
+        format!("{text}（{}）", notes.join("，"))
+    }
+}
+
+/// Checks a coupon's value and scope: percent 1–99, a cap only on a percent coupon and above
+/// 0.00, at most 50 products (each in the catalog) and 20 categories (each with a product).
+pub fn check_options(c: &Connection, o: &CouponOptions) -> Result<CouponOptions> {
+    if let Some(p) = o.percent {
+        if !(1..=99).contains(&p) {
+            return Err(PosError::invalid_field(
+                "percent",
+                "折扣券的减免比例须为 1–99（如 10 表示 9 折）",
+            ));
+        }
+    }
+    if let Some(cap) = o.cap {
+        if o.percent.is_none() {
+            return Err(PosError::invalid_field(
+                "cap",
+                "只有折扣券可以设封顶金额；满减券请直接填面额",
+            ));
+        }
+        if cap.fen() <= 0 {
+            return Err(PosError::new(
+                ErrorCode::InvalidAmount,
+                "折扣券的封顶金额须大于 0（不封顶请留空）",
+            ));
+        }
+    }
+    let mut products: Vec<ProductId> = vec![];
+    for p in &o.products {
+        if !products.contains(p) {
+            products.push(*p);
+        }
+    }
+    if products.len() > 50 {
+        return Err(PosError::invalid_field(
+            "products",
+            "一张券最多限定 50 种商品",
+        ));
+    }
+    for p in &products {
+        let known: Option<i64> = c
+            .prepare_cached("SELECT 1 FROM product WHERE id = ?1")?
+            .query_row([p], |r| r.get(0))
+            .optional()?;
+        if known.is_none() {
+            return Err(PosError::invalid_field(
+                "products",
+                "限定的商品不在商品目录中，请重新选择",
+            ));
+        }
+    }
+    let mut categories: Vec<String> = vec![];
+    for cat in &o.categories {
+        let cat = cat.trim();
+        if cat.is_empty() || cat.chars().count() > 30 {
+            return Err(PosError::invalid_field(
+                "categories",
+                "限定的品类名称不能为空，最多 30 个字",
+            ));
+        }
+        if !categories.iter().any(|c| c == cat) {
+            categories.push(cat.to_owned());
+        }
+    }
+    if categories.len() > 20 {
+        return Err(PosError::invalid_field(
+            "categories",
+            "一张券最多限定 20 个品类",
+        ));
+    }
+    for cat in &categories {
+        let known: Option<i64> = c
+            .prepare_cached("SELECT 1 FROM product WHERE category = ?1 LIMIT 1")?
+            .query_row([cat], |r| r.get(0))
+            .optional()?;
+        if known.is_none() {
+            return Err(PosError::invalid_field(
+                "categories",
+                format!("商品目录中没有品类“{cat}”，请核对名称"),
+            ));
+        }
+    }
+    Ok(CouponOptions {
+        percent: o.percent,
+        cap: o.cap,
+        products,
+        categories,
+    })
 }
 
 /// A coupon to issue.
 pub struct NewCoupon<'a> {
     pub member: MemberId,
     pub kind: CouponKind,
+    /// A fixed coupon's amount off (ignored for a percent coupon).
     pub face: Money,
     pub min_spend: Money,
+    /// Percent, cap and scope (checked by `check_options`); default: a fixed amount on all lines.
+    pub options: CouponOptions,
     pub valid_from: NaiveDate,
     pub valid_until: NaiveDate,
     /// Issuing twice with the same key issues once (automatic kinds).
@@ -105,9 +279,17 @@ pub struct NewCoupon<'a> {
 
 /// Issues a coupon; `None` when one with the same issue key exists already.
 pub fn issue(tx: &Tx<'_>, new: NewCoupon<'_>) -> Result<Option<CouponId>> {
-    if new.face.fen() <= 0 {
+    let o = &new.options;
+    if o.percent.is_none() && new.face.fen() <= 0 {
         return Err(PosError::new(ErrorCode::InvalidAmount, "券面额须大于 0"));
     }
+    // A percent coupon's face_fen is the most it takes off (migration 0019).
+    let face = match o.percent {
+        Some(_) => o.cap.unwrap_or(Money::from_fen(MAX_FEN)),
+        None => new.face,
+    };
+    let products = serde_json::to_string(&o.products).map_err(PosError::storage)?;
+    let categories = serde_json::to_string(&o.categories).map_err(PosError::storage)?;
     if new.valid_until < new.valid_from {
         return Err(PosError::invalid_field(
             "valid_until",
@@ -119,15 +301,16 @@ pub fn issue(tx: &Tx<'_>, new: NewCoupon<'_>) -> Result<Option<CouponId>> {
     let n = tx
         .prepare_cached(
             "INSERT INTO coupon (id, member_id, kind, face_fen, min_spend_fen, valid_from, valid_until,
-                                 issue_key, reason, issued_at, issued_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                                 issue_key, reason, issued_at, issued_by, percent, cap_fen,
+                                 scope_products, scope_categories)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
              ON CONFLICT (issue_key) DO NOTHING",
         )?
         .execute(rusqlite::params![
             id,
             new.member,
             new.kind.as_str(),
-            new.face.fen(),
+            face.fen(),
             new.min_spend.fen(),
             new.valid_from.to_string(),
             new.valid_until.to_string(),
@@ -135,6 +318,10 @@ pub fn issue(tx: &Tx<'_>, new: NewCoupon<'_>) -> Result<Option<CouponId>> {
             new.reason,
             at,
             new.by,
+            o.percent,
+            o.cap.map(Money::fen),
+            products,
+            categories,
         ])?;
     if n == 0 {
         return Ok(None);
@@ -145,7 +332,7 @@ pub fn issue(tx: &Tx<'_>, new: NewCoupon<'_>) -> Result<Option<CouponId>> {
             id: id.0,
             member_id: new.member.0,
             kind: new.kind.as_str().to_string(),
-            face: new.face.decimal(),
+            face: face.decimal(),
             min_spend: new.min_spend.decimal(),
             valid_from: new.valid_from.to_string(),
             valid_until: new.valid_until.to_string(),
@@ -153,6 +340,10 @@ pub fn issue(tx: &Tx<'_>, new: NewCoupon<'_>) -> Result<Option<CouponId>> {
             reason: new.reason.to_string(),
             issued_at: at.clone(),
             issued_by: new.by.map(|b| b.0),
+            percent: o.percent,
+            cap: o.cap.map(Money::decimal),
+            scope_products: o.products.iter().map(|p| p.0).collect(),
+            scope_categories: o.categories.clone(),
         }),
     )?;
     Ok(Some(id))
@@ -175,6 +366,7 @@ pub fn issue_new_member(
             min_spend: rule.min_spend,
             valid_from: today,
             valid_until: last_day_of_validity(today, rule.valid_days),
+            options: CouponOptions::default(),
             issue_key: Some(format!("new_member:{member}")),
             reason: "新会员注册",
             by: Some(by),
@@ -206,6 +398,7 @@ pub fn issue_birthday(
             min_spend: rule.min_spend,
             valid_from: first,
             valid_until: last,
+            options: CouponOptions::default(),
             issue_key: Some(format!("birthday:{member}:{}", today.year())),
             reason: "生日月赠券",
             by: None,
@@ -213,17 +406,27 @@ pub fn issue_birthday(
     )
 }
 
-/// A manager's coupon for a member: any face value and minimum, 1–366 days from today, with a
-/// written reason.
+/// A manager's coupon for a member: a fixed amount (any face value) or a percent off with an
+/// optional cap, any minimum, optionally limited to products or categories, 1–366 days from
+/// today, with a written reason.
+#[allow(clippy::too_many_arguments)]
 pub fn issue_manual(
     tx: &Tx<'_>,
     member: MemberId,
     face: Money,
     min_spend: Money,
+    options: &CouponOptions,
     valid_days: u32,
     reason: &str,
     by: StaffId,
 ) -> Result<Coupon> {
+    let options = check_options(tx, options)?;
+    if options.percent.is_some() && face.fen() != 0 {
+        return Err(PosError::invalid_field(
+            "face",
+            "折扣券不填面额（填 0），封顶金额请填在“最多减”",
+        ));
+    }
     let reason = crate::text::reason(reason, "发券须写明原因")?;
     if !(1..=366).contains(&valid_days) {
         return Err(PosError::invalid_field(
@@ -240,6 +443,7 @@ pub fn issue_manual(
             kind: CouponKind::Manual,
             face,
             min_spend,
+            options,
             valid_from: today,
             valid_until: last_day_of_validity(today, valid_days),
             issue_key: None,
@@ -286,7 +490,8 @@ pub fn last_day_of_month(d: NaiveDate) -> NaiveDate {
 
 const COUPON_COLUMNS: &str =
     "c.id, c.member_id, c.kind, c.face_fen, c.min_spend_fen, c.valid_from, \
-    c.valid_until, c.reason, c.issued_at, u.sale_id";
+    c.valid_until, c.reason, c.issued_at, u.sale_id, c.percent, c.cap_fen, c.scope_products, \
+    c.scope_categories";
 
 fn coupon_from_row(r: &Row<'_>, today: &str) -> rusqlite::Result<Coupon> {
     let valid_from: String = r.get(5)?;
@@ -301,12 +506,24 @@ fn coupon_from_row(r: &Row<'_>, today: &str) -> rusqlite::Result<Coupon> {
     } else {
         CouponStatus::Available
     };
+    let list = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+    let products: Vec<ProductId> = serde_json::from_str(&list(12)?).unwrap_or_default();
+    let categories: Vec<String> = serde_json::from_str(&list(13)?).unwrap_or_default();
+    let percent: Option<u32> = r.get(10)?;
+    let cap = r.get::<_, Option<i64>>(11)?.map(Money::from_fen);
+    let face = Money::from_fen(r.get(3)?);
+    let min_spend = Money::from_fen(r.get(4)?);
     Ok(Coupon {
         id: r.get(0)?,
         member_id: r.get(1)?,
         kind: CouponKind::parse(&r.get::<_, String>(2)?),
-        face: Money::from_fen(r.get(3)?),
-        min_spend: Money::from_fen(r.get(4)?),
+        description: describe(face, min_spend, percent, cap, &products, &categories),
+        face,
+        min_spend,
+        percent,
+        cap,
+        scope_products: products,
+        scope_categories: categories,
         valid_from,
         valid_until,
         reason: r.get(7)?,
@@ -425,6 +642,7 @@ pub fn issue_top_spenders(tx: &Tx<'_>, by: StaffId) -> Result<(u32, u32, u32)> {
                 min_spend: rule.min_spend,
                 valid_from: today,
                 valid_until: last_day_of_validity(today, rule.valid_days),
+                options: CouponOptions::default(),
                 issue_key: Some(format!("top_spender:{member}:{month}")),
                 reason: &reason,
                 by: Some(by),

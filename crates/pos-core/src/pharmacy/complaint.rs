@@ -665,6 +665,7 @@ pub fn compensate(
             kind: CouponKind::Manual,
             face: c.face,
             min_spend: c.min_spend,
+            options: coupon::CouponOptions::default(),
             valid_from: today,
             valid_until: coupon::last_day_of_validity(today, c.valid_days),
             issue_key: Some(format!("complaint:{id}")),

@@ -104,6 +104,13 @@ pub struct Sale {
     pub rx_reviewed_by_name: Option<String>,
     /// Returns made against this sale, by receipt number.
     pub returns: Vec<String>,
+    /// The coupon used, as the cart showed it (`满 50 减 10`, `9 折券（限 感冒类）`).
+    #[serde(default)]
+    pub coupon_description: Option<String>,
+    /// Why the member earned more points than the base (rule 9): `会员日 2 倍积分`,
+    /// `加倍积分商品 维生素C片 3 倍`. Empty when nothing was multiplied.
+    #[serde(default)]
+    pub points_notes: Vec<String>,
 }
 
 /// One line of a sale, as `pay` writes it and a rebuilt till writes it back (28 parameters).
@@ -552,6 +559,8 @@ pub fn get(c: &Connection, id: SaleId) -> Result<Sale> {
                     rx_reviewed_by: r.get(23)?,
                     rx_reviewed_by_name: r.get(24)?,
                     returns: vec![],
+                    coupon_description: None,
+                    points_notes: vec![],
                 })
             },
         )
@@ -607,6 +616,28 @@ pub fn get(c: &Connection, id: SaleId) -> Result<Sale> {
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    // The coupon's description and the points multipliers are read from the pricing the sale
+    // stored (sales paid before they existed have none).
+    let pricing: String =
+        c.query_row("SELECT pricing FROM sale WHERE id = ?1", [id], |r| r.get(0))?;
+    let pricing: serde_json::Value = serde_json::from_str(&pricing).unwrap_or_default();
+    if sale.discounts.coupon.fen() > 0 {
+        sale.coupon_description = pricing["coupon"]["description"]
+            .as_str()
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned);
+    }
+    if sale.member.is_some() {
+        let bonus: Vec<(String, rust_decimal::Decimal)> = sale
+            .lines
+            .iter()
+            .zip(line_points_multipliers(&pricing, sale.lines.len()))
+            .filter(|(l, _)| l.points_eligible)
+            .map(|(l, m)| (l.name.clone(), m))
+            .collect();
+        sale.points_notes =
+            pricing::points_notes(stored_multiplier(&pricing["points_day_multiplier"]), &bonus);
+    }
     // Guidance recorded after payment (or corrected) is read over what payment wrote on the line.
     for (line, text) in crate::pharmacy::guidance::sale_texts(c, id)? {
         if let Some(l) = sale.lines.iter_mut().find(|l| l.id == line) {
@@ -634,6 +665,46 @@ pub fn get(c: &Connection, id: SaleId) -> Result<Sale> {
 }
 
 /// The sale with this receipt number.
+/// A multiplier as the sale's stored pricing holds it (a decimal string); 1 when absent (sales
+/// paid before points multipliers existed).
+fn stored_multiplier(v: &serde_json::Value) -> rust_decimal::Decimal {
+    v.as_str()
+        .and_then(|m| m.parse::<rust_decimal::Decimal>().ok())
+        .unwrap_or(rust_decimal::Decimal::ONE)
+}
+
+/// Each line's bonus-points multiplier (rule 9) from the sale's stored pricing, in line order;
+/// `n` values, 1 where the pricing has none.
+fn line_points_multipliers(pricing: &serde_json::Value, n: usize) -> Vec<rust_decimal::Decimal> {
+    let lines = pricing["lines"].as_array();
+    (0..n)
+        .map(|i| {
+            lines
+                .and_then(|ls| ls.get(i))
+                .map_or(rust_decimal::Decimal::ONE, |p| {
+                    stored_multiplier(&p["points_multiplier"])
+                })
+        })
+        .collect()
+}
+
+/// The bonus-points multiplier each line of sale `id` earned with, in hundredths (2.00 → 200),
+/// by line id: what a partial return weighs its lines' points by.
+pub(crate) fn points_weights(c: &Connection, s: &Sale) -> Result<Vec<(LineId, i64)>> {
+    let pricing: String = c.query_row("SELECT pricing FROM sale WHERE id = ?1", [s.id], |r| {
+        r.get(0)
+    })?;
+    let pricing: serde_json::Value = serde_json::from_str(&pricing).unwrap_or_default();
+    Ok(s.lines
+        .iter()
+        .zip(line_points_multipliers(&pricing, s.lines.len()))
+        .map(|(l, m)| {
+            let hundredths = (m * rust_decimal::Decimal::ONE_HUNDRED).trunc();
+            (l.id, i64::try_from(hundredths).unwrap_or(100))
+        })
+        .collect())
+}
+
 pub fn by_receipt_no(c: &Connection, receipt_no: &str) -> Result<SaleId> {
     let no: String = receipt_no
         .trim()

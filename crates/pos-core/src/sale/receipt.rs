@@ -99,6 +99,9 @@ pub struct ReceiptMember {
     pub points_used_value: Money,
     #[ts(type = "number")]
     pub points_balance: i64,
+    /// Why the points earned are more than the base (`会员日 2 倍积分`), printed under them.
+    #[serde(default)]
+    pub points_notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -244,7 +247,13 @@ fn points_label(points: i64) -> String {
 pub fn for_sale(pharmacy: PharmacySettings, s: &Sale, reprint: bool) -> Receipt {
     let d = &s.discounts;
     let deductions: Vec<Labelled> = [
-        ("优惠券".to_owned(), d.coupon),
+        (
+            match &s.coupon_description {
+                Some(text) => format!("优惠券（{text}）"),
+                None => "优惠券".to_owned(),
+            },
+            d.coupon,
+        ),
         (points_label(s.points_used), d.points),
         ("抹零".to_owned(), d.small_change),
     ]
@@ -291,6 +300,7 @@ pub fn for_sale(pharmacy: PharmacySettings, s: &Sale, reprint: bool) -> Receipt 
             points_used: s.points_used,
             points_used_value: d.points,
             points_balance: s.points_balance.unwrap_or(0),
+            points_notes: s.points_notes.clone(),
         }),
         pharmacist: s.rx_reviewed_by_name.clone(),
         original_receipt_no: None,
@@ -514,6 +524,7 @@ pub fn for_return(
             points_used: -r.points_given_back,
             points_used_value: given_back_value,
             points_balance: r.points_balance.unwrap_or(0),
+            points_notes: vec![],
         }),
         pharmacist: None,
         original_receipt_no: Some(r.sale_receipt_no.clone()),

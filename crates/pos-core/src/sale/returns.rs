@@ -230,15 +230,17 @@ pub fn split_refund(
 }
 
 /// The points a partial return takes back of the `earned` points of its sale: in proportion to
-/// the points base (rule 9) its lines carry. The base of the sale is the points-eligible final net
-/// (`sold`: final net, insurance-listed) less what 医保 paid; a returned amount (`back`) carries
-/// its final net less 医保's share of it, since 医保 paid for insurance-listed lines in proportion
-/// to their final nets. Rounded down: a partial return never takes back more than its lines
-/// earned; the return that completes the sale takes back whatever is left.
+/// the points base (rule 9) its lines carry, each weighed by the bonus-points multiplier it earned
+/// with (in hundredths; the tier and member-day multipliers apply to the whole sale and cancel
+/// out). A points-eligible line sold (`sold`: final net, insurance-listed, weight) carries its
+/// final net less 医保's share of it, since 医保 paid for insurance-listed lines in proportion to
+/// their final nets; a returned amount (`back`) likewise. Rounded down: a partial return never
+/// takes back more than its lines earned; the return that completes the sale takes back whatever
+/// is left.
 pub fn earned_share(
     earned: i64,
-    sold: &[(i64, bool)],
-    back: &[(i64, bool)],
+    sold: &[(i64, bool, i64)],
+    back: &[(i64, bool, i64)],
     insurance: &InsuranceReturn,
 ) -> i64 {
     // Everything is scaled by the insurance-listed total so that 医保's shares stay exact.
@@ -248,16 +250,17 @@ pub fn earned_share(
     } else {
         0
     };
-    let base =
-        (sold.iter().map(|(net, _)| i128::from(*net)).sum::<i128>() * scale - paid * scale).max(0);
-    let returned: i128 = back
-        .iter()
-        .map(|&(amount, listed)| {
-            let amount = i128::from(amount);
-            amount * scale - if listed { paid * amount } else { 0 }
-        })
-        .sum::<i128>()
-        .max(0);
+    let carried = |lines: &[(i64, bool, i64)]| -> i128 {
+        lines
+            .iter()
+            .map(|&(amount, listed, weight)| {
+                let amount = i128::from(amount);
+                (amount * scale - if listed { paid * amount } else { 0 }) * i128::from(weight)
+            })
+            .sum::<i128>()
+            .max(0)
+    };
+    let (base, returned) = (carried(sold), carried(back));
     if base == 0 {
         return 0;
     }
@@ -402,16 +405,23 @@ pub fn preview(c: &Connection, s: &sale::Sale, lines: &[ReturnLineInput]) -> Res
             } else {
                 // In proportion to the points base returned (rule 9: the points-eligible final
                 // net less what 医保 paid for it).
-                let sold: Vec<(i64, bool)> = s
+                let weights = sale::points_weights(c, s)?;
+                let weight = |l: &sale::SaleLine| {
+                    weights
+                        .iter()
+                        .find(|(id, _)| *id == l.id)
+                        .map_or(100, |(_, w)| *w)
+                };
+                let sold: Vec<(i64, bool, i64)> = s
                     .lines
                     .iter()
                     .filter(|l| l.points_eligible)
-                    .map(|l| (l.final_net.fen(), l.insurance))
+                    .map(|l| (l.final_net.fen(), l.insurance, weight(l)))
                     .collect();
-                let back: Vec<(i64, bool)> = plan
+                let back: Vec<(i64, bool, i64)> = plan
                     .iter()
                     .filter(|(l, _, _)| l.points_eligible)
-                    .map(|(l, _, r)| (*r, l.insurance))
+                    .map(|(l, _, r)| (*r, l.insurance, weight(l)))
                     .collect();
                 earned_share(earned, &sold, &back, &insurance).min(left)
             };
@@ -790,16 +800,20 @@ mod tests {
     #[test]
     fn points_taken_back_follow_the_points_base() {
         let none = InsuranceReturn::default();
-        // (case, earned, sold lines (final net, 医保-listed), returned (amount, listed), 医保, want)
+        // (case, earned, sold lines (final net, 医保-listed, weight), returned (amount, listed,
+        // weight), 医保, want); weight 100 = no bonus multiplier.
         #[allow(clippy::type_complexity)]
         #[rustfmt::skip]
-        let cases: Vec<(&str, i64, Vec<(i64, bool)>, Vec<(i64, bool)>, InsuranceReturn, i64)> = vec![
-            ("no 医保: in proportion to the net",    100, vec![(1000, false), (1000, false)], vec![(500, false)], none, 25),
-            ("rounded down",                         10, vec![(300, false)],                 vec![(100, false)], none, 3),
-            ("a line 医保 did not pay for",           14, vec![(3160, true), (300, false)],   vec![(300, false)], ins(2000, 3160, 0, false), 2),
-            ("the cash part of an insurance line",   14, vec![(3160, true), (300, false)],   vec![(1580, true)], ins(2000, 3160, 1580, false), 5),
-            ("医保 paid everything: nothing earned",   0, vec![(1000, true)],                 vec![(500, true)],  ins(1000, 1000, 500, false), 0),
-            ("never more than earned",                5, vec![(100, false)],                 vec![(900, false)], none, 5),
+        let cases: Vec<(&str, i64, Vec<(i64, bool, i64)>, Vec<(i64, bool, i64)>, InsuranceReturn, i64)> = vec![
+            ("no 医保: in proportion to the net",    100, vec![(1000, false, 100), (1000, false, 100)], vec![(500, false, 100)], none, 25),
+            ("rounded down",                         10, vec![(300, false, 100)],                 vec![(100, false, 100)], none, 3),
+            ("a line 医保 did not pay for",           14, vec![(3160, true, 100), (300, false, 100)],   vec![(300, false, 100)], ins(2000, 3160, 0, false), 2),
+            ("the cash part of an insurance line",   14, vec![(3160, true, 100), (300, false, 100)],   vec![(1580, true, 100)], ins(2000, 3160, 1580, false), 5),
+            ("医保 paid everything: nothing earned",   0, vec![(1000, true, 100)],                 vec![(500, true, 100)],  ins(1000, 1000, 500, false), 0),
+            ("never more than earned",                5, vec![(100, false, 100)],                 vec![(900, false, 100)], none, 5),
+            // 10.00 at double points and 10.00 at single: 30 points; the doubled line carries 20.
+            ("a bonus line carries its multiplier",  30, vec![(1000, false, 200), (1000, false, 100)], vec![(1000, false, 200)], none, 20),
+            ("the plain line of that sale",          30, vec![(1000, false, 200), (1000, false, 100)], vec![(1000, false, 100)], none, 10),
         ];
         for (case, earned, sold, back, insurance, want) in cases {
             assert_eq!(

@@ -751,10 +751,23 @@ fn coupon_issued(tx: &Tx<'_>, c: &ev::CouponIssuedV1) -> Result<Outcome> {
     let (Ok(face), Ok(min_spend)) = (fen(c.face), fen(c.min_spend)) else {
         return Ok(Outcome::Bad("券面额或门槛金额格式不正确".into()));
     };
+    let cap = match c.cap.map(fen) {
+        None => None,
+        Some(Ok(cap)) if c.percent.is_some() && cap > 0 => Some(cap),
+        Some(_) => return Ok(Outcome::Bad("折扣券的封顶金额不正确".into())),
+    };
+    if c.percent.is_some_and(|p| !(1..=99).contains(&p)) {
+        return Ok(Outcome::Bad("折扣券的减免比例须为 1–99".into()));
+    }
+    let products =
+        serde_json::to_string(&c.scope_products).map_err(crate::error::PosError::storage)?;
+    let categories =
+        serde_json::to_string(&c.scope_categories).map_err(crate::error::PosError::storage)?;
     tx.prepare_cached(
         "INSERT INTO coupon (id, member_id, kind, face_fen, min_spend_fen, valid_from, valid_until,
-                             issue_key, reason, issued_at, issued_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                             issue_key, reason, issued_at, issued_by, percent, cap_fen,
+                             scope_products, scope_categories)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(rusqlite::params![
         c.id.to_string(),
@@ -768,6 +781,10 @@ fn coupon_issued(tx: &Tx<'_>, c: &ev::CouponIssuedV1) -> Result<Outcome> {
         c.reason,
         c.issued_at,
         c.issued_by.map(|s| s.to_string()),
+        c.percent,
+        cap,
+        products,
+        categories,
     ])?;
     Ok(Outcome::Applied)
 }

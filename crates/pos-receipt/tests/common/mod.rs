@@ -50,6 +50,11 @@ pub fn export(history: usize) -> MemberExport {
         issued_at: at(from),
         status,
         used_in_sale: None,
+        percent: None,
+        cap: None,
+        scope_products: vec![],
+        scope_categories: vec![],
+        description: String::new(),
     };
     let coupons = vec![
         coupon(
@@ -436,6 +441,7 @@ pub fn receipt_model(lines: usize) -> Receipt {
             points_used: 1000,
             points_used_value: m(1000),
             points_balance: 1286,
+            points_notes: vec![],
         }),
         pharmacist: Some("李建国".to_owned()),
         original_receipt_no: None,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Cart, Coupon, Discounts } from '../../lib/bindings';
-import { couponMinimumMet, DEFAULT_POINTS_PER_YUAN, discountRows, pointsFen, pointsMoney, pointsPerYuan, rateBasisPoints, rateLabel } from './pricing';
+import { bonusTimes, couponMinimumMet, DEFAULT_POINTS_PER_YUAN, discountRows, pointsBonuses, pointsFen, pointsMoney, pointsPerYuan, rateBasisPoints, rateLabel } from './pricing';
 
 describe('rates as the counter says them', () => {
   it('in Chinese 折 and in English percent off', () => {
@@ -62,5 +62,41 @@ describe('points shown as money', () => {
     expect(pointsPerYuan(null, 0)).toBe(100);
     expect(pointsMoney(500, 200)).toBe('¥2.50');
     expect(pointsMoney(333, 200)).toBe('¥1.66');
+  });
+});
+
+describe('why points are multiplied', () => {
+  const cart = (day: string, member = true) =>
+    ({
+      member: member ? { id: 'm' } : null,
+      lines: [
+        { id: 'a', name: '对乙酰氨基酚片' },
+        { id: 'b', name: '感冒灵颗粒' },
+        { id: 'c', name: '片仔癀' },
+      ],
+      pricing: {
+        points_day_multiplier: day,
+        lines: [
+          { line_id: 'a', points_multiplier: '3', points_eligible: true },
+          { line_id: 'b', points_multiplier: '1', points_eligible: true },
+          { line_id: 'c', points_multiplier: '5', points_eligible: false },
+        ],
+      },
+    }) as unknown as Cart;
+
+  it('names the member day and each bonus product that earns points', () => {
+    expect(pointsBonuses(cart('2'))).toEqual([
+      { key: 'points.dayBonus', params: { times: '2' } },
+      { key: 'points.productBonus', params: { name: '对乙酰氨基酚片', times: '3' } },
+    ]);
+    expect(pointsBonuses(cart('1'))).toEqual([{ key: 'points.productBonus', params: { name: '对乙酰氨基酚片', times: '3' } }]);
+    expect(pointsBonuses(cart('2', false))).toEqual([]);
+  });
+
+  it('says a multiplier the way the counter does', () => {
+    expect(bonusTimes('2')).toBe('2');
+    expect(bonusTimes('1.50')).toBe('1.5');
+    expect(bonusTimes('1')).toBeNull();
+    expect(bonusTimes(undefined)).toBeNull();
   });
 });

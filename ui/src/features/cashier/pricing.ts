@@ -78,3 +78,36 @@ export function pointsFen(points: number, perYuan: number): number {
 export function pointsMoney(points: number, perYuan: number): string {
   return yuan(fromFen(pointsFen(points, perYuan)));
 }
+
+/** A multiplier string ("2", "1.50") as the counter says it ("2", "1.5"); null unless above 1. */
+export function bonusTimes(multiplier: string | undefined): string | null {
+  const bp = rateBasisPoints(multiplier ?? '1');
+  if (bp === null || bp <= 10000) return null;
+  return (bp / 10000).toString();
+}
+
+export type PointsBonus =
+  | { key: 'points.dayBonus'; params: { times: string } }
+  | { key: 'points.productBonus'; params: { name: string; times: string } };
+
+/**
+ * Why this member earns more points on this cart (PRODUCT.md §4 rule 9 as extended by the rules'
+ * `member_day_points_multiplier` and `bonus_points_products`): the member-day multiplier, then
+ * each points-earning line whose product has a bonus multiplier, once per product. The core
+ * computes the points; this only says why, in the order the receipt prints it.
+ */
+export function pointsBonuses(cart: Cart): PointsBonus[] {
+  if (!cart.member) return [];
+  const out: PointsBonus[] = [];
+  const day = bonusTimes(cart.pricing.points_day_multiplier);
+  if (day) out.push({ key: 'points.dayBonus', params: { times: day } });
+  const seen = new Set<string>();
+  for (const line of cart.pricing.lines) {
+    const times = bonusTimes(line.points_multiplier);
+    const name = cart.lines.find((l) => l.id === line.line_id)?.name ?? '';
+    if (!times || !line.points_eligible || seen.has(name)) continue;
+    seen.add(name);
+    out.push({ key: 'points.productBonus', params: { name, times } });
+  }
+  return out;
+}

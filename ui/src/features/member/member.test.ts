@@ -269,6 +269,21 @@ describe('manager forms', () => {
     expect(checkCouponIssue({ ...ok, validDays: '0' })).toMatchObject({ ok: false, problem: { field: 'validDays' } });
     expect(checkCouponIssue({ ...ok, validDays: '367' })).toMatchObject({ ok: false, problem: { field: 'validDays' } });
     expect(checkCouponIssue({ ...ok, reason: '' })).toMatchObject({ ok: false, problem: { field: 'reason' } });
+    // A percent coupon (10 = 9 折): the face is not asked for; an optional cap; categories.
+    expect(checkCouponIssue({ ...ok, face: '', percent: '10', cap: '20', categories: '感冒用药、 解热镇痛，感冒用药' })).toEqual({
+      ok: true,
+      face: '0.00',
+      min_spend: '0.00',
+      valid_days: 30,
+      reason: '投诉补偿',
+      percent: 10,
+      cap: '20.00',
+      categories: ['感冒用药', '解热镇痛'],
+    });
+    expect(checkCouponIssue({ ...ok, percent: '100' })).toMatchObject({ ok: false, problem: { field: 'percent' } });
+    expect(checkCouponIssue({ ...ok, percent: '0' })).toMatchObject({ ok: false, problem: { field: 'percent' } });
+    expect(checkCouponIssue({ ...ok, percent: '15', cap: '0' })).toMatchObject({ ok: false, problem: { field: 'cap' } });
+    expect(checkCouponIssue({ ...ok, categories: 'x'.repeat(31) })).toMatchObject({ ok: false, problem: { field: 'categories' } });
   });
 });
 

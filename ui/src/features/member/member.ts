@@ -4,6 +4,7 @@
 //! the authority; these checks only give instant feedback and the right field to focus.
 
 import type {
+  Coupon,
   Gender,
   HealthItem,
   HealthKind,
@@ -12,6 +13,7 @@ import type {
   Money,
 } from '../../lib/bindings';
 import type { MessageKey, MessageParams } from '../../lib/i18n';
+import { yuan } from '../../lib/money';
 
 /** The longest member name the core accepts (`MAX_NAME_CHARS`). */
 export const MAX_NAME_CHARS = 50;
@@ -289,28 +291,87 @@ export function toMoney(text: string): Money | null {
   return `${whole}.${(match[2] ?? '').padEnd(2, '0')}`;
 }
 
-export type CouponField = 'face' | 'minSpend' | 'validDays' | 'reason';
+export type CouponField = 'face' | 'minSpend' | 'validDays' | 'reason' | 'percent' | 'cap' | 'categories';
 
-/** A manager's manual coupon: face > 0, minimum spend ≥ 0, 1–366 days, a reason. */
+/** What a coupon is worth, for a list: a fixed coupon by its face (¥5.00), a percent coupon by its
+ *  description (9 折券（最多减 20）): its `face` is only its ceiling. */
+export function couponValue(coupon: Pick<Coupon, 'face' | 'percent' | 'description'>): string {
+  return coupon.percent != null ? coupon.description : yuan(coupon.face);
+}
+
+/** "感冒用药、解热镇痛, 维生素" → the category names, each once, blanks dropped. */
+export function parseCategories(text: string): string[] {
+  const out: string[] = [];
+  for (const part of text.split(/[,，、;；\n]+/)) {
+    const name = part.trim();
+    if (name !== '' && !out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+/**
+ * A manager's manual coupon: a fixed face > 0, or (with a percent 1–99, e.g. 10 = 9 折) a percent
+ * off with an optional cap > 0; minimum spend ≥ 0; optionally limited to categories; 1–366 days;
+ * a reason.
+ */
 export function checkCouponIssue(form: {
   face: string;
   minSpend: string;
   validDays: string;
   reason: string;
+  percent?: string;
+  cap?: string;
+  categories?: string;
 }):
-  | { ok: true; face: Money; min_spend: Money; valid_days: number; reason: string }
+  | {
+      ok: true;
+      face: Money;
+      min_spend: Money;
+      valid_days: number;
+      reason: string;
+      percent?: number;
+      cap?: Money;
+      categories?: string[];
+    }
   | { ok: false; problem: Problem<CouponField> } {
-  const face = toMoney(form.face);
-  if (!face || face === '0.00') return { ok: false, problem: { field: 'face', key: 'member.v.faceFormat' } };
+  const percentText = halfWidth((form.percent ?? '').trim());
+  let percent: number | undefined;
+  let cap: Money | undefined;
+  let face: Money | null;
+  if (percentText !== '') {
+    if (!/^\d{1,2}$/.test(percentText) || Number(percentText) < 1) return { ok: false, problem: { field: 'percent', key: 'member.v.percent' } };
+    percent = Number(percentText);
+    face = '0.00';
+    const capText = (form.cap ?? '').trim();
+    if (capText !== '') {
+      const c = toMoney(capText);
+      if (!c || c === '0.00') return { ok: false, problem: { field: 'cap', key: 'member.v.cap' } };
+      cap = c;
+    }
+  } else {
+    face = toMoney(form.face);
+    if (!face || face === '0.00') return { ok: false, problem: { field: 'face', key: 'member.v.faceFormat' } };
+  }
   const minSpend = form.minSpend.trim() === '' ? '0.00' : toMoney(form.minSpend);
   if (!minSpend) return { ok: false, problem: { field: 'minSpend', key: 'member.v.minSpendFormat' } };
   const days = halfWidth(form.validDays.trim());
   if (!/^\d{1,3}$/.test(days) || Number(days) < 1 || Number(days) > 366) {
     return { ok: false, problem: { field: 'validDays', key: 'member.v.validDays' } };
   }
+  const categories = parseCategories(form.categories ?? '');
+  if (categories.length > 20 || categories.some((c) => c.length > 30)) return { ok: false, problem: { field: 'categories', key: 'member.v.categories' } };
   const bad = reasonProblem(form.reason);
   if (bad) return { ok: false, problem: { field: 'reason', key: bad, params: { max: MAX_REASON_CHARS } } };
-  return { ok: true, face, min_spend: minSpend, valid_days: Number(days), reason: form.reason.trim() };
+  return {
+    ok: true,
+    face,
+    min_spend: minSpend,
+    valid_days: Number(days),
+    reason: form.reason.trim(),
+    ...(percent !== undefined ? { percent } : {}),
+    ...(cap !== undefined ? { cap } : {}),
+    ...(categories.length > 0 ? { categories } : {}),
+  };
 }
 
 /** The code for a health item described only by its note. */

@@ -11,6 +11,8 @@ const rules: BusinessRules = {
   ],
   member_days: [1, 11, 21],
   member_day_rate: '0.90',
+  member_day_points_multiplier: '1',
+  bonus_points_products: [{ barcode: '6914624021096', multiplier: '3' }],
   new_member_coupon: { face: '3.00', min_spend: '0.00', valid_days: 30 },
   birthday_coupon: { face: '10.00', min_spend: '50.00', valid_days: 0 },
   top_spender_coupon: { face: '20.00', min_spend: '100.00', valid_days: 30 },
@@ -29,6 +31,19 @@ const rules: BusinessRules = {
 };
 
 describe('rules form', () => {
+  it('takes the member-day points multiplier 1–10 and keeps the bonus products', () => {
+    const form = rulesForm(rules);
+    expect(form.memberDayPoints).toBe('1');
+    form.memberDayPoints = '2';
+    const built = buildRules(form, rules);
+    expect('rules' in built && built.rules.member_day_points_multiplier).toBe('2');
+    expect('rules' in built && built.rules.bonus_points_products).toEqual(rules.bonus_points_products);
+    for (const bad of ['0.5', '11', '1.234', 'x']) {
+      form.memberDayPoints = bad;
+      expect(buildRules(form, rules)).toEqual({ field: 'memberDayPoints', key: 'rules.v.dayPoints' });
+    }
+  });
+
   it('gives back the same rules when nothing is edited', () => {
     const built = buildRules(rulesForm(rules), rules);
     expect(built).toEqual({ rules });

@@ -17,6 +17,8 @@ export type RulesForm = {
   tiers: Record<Tier, TierForm>;
   memberDays: string;
   memberDayRate: string;
+  /** Points multiplier on a member day, 1–10 ("1" = no bonus, "2" = 会员日双倍积分). */
+  memberDayPoints: string;
   coupons: Record<CouponKey, CouponForm>;
   pointsPerYuan: string;
   pointsCapPercent: string;
@@ -43,6 +45,7 @@ export function rulesForm(rules: BusinessRules): RulesForm {
     tiers,
     memberDays: rules.member_days.join(', '),
     memberDayRate: rules.member_day_rate,
+    memberDayPoints: rules.member_day_points_multiplier,
     coupons: {
       new_member_coupon: couponForm(rules.new_member_coupon),
       birthday_coupon: couponForm(rules.birthday_coupon),
@@ -107,6 +110,10 @@ export function buildRules(form: RulesForm, base: BusinessRules): { rules: Busin
   if (memberDays === null) return { field: 'memberDays', key: 'rules.v.memberDays' };
   const memberDayRate = decimal(form.memberDayRate);
   if (memberDayRate === null || Number(memberDayRate) <= 0 || Number(memberDayRate) > 1) return { field: 'memberDayRate', key: 'rules.v.rate' };
+  const memberDayPoints = decimal(form.memberDayPoints);
+  if (memberDayPoints === null || Number(memberDayPoints) < 1 || Number(memberDayPoints) > 10 || !/^\d+(?:\.\d{1,2})?$/.test(memberDayPoints)) {
+    return { field: 'memberDayPoints', key: 'rules.v.dayPoints' };
+  }
   const coupons = {} as Record<CouponKey, CouponRule>;
   for (const key of COUPONS) {
     const f = form.coupons[key];
@@ -132,6 +139,7 @@ export function buildRules(form: RulesForm, base: BusinessRules): { rules: Busin
       tiers,
       member_days: memberDays,
       member_day_rate: memberDayRate,
+      member_day_points_multiplier: memberDayPoints,
       ...coupons,
       points_per_yuan: pointsPerYuan,
       points_cap_percent: cap,
