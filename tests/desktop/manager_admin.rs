@@ -234,6 +234,25 @@ async fn rules_preview_then_save() {
         Some("stale")
     );
     assert!(attr(&c, "rules-save", "disabled").await.is_some());
+
+    // The care settings: a follow-up schedule that goes backwards is named, with its field
+    // focused, before the core is asked anything; then fewer follow-ups, dormant after 60 days
+    // and a bonus-points product.
+    fill_digits(&c, "rules-follow-up-days", "14, 7").await;
+    press(&wait_for(&c, "rules-follow-up-days").await, Key::Enter).await;
+    assert_eq!(
+        wait_attr(&c, "rules-error", "data-code", "INVALID_RULES")
+            .await
+            .as_deref(),
+        Some("INVALID_RULES")
+    );
+    assert_eq!(
+        wait_focused(&c, "rules-follow-up-days").await.as_deref(),
+        Some("rules-follow-up-days")
+    );
+    fill_digits(&c, "rules-follow-up-days", "3, 7, 14").await;
+    fill_digits(&c, "rules-dormant-days", "60").await;
+    fill(&c, "rules-bonus-products", &format!("{PARACETAMOL}×2")).await;
     press(&wait_for(&c, "rules-member-day-rate").await, Key::Enter).await;
     assert_eq!(
         wait_focused(&c, "rules-save").await.as_deref(),
@@ -255,5 +274,28 @@ async fn rules_preview_then_save() {
         Some("0.9"),
         "the saved rules are shown"
     );
+    for (field, want) in [
+        ("rules-follow-up-days", "3, 7, 14".to_owned()),
+        ("rules-dormant-days", "60".to_owned()),
+        ("rules-bonus-products", format!("{PARACETAMOL}×2")),
+    ] {
+        assert_eq!(
+            wait_for(&c, field)
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some(want.as_str()),
+            "{field}"
+        );
+    }
+    c.execute(
+        "document.querySelector('[data-testid=\"rules-dormant-days\"]').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&c, "rules-care.png").await;
     c.close().await.unwrap();
 }

@@ -196,3 +196,171 @@ async fn programme() {
     screenshot(&c, "care-lists.png").await;
     c.close().await.unwrap();
 }
+
+/// A demo store where cashier 1001 registered (and so owns) three members: 张伟 consented to
+/// contact and has his birthday tomorrow, 李娜 consented and is on no list, 王芳 never consented.
+fn store_with_owned_members(path: &std::path::Path) {
+    let now = SystemClock.now();
+    let clock = Arc::new(SystemClock);
+    let store = pos_core::db::Store::open(path, clock).unwrap();
+    assert!(pos_core::demo::seed(&store).unwrap());
+    let api = pos_core::api::Api::new(store);
+    api_login(&api, "1001", "1111");
+    let tomorrow = (now + Duration::hours(8) + Duration::days(1)).date_naive();
+    let birthday = format!("1980-{}", tomorrow.format("%m-%d"));
+    for (phone, name, contact, birthday) in [
+        ("13912345678", "张伟", true, Some(birthday)),
+        ("13800005678", "李娜", true, None),
+        ("13700004321", "王芳", false, None),
+    ] {
+        api.call(pos_core::api::NewMember {
+            phone: phone.into(),
+            name: name.into(),
+            basic_consent: true,
+            contact_consent: contact,
+            birthday,
+            ..Default::default()
+        })
+        .unwrap();
+    }
+}
+
+#[test]
+fn a_cashier_calls_her_members_from_her_worklist_and_logs_the_answer() {
+    scenario(owner_worklist);
+}
+
+async fn owner_worklist() {
+    let mut path = std::path::PathBuf::new();
+    let driver = start_driver_with(false, |p| {
+        store_with_owned_members(p);
+        path = p.to_owned();
+    });
+    let c = connect(&driver).await;
+    login(&c, "1001", "1111").await;
+    click(&c, "tab-members").await;
+    wait_focused(&c, "members-search-input").await;
+
+    // F4: the members she owns, tomorrow's birthday first with the whole phone to call.
+    press(&wait_for(&c, "members-search-input").await, Key::F4).await;
+    assert_eq!(
+        wait_attr(&c, "owner-worklist", "data-total", "3")
+            .await
+            .as_deref(),
+        Some("3")
+    );
+    let first = wait_css(&c, "[data-testid='owner-worklist-member']").await;
+    // All three registered this week (to thank); 张伟's birthday comes first.
+    assert_eq!(
+        first.attr("data-reasons").await.unwrap().as_deref(),
+        Some("birthdays_tomorrow new_to_thank")
+    );
+    assert_eq!(
+        text_of(&c, "owner-worklist-phone").await.trim(),
+        "13912345678"
+    );
+    // Only the two who consented show a whole phone.
+    wait_count(&c, "owner-worklist-phone", 2).await;
+    screenshot(&c, "owner-worklist.png").await;
+    publish_screenshot("owner-worklist.png");
+
+    // Enter opens 张伟's contact log, the form already on 生日关怀.
+    press(&wait_for(&c, "owner-worklist-list").await, Key::Enter).await;
+    wait_for(&c, "member-profile-panel-contacts").await;
+    assert_eq!(
+        wait_attr(&c, "contact-consent-state", "data-consent", "true")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    let topic = wait_for(&c, "contact-topic").await;
+    assert_eq!(
+        topic.prop("value").await.unwrap().as_deref(),
+        Some("birthday")
+    );
+    wait_for(&c, "contact-answer")
+        .await
+        .select_by_value("reached")
+        .await
+        .unwrap();
+    fill(&c, "contact-note", "祝生日快乐，周末来店").await;
+    click(&c, "contact-save").await;
+    wait_count(&c, "contact-row", 1).await;
+    assert_eq!(
+        attr(&c, "contact-row", "data-topic").await.as_deref(),
+        Some("birthday")
+    );
+    assert!(text_of(&c, "member-contacts-log")
+        .await
+        .contains("祝生日快乐，周末来店"));
+    screenshot(&c, "member-contacts.png").await;
+    publish_screenshot("member-contacts.png");
+
+    // 王芳 never consented: no form until her consent is recorded.
+    let wang = c
+        .find_all(fantoccini::Locator::Css(
+            "[data-testid='owner-worklist-member']",
+        ))
+        .await
+        .unwrap();
+    let mut opened = false;
+    for row in wang {
+        if row.text().await.unwrap().contains("王芳") {
+            row.click().await.unwrap();
+            opened = true;
+        }
+    }
+    assert!(opened, "王芳 is on the worklist");
+    assert_eq!(
+        wait_attr(&c, "contact-consent-state", "data-consent", "false")
+            .await
+            .as_deref(),
+        Some("false")
+    );
+    assert_eq!(count(&c, "contact-form").await, 0);
+    click(&c, "contact-consent-grant").await;
+    wait_for(&c, "contact-form").await;
+
+    // 张伟 withdraws: a first click asks, the second records it and closes the form.
+    let zhang = wait_css(
+        &c,
+        "[data-testid='owner-worklist-member'][data-reasons^='birthdays_tomorrow']",
+    )
+    .await;
+    zhang.click().await.unwrap();
+    assert_eq!(
+        wait_attr(&c, "contact-consent-state", "data-consent", "true")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    click(&c, "contact-consent-withdraw").await;
+    click(&c, "contact-consent-withdraw").await;
+    assert_eq!(
+        wait_attr(&c, "contact-consent-state", "data-consent", "false")
+            .await
+            .as_deref(),
+        Some("false")
+    );
+    assert_eq!(count(&c, "contact-form").await, 0);
+    c.close().await.unwrap();
+
+    // What the store file holds: one contact, 张伟's; his consent withdrawn, 王芳's granted.
+    let store = pos_core::db::Store::open(&path, Arc::new(SystemClock)).unwrap();
+    let (contacts, consents): (i64, String) = store
+        .read(|c| {
+            Ok((
+                c.query_row("SELECT count(*) FROM member_contact", [], |r| r.get(0))?,
+                c.query_row(
+                    "SELECT group_concat(m.name || ':' || e.action, ',') FROM (
+                         SELECT member_id, action FROM consent_event WHERE scope = 'contact'
+                         ORDER BY at, rowid) e JOIN member m ON m.id = e.member_id",
+                    [],
+                    |r| r.get(0),
+                )?,
+            ))
+        })
+        .unwrap();
+    assert_eq!(contacts, 1);
+    assert_eq!(consents, "张伟:grant,李娜:grant,王芳:grant,张伟:withdraw");
+}

@@ -295,6 +295,22 @@ fn changes(a: &BusinessRules, b: &BusinessRules) -> Vec<String> {
             a.confirm_profile_after_days,
             b.confirm_profile_after_days,
         ),
+        (
+            "续药提醒（用完前几天）",
+            a.refill_reminder_days_before,
+            b.refill_reminder_days_before,
+        ),
+        ("沉睡会员（未消费天数）", a.dormant_days, b.dormant_days),
+        (
+            "消费下滑比较期（天）",
+            a.slipping_period_days,
+            b.slipping_period_days,
+        ),
+        (
+            "消费下滑幅度（%）",
+            a.slipping_drop_percent,
+            b.slipping_drop_percent,
+        ),
     ];
     for (name, x, y) in nums {
         if x != y {
@@ -307,6 +323,20 @@ fn changes(a: &BusinessRules, b: &BusinessRules) -> Vec<String> {
             "抹零：{} → {}",
             s(a.drop_small_change),
             s(b.drop_small_change)
+        ));
+    }
+    if a.trace_codes_all_lines != b.trace_codes_all_lines {
+        let s = |on: bool| {
+            if on {
+                "所有药品"
+            } else {
+                "按商品设置"
+            }
+        };
+        out.push(format!(
+            "追溯码扫码：{} → {}",
+            s(a.trace_codes_all_lines),
+            s(b.trace_codes_all_lines)
         ));
     }
     if a.follow_up_days != b.follow_up_days {

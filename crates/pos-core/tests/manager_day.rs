@@ -990,6 +990,8 @@ fn a_rules_change_is_previewed_before_it_is_saved() {
     proposed.tiers[1].threshold = m("2000.00");
     proposed.drop_small_change = !now.drop_small_change;
     proposed.points_per_yuan = now.points_per_yuan * 2;
+    proposed.dormant_days = 60;
+    proposed.refill_reminder_days_before = 5;
     let p = t
         .api
         .call(RulesPreviewArgs {
@@ -1020,6 +1022,17 @@ fn a_rules_change_is_previewed_before_it_is_saved() {
         "{:?}",
         p.changes
     );
+    // The member programme's and the follow-ups' settings are listed too.
+    for want in [
+        "沉睡会员（未消费天数）：90 → 60",
+        "续药提醒（用完前几天）：3 → 5",
+    ] {
+        assert!(
+            p.changes.iter().any(|c| c == want),
+            "{want}: {:?}",
+            p.changes
+        );
+    }
     assert_eq!(p.points_value_proposed.fen() * 2, p.points_value_now.fen());
     // The non-member example shows 抹零: its amount drops to whole 角 under the proposed rules.
     let ex = &p.examples[0];

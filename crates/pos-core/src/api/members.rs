@@ -322,7 +322,8 @@ impl Command for HealthChoicesGet {
     }
 }
 
-/// `member_consent`: records a grant or withdrawal of health consent (or a renewed basic grant).
+/// `member_consent`: records a grant or withdrawal of health or contact consent (or a renewed
+/// basic grant).
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct MemberConsent {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HealthItem, MemberProfile } from '../../lib/bindings';
-import { messages, type MessageKey } from '../../lib/i18n';
+import { LOCALES, messages, type MessageKey } from '../../lib/i18n';
 import {
   checkBirthday,
   checkCouponIssue,
@@ -8,6 +8,10 @@ import {
   checkPointsAdjust,
   chinaTime,
   classifyMemberQuery,
+  CONTACT_ANSWERS,
+  CONTACT_CHANNELS,
+  CONTACT_TOPICS,
+  contactTopicFor,
   groupHealthItems,
   halfWidth,
   isMemberCard,
@@ -349,5 +353,29 @@ describe('display', () => {
       'member.v.noteTooLong',
     ];
     for (const key of keys) expect(messages('en')[key], key).toBeTruthy();
+  });
+});
+
+describe('contact log', () => {
+  it('starts a call on the topic of the first care list the member is on', () => {
+    expect(contactTopicFor(['birthdays_tomorrow', 'dormant'])).toBe('birthday');
+    expect(contactTopicFor(['points_expiring7'])).toBe('points_expiring');
+    expect(contactTopicFor(['dormant'])).toBe('dormant');
+    expect(contactTopicFor(['top_classes'])).toBe('top_class');
+    expect(contactTopicFor(['new_to_thank'])).toBe('thanks');
+    expect(contactTopicFor([])).toBe('other');
+  });
+
+  it('names every channel, topic and answer in both languages', () => {
+    const keys = [
+      ...CONTACT_CHANNELS.map((c) => `member.contacts.channel.${c}`),
+      ...CONTACT_TOPICS.map((c) => `member.contacts.topic.${c}`),
+      ...CONTACT_ANSWERS.map((c) => `member.contacts.answer.${c}`),
+    ];
+    expect(keys).toHaveLength(15);
+    for (const { id: locale } of LOCALES) {
+      const dict = messages(locale);
+      for (const key of keys) expect(dict[key as MessageKey], `${locale} ${key}`).toBeTruthy();
+    }
   });
 });

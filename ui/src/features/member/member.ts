@@ -4,6 +4,10 @@
 //! the authority; these checks only give instant feedback and the right field to focus.
 
 import type {
+  CareList,
+  ContactAnswer,
+  ContactChannel,
+  ContactTopic,
   Coupon,
   Gender,
   HealthItem,
@@ -376,6 +380,35 @@ export function checkCouponIssue(form: {
 
 /** The code for a health item described only by its note. */
 export const OTHER_HEALTH_CODE = 'other';
+
+/** Ways a member was contacted, in the order the contact form offers them. */
+export const CONTACT_CHANNELS: readonly ContactChannel[] = ['phone', 'sms', 'wechat', 'visit'];
+/** What a contact was about. */
+export const CONTACT_TOPICS: readonly ContactTopic[] = ['birthday', 'points_expiring', 'dormant', 'thanks', 'top_class', 'other'];
+/** How a contact ended. */
+export const CONTACT_ANSWERS: readonly ContactAnswer[] = ['reached', 'no_answer', 'declined', 'wrong_number', 'sent'];
+/** The core's limit on a contact note (care.rs MAX_NOTE_CHARS). */
+export const CONTACT_NOTE_MAX = 200;
+
+/** The topic a call starts on for a member on a care list (the first list decides). */
+export function contactTopicFor(reasons: readonly CareList[]): ContactTopic {
+  switch (reasons[0]) {
+    case 'birthdays_tomorrow':
+      return 'birthday';
+    case 'points_expiring30':
+    case 'points_expiring7':
+    case 'points_expiring1':
+      return 'points_expiring';
+    case 'dormant':
+      return 'dormant';
+    case 'top_classes':
+      return 'top_class';
+    case 'new_to_thank':
+      return 'thanks';
+    default:
+      return 'other';
+  }
+}
 
 /** The health kinds in the order the profile shows them. */
 export const HEALTH_KINDS: readonly HealthKind[] = ['allergy', 'condition', 'medicine', 'group', 'reaction'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BusinessRules } from '../../lib/bindings';
-import { buildRules, parseMemberDays, rulesForm, sameRules } from './rules';
+import { buildRules, parseBonusProducts, parseFollowUpDays, parseMemberDays, rulesForm, sameRules } from './rules';
 
 const rules: BusinessRules = {
   tiers: [
@@ -31,6 +31,56 @@ const rules: BusinessRules = {
 };
 
 describe('rules form', () => {
+  it('reads bonus-points products as barcode × multiplier, each barcode once', () => {
+    expect(parseBonusProducts('')).toEqual([]);
+    expect(parseBonusProducts('6914624021096×3， 6901234567890 x 1.5\n6909876543210 2')).toEqual([
+      { barcode: '6914624021096', multiplier: '3' },
+      { barcode: '6901234567890', multiplier: '1.5' },
+      { barcode: '6909876543210', multiplier: '2' },
+    ]);
+    for (const bad of ['6914624021096', '6914624021096×11', '6914624021096×0.5', '6914624021096×1.234', '12×2', '6914624021096×2, 6914624021096×3']) {
+      expect(parseBonusProducts(bad), bad).toBeNull();
+    }
+    const form = rulesForm(rules);
+    expect(form.bonusProducts).toBe('6914624021096×3');
+    form.bonusProducts = '6914624021096×3, 6901234567890×2';
+    const built = buildRules(form, rules);
+    expect('rules' in built && built.rules.bonus_points_products).toHaveLength(2);
+    form.bonusProducts = '6914624021096×20';
+    expect(buildRules(form, rules)).toEqual({ field: 'bonusProducts', key: 'rules.v.bonusProducts' });
+  });
+
+  it('reads follow-up days rising 1–365 and the care settings within their bounds', () => {
+    expect(parseFollowUpDays('3, 7、14 21，28')).toEqual([3, 7, 14, 21, 28]);
+    expect(parseFollowUpDays('')).toEqual([]);
+    for (const bad of ['7, 3', '3, 3', '0', '366', '1,2,3,4,5,6,7,8,9,10,11', 'x']) {
+      expect(parseFollowUpDays(bad), bad).toBeNull();
+    }
+    const form = rulesForm(rules);
+    expect([form.followUpDays, form.refillDaysBefore, form.dormantDays, form.slippingPeriodDays, form.slippingDropPercent]).toEqual([
+      '3, 7, 14, 28',
+      '3',
+      '90',
+      '90',
+      '50',
+    ]);
+    form.dormantDays = '60';
+    form.slippingDropPercent = '30';
+    const built = buildRules(form, rules);
+    expect('rules' in built && [built.rules.dormant_days, built.rules.slipping_drop_percent]).toEqual([60, 30]);
+    const bad: [keyof typeof form, string, string][] = [
+      ['followUpDays', '14, 7', 'rules.v.followUpDays'],
+      ['refillDaysBefore', '31', 'rules.v.refillDays'],
+      ['dormantDays', '6', 'rules.v.dormantDays'],
+      ['slippingPeriodDays', '366', 'rules.v.slippingPeriod'],
+      ['slippingDropPercent', '0', 'rules.v.slippingDrop'],
+    ];
+    for (const [field, value, key] of bad) {
+      const f = { ...rulesForm(rules), [field]: value };
+      expect(buildRules(f, rules), field).toEqual({ field, key });
+    }
+  });
+
   it('takes the member-day points multiplier 1–10 and keeps the bonus products', () => {
     const form = rulesForm(rules);
     expect(form.memberDayPoints).toBe('1');

@@ -2,7 +2,7 @@
 //! text fields and back, with the first field that does not read named. The core checks the
 //! whole document again (INVALID_RULES) and previews it before anything is saved.
 
-import type { BusinessRules, CouponRule, Tier } from '../../lib/bindings';
+import type { BonusPointsProduct, BusinessRules, CouponRule, Tier } from '../../lib/bindings';
 import type { MessageKey } from '../../lib/i18n';
 import { fromFen, parseAmountInput } from '../../lib/money';
 
@@ -26,6 +26,18 @@ export type RulesForm = {
   dailyRedeemCap: string;
   dropSmallChange: boolean;
   traceCodesAllLines: boolean;
+  /** Bonus-points products: "6901234567890×3, 6909876543210×2" (barcode × multiplier, 1–10). */
+  bonusProducts: string;
+  /** Rule 12: follow-up days after a sale, "3, 7, 14, 21, 28". */
+  followUpDays: string;
+  /** Rule 12: a refill reminder this many days before the supply sold runs out (0–30). */
+  refillDaysBefore: string;
+  /** The member programme: dormant after this many days without a purchase (7–730). */
+  dormantDays: string;
+  /** Slipping: the period compared with the one before it, in days (7–365). */
+  slippingPeriodDays: string;
+  /** Slipping: spend down by at least this percent (1–100). */
+  slippingDropPercent: string;
 };
 
 /** A field of the form, as `data-field` names it: `tier.gold.rate`, `coupon.birthday_coupon.face`, `memberDays` … */
@@ -57,6 +69,12 @@ export function rulesForm(rules: BusinessRules): RulesForm {
     dailyRedeemCap: String(rules.daily_redeem_cap_points),
     dropSmallChange: rules.drop_small_change,
     traceCodesAllLines: rules.trace_codes_all_lines,
+    bonusProducts: rules.bonus_points_products.map((b) => `${b.barcode}×${b.multiplier}`).join(', '),
+    followUpDays: rules.follow_up_days.join(', '),
+    refillDaysBefore: String(rules.refill_reminder_days_before),
+    dormantDays: String(rules.dormant_days),
+    slippingPeriodDays: String(rules.slipping_period_days),
+    slippingDropPercent: String(rules.slipping_drop_percent),
   };
 }
 
@@ -90,9 +108,53 @@ export function parseMemberDays(text: string): number[] | null {
   return days.sort((a, b) => a - b);
 }
 
+/** A multiplier 1–10 with at most two places ("1.5", "2"), or null. */
+function pointsMultiplier(text: string): string | null {
+  const m = decimal(text);
+  if (m === null || !/^\d+(?:\.\d{1,2})?$/.test(m) || Number(m) < 1 || Number(m) > 10) return null;
+  return m;
+}
+
 /**
- * The form as a whole rules document: what the form does not show (follow-up days, when to
- * confirm a profile) is taken from `base`, the rules as they are now.
+ * "6901234567890×3, 6909876543210 2" → the bonus-points products (each barcode once, at most
+ * 200); null when a part is not a barcode (digits, 6–32) followed by a multiplier 1–10.
+ */
+export function parseBonusProducts(text: string): BonusPointsProduct[] | null {
+  const parts = text.split(/[,，、;；\n]+/).map((p) => p.trim()).filter((p) => p !== '');
+  const out: BonusPointsProduct[] = [];
+  for (const part of parts) {
+    const m = /^([0-9A-Za-z]{6,32})\s*(?:[×xX*]|\s)\s*(\S+)$/.exec(part);
+    if (!m) return null;
+    const barcode = m[1] as string;
+    const multiplier = pointsMultiplier(m[2] as string);
+    if (multiplier === null || out.some((b) => b.barcode === barcode)) return null;
+    out.push({ barcode, multiplier });
+  }
+  return out.length > 200 ? null : out;
+}
+
+/** "3, 7, 14" → [3, 7, 14]: days 1–365, rising, at most 10; null otherwise. */
+export function parseFollowUpDays(text: string): number[] | null {
+  const parts = text.split(/[\s,，、;；]+/).filter((p) => p !== '');
+  const days: number[] = [];
+  for (const part of parts) {
+    const day = whole(part, 365);
+    if (day === null || day < 1) return null;
+    const last = days[days.length - 1];
+    if (last !== undefined && day <= last) return null;
+    days.push(day);
+  }
+  return days.length > 10 ? null : days;
+}
+
+function within(text: string, min: number, max: number): number | null {
+  const n = whole(text, max);
+  return n === null || n < min ? null : n;
+}
+
+/**
+ * The form as a whole rules document: what the form does not show (when to confirm a profile)
+ * is taken from `base`, the rules as they are now.
  */
 export function buildRules(form: RulesForm, base: BusinessRules): { rules: BusinessRules } | RulesProblem {
   const tiers = [];
@@ -133,6 +195,18 @@ export function buildRules(form: RulesForm, base: BusinessRules): { rules: Busin
   if (earned === null) return { field: 'pointsEarnedPerYuan', key: 'rules.v.whole' };
   const daily = whole(form.dailyRedeemCap, 100_000_000);
   if (daily === null) return { field: 'dailyRedeemCap', key: 'rules.v.whole' };
+  const bonus = parseBonusProducts(form.bonusProducts);
+  if (bonus === null) return { field: 'bonusProducts', key: 'rules.v.bonusProducts' };
+  const followUpDays = parseFollowUpDays(form.followUpDays);
+  if (followUpDays === null) return { field: 'followUpDays', key: 'rules.v.followUpDays' };
+  const refill = within(form.refillDaysBefore, 0, 30);
+  if (refill === null) return { field: 'refillDaysBefore', key: 'rules.v.refillDays' };
+  const dormant = within(form.dormantDays, 7, 730);
+  if (dormant === null) return { field: 'dormantDays', key: 'rules.v.dormantDays' };
+  const period = within(form.slippingPeriodDays, 7, 365);
+  if (period === null) return { field: 'slippingPeriodDays', key: 'rules.v.slippingPeriod' };
+  const drop = within(form.slippingDropPercent, 1, 100);
+  if (drop === null) return { field: 'slippingDropPercent', key: 'rules.v.slippingDrop' };
   return {
     rules: {
       ...base,
@@ -147,6 +221,12 @@ export function buildRules(form: RulesForm, base: BusinessRules): { rules: Busin
       daily_redeem_cap_points: daily,
       drop_small_change: form.dropSmallChange,
       trace_codes_all_lines: form.traceCodesAllLines,
+      bonus_points_products: bonus,
+      follow_up_days: followUpDays,
+      refill_reminder_days_before: refill,
+      dormant_days: dormant,
+      slipping_period_days: period,
+      slipping_drop_percent: drop,
     },
   };
 }
