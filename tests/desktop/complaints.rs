@@ -1,6 +1,7 @@
 //! Complaints (投诉) in the pharmacist's workbench: a pharmacist takes a walk-in's complaint from
 //! the keyboard, verifies it with a note, records an apology and closes it; the list shows it
-//! closed. The complaint's page is the screenshot docs/screenshots/complaints.png.
+//! closed. The complaint's page is the screenshot docs/screenshots/complaints.png. A cashier
+//! takes one at the counter from a 投诉 tab and sees the complainant masked.
 
 use crate::pages::*;
 
@@ -162,4 +163,49 @@ async fn log_and_close() {
             .as_deref(),
         Some("1")
     );
+}
+
+#[test]
+fn a_cashier_takes_a_complaint_at_the_counter_without_seeing_whose_it_is_afterwards() {
+    scenario(cashier_intake);
+}
+
+async fn cashier_intake() {
+    let driver = start_driver();
+    let c = connect(&driver).await;
+    // 1001 only sells: no workbench, complaints are a tab of their own.
+    login(&c, "1001", "1111").await;
+    assert_eq!(count(&c, "tab-pharmacist").await, 0);
+    click(&c, "tab-complaints").await;
+    let list = wait_for(&c, "complaint-list").await;
+    list.send_keys("n").await.unwrap();
+    wait_for(&c, "complaint-intake").await;
+    click(&c, "complaint-who-walkin").await;
+    fill(&c, "complaint-walkin-name", "赵敏").await;
+    fill_digits(&c, "complaint-walkin-phone", "13900004321").await;
+    wait_for(&c, "complaint-category")
+        .await
+        .select_by_value("price")
+        .await
+        .unwrap();
+    fill(&c, "complaint-description", "同一药品比上周贵了两元").await;
+    let desc = wait_for(&c, "complaint-description").await;
+    chord(&desc, Key::Control, char::from(Key::Enter)).await;
+    assert_eq!(
+        wait_attr(&c, "complaint-page", "data-status", "verifying")
+            .await
+            .as_deref(),
+        Some("verifying")
+    );
+    // Taken, but the complainant's name and mobile are for pharmacists and managers only.
+    assert_eq!(
+        wait_attr(&c, "complaint-contact", "data-whole", "false")
+            .await
+            .as_deref(),
+        Some("false")
+    );
+    let contact = text_of(&c, "complaint-contact").await;
+    assert!(!contact.contains("13900004321"), "{contact}");
+    screenshot(&c, "complaint-cashier.png").await;
+    c.close().await.unwrap();
 }

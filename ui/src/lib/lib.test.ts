@@ -39,10 +39,12 @@ describe('toApiError', () => {
 
 describe('tabsForRoles', () => {
   it('gives each role its screens, managers also selling', () => {
-    expect(tabsForRoles(['cashier'])).toEqual(['sale', 'returns', 'members', 'journal']);
+    expect(tabsForRoles(['cashier'])).toEqual(['sale', 'returns', 'members', 'journal', 'complaints']);
     expect(tabsForRoles(['pharmacist'])).toEqual(['pharmacist', 'returns', 'members', 'journal']);
     expect(tabsForRoles(['manager'])).toEqual(['sale', 'pharmacist', 'returns', 'members', 'settings', 'staff', 'catalog', 'day', 'audit', 'journal', 'backup', 'rules', 'programme']);
+    // Complaints live on the pharmacist's bench for whoever has it.
     expect(tabsForRoles(['pharmacist', 'cashier'])).toEqual(['sale', 'pharmacist', 'returns', 'members', 'journal']);
+    expect(tabsForRoles(['manager', 'cashier'])).not.toContain('complaints');
     expect(tabsForRoles([])).toEqual([]);
   });
 
@@ -83,7 +85,8 @@ describe('tabForKey', () => {
 
   it('ignores other keys, other modifiers and numbers beyond the tabs', () => {
     expect(tabForKey(key('Digit4'), cashier)).toBe('journal');
-    expect(tabForKey(key('Digit5'), cashier)).toBeNull();
+    expect(tabForKey(key('Digit5'), cashier)).toBe('complaints');
+    expect(tabForKey(key('Digit6'), cashier)).toBeNull();
     expect(tabForKey(key('Digit0'), cashier)).toBeNull();
     expect(tabForKey(key('Digit1', {}), cashier)).toBeNull();
     expect(tabForKey(key('Digit1', { ctrlKey: true, shiftKey: true }), cashier)).toBeNull();

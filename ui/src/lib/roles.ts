@@ -15,7 +15,8 @@ export type TabId =
   | 'journal'
   | 'backup'
   | 'rules'
-  | 'programme';
+  | 'programme'
+  | 'complaints';
 
 // New screens go at the end, so the Ctrl+n a person has learned keeps opening the same screen.
 const TAB_ORDER: readonly TabId[] = [
@@ -32,13 +33,16 @@ const TAB_ORDER: readonly TabId[] = [
   'backup',
   'rules',
   'programme',
+  'complaints',
 ];
 
 const TABS_BY_ROLE: Record<Role, readonly TabId[]> = {
   // Everyone looks members up; what each role sees of a member is decided by the core.
   // Every selling role takes returns (退货); the manager's approval is typed at the till.
   // Every selling role looks up past sales (销售流水) to reprint or return them.
-  cashier: ['sale', 'returns', 'members', 'journal'],
+  // A customer complains at the counter: the cashier takes the complaint (投诉) on a tab of its
+  // own; whoever has the pharmacist's bench finds complaints there instead.
+  cashier: ['sale', 'returns', 'members', 'journal', 'complaints'],
   pharmacist: ['pharmacist', 'returns', 'members', 'journal'],
   // Managers can also sell; the day close (日结) and the audit log are theirs. They open the
   // pharmacist's bench too: the registers and the complaints summary are theirs to answer for.
@@ -63,6 +67,7 @@ export function isManager(roles: readonly Role[]): boolean {
 /** The tabs allowed by the given roles, in a fixed order; the first one is the home screen. */
 export function tabsForRoles(roles: readonly Role[]): TabId[] {
   const allowed = new Set(roles.flatMap((role) => TABS_BY_ROLE[role] ?? []));
+  if (allowed.has('pharmacist')) allowed.delete('complaints');
   return TAB_ORDER.filter((tab) => allowed.has(tab));
 }
 
