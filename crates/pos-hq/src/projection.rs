@@ -559,20 +559,56 @@ async fn coupons_issued(tx: &Transaction<'_>, coupons: &[(&Envelope, &CouponIssu
     let ats: Vec<&str> = coupons.iter().map(|(_, p)| p.issued_at.as_str()).collect();
     let by: Vec<Option<Uuid>> = coupons.iter().map(|(_, p)| p.issued_by).collect();
     let stores: Vec<Uuid> = coupons.iter().map(|(env, _)| env.store_id).collect();
+    let percents: Vec<Option<i32>> = coupons
+        .iter()
+        .map(|(_, p)| p.percent.and_then(|v| i32::try_from(v).ok()))
+        .collect();
+    let caps: Vec<Option<String>> = coupons
+        .iter()
+        .map(|(_, p)| p.cap.map(|c| c.to_string()))
+        .collect();
+    // Arrays of different lengths cannot be unnested side by side: each scope travels as JSON.
+    let products: Vec<String> = coupons
+        .iter()
+        .map(|(_, p)| serde_json::json!(p.scope_products).to_string())
+        .collect();
+    let categories: Vec<String> = coupons
+        .iter()
+        .map(|(_, p)| serde_json::json!(p.scope_categories).to_string())
+        .collect();
     exec(
         tx,
         "INSERT INTO coupon (id, member_id, kind, face, min_spend, valid_from, valid_until,
-             issue_key, reason, issued_at, issued_by, store_id)
+             issue_key, reason, issued_at, issued_by, store_id, percent, cap, scope_products,
+             scope_categories)
          SELECT id, member_id, kind, face::numeric, min_spend::numeric, valid_from, valid_until,
-                issue_key, reason, issued_at::timestamptz, issued_by, store_id
+                issue_key, reason, issued_at::timestamptz, issued_by, store_id, percent,
+                cap::numeric,
+                ARRAY(SELECT jsonb_array_elements_text(products::jsonb))::uuid[],
+                ARRAY(SELECT jsonb_array_elements_text(categories::jsonb))
          FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
-                     $7::text[], $8::text[], $9::text[], $10::text[], $11::uuid[], $12::uuid[])
+                     $7::text[], $8::text[], $9::text[], $10::text[], $11::uuid[], $12::uuid[],
+                     $13::int4[], $14::text[], $15::text[], $16::text[])
               AS c(id, member_id, kind, face, min_spend, valid_from, valid_until, issue_key,
-                   reason, issued_at, issued_by, store_id)
+                   reason, issued_at, issued_by, store_id, percent, cap, products, categories)
          ON CONFLICT (id) DO NOTHING",
         &[
-            &ids, &members, &kinds, &faces, &mins, &froms, &untils, &keys, &reasons, &ats, &by,
+            &ids,
+            &members,
+            &kinds,
+            &faces,
+            &mins,
+            &froms,
+            &untils,
+            &keys,
+            &reasons,
+            &ats,
+            &by,
             &stores,
+            &percents,
+            &caps,
+            &products,
+            &categories,
         ],
     )
     .await?;

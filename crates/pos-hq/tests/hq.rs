@@ -1045,3 +1045,73 @@ fn sale_event(
         allergy_acks: vec![],
     })
 }
+
+#[tokio::test]
+async fn a_percent_coupon_limited_to_a_category_is_kept_as_one() {
+    let hq = Hq::start().await;
+    let mut till = hq.till("SH001").await;
+    let m = Uuid::now_v7();
+    let product = Uuid::now_v7();
+    let joined = registered(
+        m,
+        "13700000001",
+        "钱伟",
+        "2026-11-01T08:00:00Z",
+        till.store,
+        stamp(T0 - 10_000, 0, till.device),
+    );
+    push_one(&hq, &mut till, &joined).await;
+    let coupon = |percent: Option<u32>, cap: Option<&str>, products: Vec<Uuid>, cats: &[&str]| {
+        Payload::CouponIssued(CouponIssuedV1 {
+            id: Uuid::now_v7(),
+            member_id: m,
+            kind: "manual".into(),
+            face: "99999999.99".parse().unwrap(),
+            min_spend: "20".parse().unwrap(),
+            valid_from: "2026-11-29".into(),
+            valid_until: "2026-12-29".into(),
+            issue_key: None,
+            reason: "会员日活动".into(),
+            issued_at: "2026-11-29T10:00:00Z".into(),
+            issued_by: None,
+            percent,
+            cap: cap.map(|c| c.parse().unwrap()),
+            scope_products: products,
+            scope_categories: cats.iter().map(|c| (*c).to_owned()).collect(),
+        })
+    };
+    push_one(
+        &hq,
+        &mut till,
+        &coupon(Some(15), Some("5.00"), vec![], &["感冒用药"]),
+    )
+    .await;
+    push_one(&hq, &mut till, &coupon(None, None, vec![product], &[])).await;
+    let c = hq.db.client().await.unwrap();
+    let rows = c
+        .query(
+            "SELECT percent, cap::text, scope_products, scope_categories FROM coupon
+             WHERE member_id = $1 ORDER BY percent NULLS LAST",
+            &[&m],
+        )
+        .await
+        .unwrap();
+    // (percent, cap, products, categories)
+    type Kind = (Option<i32>, Option<String>, Vec<Uuid>, Vec<String>);
+    let got: Vec<Kind> = rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                Some(15),
+                Some("5.00".into()),
+                vec![],
+                vec!["感冒用药".into()]
+            ),
+            (None, None, vec![product], vec![]),
+        ]
+    );
+}
