@@ -70,3 +70,58 @@ fn on_58mm_a_long_name_wraps_in_its_column_and_the_amount_stays_on_its_line() {
     );
     assert!(text.contains("合计 ¥76.80"), "{text}");
 }
+
+/// A member-day sale with a percent coupon and a bonus-points product (issue 10): the coupon is
+/// named by what it is and the points say why they are multiplied, under 本次积分, at both widths.
+/// The 80 mm roll is rendered to docs/screenshots/receipt-member-day.png (looked at).
+#[test]
+fn a_member_day_receipt_names_its_coupon_and_why_points_are_multiplied() {
+    let fonts = Fonts::with_fallbacks([]).unwrap();
+    let mut r = common::receipt_model(2);
+    // The model splits its tenders at whole ¥100: under that, no ¥0.00 WeChat line.
+    r.payments.retain(|p| p.amount.fen() > 0);
+    r.deductions[0].label = "优惠券（85 折券（满 20 可用，最多减 5，限 感冒用药））".into();
+    let m = r.member.as_mut().unwrap();
+    m.points_notes = vec![
+        "会员日 2 倍积分".into(),
+        "加倍积分商品 对乙酰氨基酚片 3 倍".into(),
+    ];
+    for paper in [80, 58] {
+        let pdf = pos_receipt::receipt::render(&fonts, &r, paper).unwrap();
+        let text = squeezed(&common::text_of(&pdf.bytes));
+        // The long label wraps in its column beside its amount.
+        let flat: String = text
+            .split_whitespace()
+            .collect::<String>()
+            .replace("-¥3.00", "");
+        assert!(
+            flat.contains("85折券（满20可用，最多减5，限感冒用药）"),
+            "{paper} mm: {text}"
+        );
+        let earned = text.find("本次积分").expect("本次积分");
+        let day = text.find("会员日 2 倍积分").expect("the member-day note");
+        let bonus = flat
+            .find("加倍积分商品对乙酰氨基酚片3倍")
+            .expect("the bonus note");
+        assert!(
+            earned < day,
+            "{paper} mm: the notes follow 本次积分: {text}"
+        );
+        assert!(bonus > 0);
+        if paper == 80 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("r.pdf");
+            std::fs::write(&path, &pdf.bytes).unwrap();
+            let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../docs/screenshots/receipt-member-day");
+            let ok = Command::new("pdftoppm")
+                .args(["-r", "150", "-png", "-singlefile"])
+                .arg(&path)
+                .arg(&out)
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "pdftoppm renders the receipt");
+        }
+    }
+}
