@@ -26,36 +26,14 @@ async fn log_and_close() {
     );
 
     // N on the list: the intake form. A walk-in, by telephone, about the service.
-    list.send_keys("n").await.unwrap();
-    wait_for(&c, "complaint-intake").await;
-    click(&c, "complaint-who-walkin").await;
-    fill(&c, "complaint-walkin-name", "王小明").await;
-    fill_digits(&c, "complaint-walkin-phone", "13900001234").await;
-    wait_for(&c, "complaint-channel")
-        .await
-        .select_by_value("phone")
-        .await
-        .unwrap();
-    wait_for(&c, "complaint-category")
-        .await
-        .select_by_value("service")
-        .await
-        .unwrap();
-    fill(
+    take_walk_in(
         &c,
-        "complaint-description",
+        &list,
+        ("王小明", "13900001234"),
+        ("phone", "service"),
         "找零时收银员把零钱扔在台面上，态度生硬",
     )
     .await;
-    // Ctrl+Enter saves and opens the complaint's page, 待核实.
-    let desc = wait_for(&c, "complaint-description").await;
-    chord(&desc, Key::Control, char::from(Key::Enter)).await;
-    assert_eq!(
-        wait_attr(&c, "complaint-page", "data-status", "verifying")
-            .await
-            .as_deref(),
-        Some("verifying")
-    );
     let no = attr(&c, "complaint-page", "data-no").await.unwrap();
     assert!(no.starts_with("TS"), "{no}");
     // A pharmacist sees the complainant's whole name and mobile (the core audits the view).
@@ -178,25 +156,14 @@ async fn cashier_intake() {
     assert_eq!(count(&c, "tab-pharmacist").await, 0);
     click(&c, "tab-complaints").await;
     let list = wait_for(&c, "complaint-list").await;
-    list.send_keys("n").await.unwrap();
-    wait_for(&c, "complaint-intake").await;
-    click(&c, "complaint-who-walkin").await;
-    fill(&c, "complaint-walkin-name", "赵敏").await;
-    fill_digits(&c, "complaint-walkin-phone", "13900004321").await;
-    wait_for(&c, "complaint-category")
-        .await
-        .select_by_value("price")
-        .await
-        .unwrap();
-    fill(&c, "complaint-description", "同一药品比上周贵了两元").await;
-    let desc = wait_for(&c, "complaint-description").await;
-    chord(&desc, Key::Control, char::from(Key::Enter)).await;
-    assert_eq!(
-        wait_attr(&c, "complaint-page", "data-status", "verifying")
-            .await
-            .as_deref(),
-        Some("verifying")
-    );
+    take_walk_in(
+        &c,
+        &list,
+        ("赵敏", "13900004321"),
+        ("counter", "price"),
+        "同一药品比上周贵了两元",
+    )
+    .await;
     // Taken, but the complainant's name and mobile are for pharmacists and managers only.
     assert_eq!(
         wait_attr(&c, "complaint-contact", "data-whole", "false")
@@ -208,4 +175,39 @@ async fn cashier_intake() {
     assert!(!contact.contains("13900004321"), "{contact}");
     screenshot(&c, "complaint-cashier.png").await;
     c.close().await.unwrap();
+}
+
+/// N on the complaint list, a walk-in's name and mobile, the channel and category, the
+/// description; Ctrl+Enter saves and opens the complaint's page, 待核实.
+async fn take_walk_in(
+    c: &fantoccini::Client,
+    list: &fantoccini::elements::Element,
+    (name, phone): (&str, &str),
+    (channel, category): (&str, &str),
+    description: &str,
+) {
+    list.send_keys("n").await.unwrap();
+    wait_for(c, "complaint-intake").await;
+    click(c, "complaint-who-walkin").await;
+    fill(c, "complaint-walkin-name", name).await;
+    fill_digits(c, "complaint-walkin-phone", phone).await;
+    for (field, value) in [
+        ("complaint-channel", channel),
+        ("complaint-category", category),
+    ] {
+        wait_for(c, field)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap();
+    }
+    fill(c, "complaint-description", description).await;
+    let desc = wait_for(c, "complaint-description").await;
+    chord(&desc, Key::Control, char::from(Key::Enter)).await;
+    assert_eq!(
+        wait_attr(c, "complaint-page", "data-status", "verifying")
+            .await
+            .as_deref(),
+        Some("verifying")
+    );
 }
