@@ -293,6 +293,31 @@ async fn manager_members_screen() {
     assert_eq!(wait_text(&c, "member-points-balance", "200").await, "200");
     screenshot(&c, "member-profile-points.png").await;
 
+    // 优惠券: a manager's 9 折 coupon limited to one product by its barcode. A barcode the
+    // catalog does not know is named and nothing is issued.
+    click(&c, "member-profile-tab-coupons").await;
+    let before = count(&c, "coupon-row").await;
+    fill_digits(&c, "coupon-issue-percent", "10").await;
+    fill_digits(&c, "coupon-issue-products", "6900000000007").await;
+    fill(&c, "coupon-issue-reason", "慢病会员关怀").await;
+    click(&c, "coupon-issue-submit").await;
+    assert_eq!(
+        wait_attr(&c, "coupon-issue-error", "data-code", "PRODUCT_NOT_FOUND")
+            .await
+            .as_deref(),
+        Some("PRODUCT_NOT_FOUND")
+    );
+    assert!(text_of(&c, "coupon-issue-error")
+        .await
+        .contains("6900000000007"));
+    assert_eq!(count(&c, "coupon-row").await, before);
+    fill_digits(&c, "coupon-issue-products", PARACETAMOL).await;
+    click(&c, "coupon-issue-submit").await;
+    let done = wait_text(&c, "coupon-issue-done", "9 折").await;
+    assert!(done.contains("限 指定商品 1 种"), "{done}");
+    wait_count(&c, "coupon-row", before + 1).await;
+    screenshot(&c, "member-profile-coupons.png").await;
+
     // 店长操作: the JSON export answers with the file's path.
     click(&c, "member-profile-tab-manage").await;
     click(&c, "member-export-json").await;

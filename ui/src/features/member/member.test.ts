@@ -288,6 +288,14 @@ describe('manager forms', () => {
     expect(checkCouponIssue({ ...ok, percent: '0' })).toMatchObject({ ok: false, problem: { field: 'percent' } });
     expect(checkCouponIssue({ ...ok, percent: '15', cap: '0' })).toMatchObject({ ok: false, problem: { field: 'cap' } });
     expect(checkCouponIssue({ ...ok, categories: 'x'.repeat(31) })).toMatchObject({ ok: false, problem: { field: 'categories' } });
+    // Limited to products by their barcodes (full-width digits read too), each once.
+    expect(checkCouponIssue({ ...ok, products: '6914624021096，６９０７４６２０５３３１２ 6914624021096' })).toMatchObject({
+      ok: true,
+      barcodes: ['6914624021096', '6907462053312'],
+    });
+    for (const bad of ['691462402109x', '1234567', '1'.repeat(15)]) {
+      expect(checkCouponIssue({ ...ok, products: bad }), bad).toMatchObject({ ok: false, problem: { field: 'products' } });
+    }
   });
 });
 

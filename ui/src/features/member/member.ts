@@ -295,7 +295,7 @@ export function toMoney(text: string): Money | null {
   return `${whole}.${(match[2] ?? '').padEnd(2, '0')}`;
 }
 
-export type CouponField = 'face' | 'minSpend' | 'validDays' | 'reason' | 'percent' | 'cap' | 'categories';
+export type CouponField = 'face' | 'minSpend' | 'validDays' | 'reason' | 'percent' | 'cap' | 'categories' | 'products';
 
 /** What a coupon is worth, for a list: a fixed coupon by its face (¥5.00), a percent coupon by its
  *  description (9 折券（最多减 20）): its `face` is only its ceiling. */
@@ -326,6 +326,8 @@ export function checkCouponIssue(form: {
   percent?: string;
   cap?: string;
   categories?: string;
+  /** Barcodes of the products the coupon is limited to (resolved to products by the screen). */
+  products?: string;
 }):
   | {
       ok: true;
@@ -336,6 +338,7 @@ export function checkCouponIssue(form: {
       percent?: number;
       cap?: Money;
       categories?: string[];
+      barcodes?: string[];
     }
   | { ok: false; problem: Problem<CouponField> } {
   const percentText = halfWidth((form.percent ?? '').trim());
@@ -364,6 +367,8 @@ export function checkCouponIssue(form: {
   }
   const categories = parseCategories(form.categories ?? '');
   if (categories.length > 20 || categories.some((c) => c.length > 30)) return { ok: false, problem: { field: 'categories', key: 'member.v.categories' } };
+  const barcodes = [...new Set(halfWidth(form.products ?? '').split(/[\s,，、;；]+/).filter((b) => b !== ''))];
+  if (barcodes.length > 20 || barcodes.some((b) => !/^\d{8,14}$/.test(b))) return { ok: false, problem: { field: 'products', key: 'member.v.products' } };
   const bad = reasonProblem(form.reason);
   if (bad) return { ok: false, problem: { field: 'reason', key: bad, params: { max: MAX_REASON_CHARS } } };
   return {
@@ -375,6 +380,7 @@ export function checkCouponIssue(form: {
     ...(percent !== undefined ? { percent } : {}),
     ...(cap !== undefined ? { cap } : {}),
     ...(categories.length > 0 ? { categories } : {}),
+    ...(barcodes.length > 0 ? { barcodes } : {}),
   };
 }
 
