@@ -89,6 +89,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261207_0019_prescription_day",
         include_str!("../migrations/20261207_0019_prescription_day.sql"),
     ),
+    (
+        "20261208_0021_member_versions",
+        include_str!("../migrations/20261208_0021_member_versions.sql"),
+    ),
 ];
 
 /// WAL size (pages) at which a commit checkpoints by itself when no checkpointer runs (≈ 80 MB).
