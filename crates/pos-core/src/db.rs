@@ -93,6 +93,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261208_0021_member_versions",
         include_str!("../migrations/20261208_0021_member_versions.sql"),
     ),
+    (
+        "20261208_0022_prescription_member",
+        include_str!("../migrations/20261208_0022_prescription_member.sql"),
+    ),
 ];
 
 /// WAL size (pages) at which a commit checkpoints by itself when no checkpointer runs (≈ 80 MB).
