@@ -704,7 +704,8 @@ fn worklist_of(f: &Fixture, view: &str) -> follow_up::Worklist {
 
 /// The floor: the open tasks of the three groups (up to `GROUP_LIMIT` each, by due date) and
 /// their counts by plain SQL, the task columns only (no member name, owner name, sale date, no
-/// consent check). Rows fetched and the three counts.
+/// consent check): one pass over the open tasks to the horizon in due order, each counted in
+/// its group and kept while the group has room. Rows fetched and the three counts.
 fn worklist_floor_of(f: &Fixture, view: &str) -> (usize, (i64, i64, i64)) {
     let today = f.today.to_string();
     let horizon = (f.today + Duration::days(i64::from(UPCOMING_DAYS))).to_string();
@@ -713,45 +714,39 @@ fn worklist_floor_of(f: &Fixture, view: &str) -> (usize, (i64, i64, i64)) {
         // would read a third of the members).
         "owner" => (
             "follow_up_task t CROSS JOIN member m ON m.id = t.member_id",
-            "m.owner_staff_id = ?3",
+            "m.owner_staff_id = ?2",
             f.pharmacist.to_string(),
         ),
         "member" => (
             "follow_up_task t",
-            "t.member_id = ?3",
+            "t.member_id = ?2",
             f.member_with_tasks.to_string(),
         ),
-        _ => ("follow_up_task t", "?3 IS NOT NULL", String::new()),
+        _ => ("follow_up_task t", "?2 IS NOT NULL", String::new()),
     };
     f.store
         .read(|c| {
-            let counts = c
-                .prepare_cached(&format!(
-                    "SELECT coalesce(sum(t.due_on < ?1), 0), coalesce(sum(t.due_on = ?1), 0),
-                            coalesce(sum(t.due_on > ?1), 0)
-                     FROM {from} WHERE t.status = 'open' AND t.due_on <= ?2 AND {cond}"
-                ))?
-                .query_row((&today, &horizon, &arg), |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?;
-            let mut rows = 0;
-            for group in [
-                "t.due_on < ?1",
-                "t.due_on = ?1",
-                "t.due_on > ?1 AND t.due_on <= ?2",
-            ] {
-                let mut st = c.prepare_cached(&format!(
-                    "SELECT t.id, t.kind, t.visit_no, t.reasons, t.due_on, t.member_id, t.sale_id
-                     FROM {from} WHERE t.status = 'open' AND {group} AND {cond}
-                     ORDER BY t.due_on LIMIT ?4"
-                ))?;
-                let mut r = st.query((&today, &horizon, &arg, GROUP_LIMIT))?;
-                while let Some(row) = r.next()? {
-                    let _: (String, String, String) = (row.get(0)?, row.get(3)?, row.get(4)?);
+            let mut st = c.prepare_cached(&format!(
+                "SELECT t.id, t.kind, t.visit_no, t.reasons, t.due_on, t.member_id, t.sale_id
+                 FROM {from} WHERE t.status = 'open' AND t.due_on <= ?1 AND {cond}
+                 ORDER BY t.due_on"
+            ))?;
+            let mut r = st.query((&horizon, &arg))?;
+            let (mut counts, mut rows) = ([0i64; 3], 0);
+            while let Some(row) = r.next()? {
+                let due: String = row.get(4)?;
+                let group = match due.cmp(&today) {
+                    std::cmp::Ordering::Less => 0,
+                    std::cmp::Ordering::Equal => 1,
+                    std::cmp::Ordering::Greater => 2,
+                };
+                counts[group] += 1;
+                if counts[group] <= i64::from(GROUP_LIMIT) {
+                    let _: (String, String) = (row.get(0)?, row.get(3)?);
                     rows += 1;
                 }
             }
-            Ok((rows, counts))
+            Ok((rows, (counts[0], counts[1], counts[2])))
         })
         .unwrap()
 }
