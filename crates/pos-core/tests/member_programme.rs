@@ -642,3 +642,71 @@ fn each_staff_member_sees_the_members_they_own_with_the_care_reasons_of_today() 
     });
     assert_eq!(other.unwrap_err().code.as_str(), "FORBIDDEN");
 }
+
+/// The classes, lists and figures are held between calls (member/analytics/held.rs); a spend
+/// fact recorded later the same day, a return, a write that is rolled back and a member leaving
+/// must each show in the next call, as a first call on the same data would.
+#[test]
+fn what_is_held_between_calls_follows_each_later_change() {
+    let t = cashier();
+    t.clock.set(noon("2026-11-30"));
+    let members: Vec<MemberId> = (1..=20).map(|i| t.registered(i, None)).collect();
+    for (i, m) in members.iter().enumerate() {
+        t.spent(*m, "2026-11-10", (i as i64 + 1) * 100);
+    }
+    let a = |t: &Till| {
+        t.ids(MemberSet::Class {
+            class: MemberClass::A,
+        })
+    };
+    let top = |t: &Till| {
+        let f = t.figures(Period::last_30_days(t.today()));
+        (f.cutoffs.a_from, f.cutoffs.spenders, f.active_members)
+    };
+    // A = the top 5 % of 20 = 1 member.
+    assert_eq!(a(&t), vec![members[19]]);
+    assert_eq!(top(&t), (Some(Money::from_fen(2000)), 20, 20));
+
+    // A sale later the same day makes member 1 the top spender.
+    t.spent(members[0], "2026-11-30", 5000);
+    assert_eq!(a(&t), vec![members[0]]);
+    assert_eq!(top(&t), (Some(Money::from_fen(5100)), 20, 20));
+    // Its return puts member 20 back.
+    t.spent(members[0], "2026-11-30", -5000);
+    assert_eq!(a(&t), vec![members[19]]);
+    assert_eq!(top(&t), (Some(Money::from_fen(2000)), 20, 20));
+
+    // A write that reads the classes and is then rolled back leaves nothing behind: the next
+    // committed fact (which may take the same row number) counts as itself.
+    let today = t.today();
+    let r: pos_core::Result<()> = t.api.store().write(|tx| {
+        pos_core::member::tier::record_spend(tx, "rolled-back", members[1], 9000, "sale")?;
+        let ids = analytics::member_ids(
+            tx,
+            today,
+            &MemberSet::Class {
+                class: MemberClass::A,
+            },
+        )?;
+        assert_eq!(ids, vec![members[1]]);
+        Err(pos_core::error::PosError::storage("rolled back"))
+    });
+    assert!(r.is_err());
+    assert_eq!(a(&t), vec![members[19]]);
+    t.spent(members[2], "2026-11-30", 8000);
+    assert_eq!(a(&t), vec![members[2]]);
+    assert_eq!(top(&t), (Some(Money::from_fen(8300)), 20, 20));
+
+    // A member who leaves (anonymized) is out of the classes and the counts.
+    let staff = t.api.store().read(pos_core::staff::list).unwrap()[0].id;
+    t.api
+        .store()
+        .write(|tx| pos_core::member::anonymize(tx, staff, members[2], "会员要求注销"))
+        .unwrap();
+    assert_eq!(a(&t), vec![members[19]]);
+    assert_eq!(top(&t), (Some(Money::from_fen(2000)), 19, 19));
+
+    // The next day's classes are read for that day (the window moves).
+    t.clock.set(noon("2026-12-01"));
+    assert_eq!(a(&t), vec![members[19]]);
+}

@@ -31,6 +31,8 @@ use crate::member::{card, phone, Gender};
 use crate::money::Money;
 use crate::rules::{self, BusinessRules, Tier};
 
+mod held;
+
 /// A class by 12-month spend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -150,6 +152,19 @@ struct Facts {
     last_purchase: Option<NaiveDate>,
 }
 
+impl Facts {
+    /// A member with no spend yet.
+    fn none(id: MemberId) -> Facts {
+        Facts {
+            id,
+            spend_fen: 0,
+            current_fen: 0,
+            previous_fen: 0,
+            last_purchase: None,
+        }
+    }
+}
+
 /// The analytics' settings, from the business rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Windows {
@@ -173,6 +188,29 @@ impl Windows {
         crate::member::tier::window_start(self.today)
     }
 
+    /// The first days of the slipping period ending today and of the one before it.
+    fn slipping_starts(&self) -> (NaiveDate, NaiveDate) {
+        let p = i64::from(self.slipping_days);
+        let current_from = self.today - Duration::days(p - 1);
+        (current_from, current_from - Duration::days(p))
+    }
+
+    /// `f` with one more spend fact (`net_fen` on `day`, which is not after today).
+    fn add(&self, f: &mut Facts, day: NaiveDate, net_fen: i64) {
+        let (current_from, previous_from) = self.slipping_starts();
+        if day >= self.year_start() {
+            f.spend_fen += net_fen;
+        }
+        if day >= current_from {
+            f.current_fen += net_fen;
+        } else if day >= previous_from {
+            f.previous_fen += net_fen;
+        }
+        if net_fen > 0 && f.last_purchase.is_none_or(|l| l < day) {
+            f.last_purchase = Some(day);
+        }
+    }
+
     fn dormant(&self, last_purchase: Option<NaiveDate>) -> bool {
         last_purchase
             .is_some_and(|d| d <= self.today - Duration::days(i64::from(self.dormant_days)))
@@ -188,45 +226,76 @@ impl Windows {
 }
 
 /// Reads every active member that ever bought: spend in the year, in the two slipping periods,
-/// and the last purchase. Members with no spend fact at all are not in the map.
+/// and the last purchase. Members with no spend fact at all are not in the list.
+///
+/// The facts are summed per member on `member_spend_member_net` (in member order, from the index
+/// alone), and each member's row is looked up once for whom they count (a merged member's spend
+/// is its survivor's); not a member lookup per fact, which read 3 million rows at random.
 fn facts(c: &Connection, w: &Windows) -> Result<Vec<Facts>> {
-    let p = i64::from(w.slipping_days);
-    let current_from = w.today - Duration::days(p - 1);
-    let previous_from = current_from - Duration::days(p);
-    let year_from = w.year_start();
+    let (current_from, previous_from) = w.slipping_starts();
     let mut st = c.prepare_cached(
-        "SELECT who,
-                sum(CASE WHEN d >= ?1 THEN net ELSE 0 END),
-                sum(CASE WHEN d >= ?2 THEN net ELSE 0 END),
-                sum(CASE WHEN d >= ?3 AND d < ?2 THEN net ELSE 0 END),
-                max(CASE WHEN net > 0 THEN d END)
-         FROM (SELECT coalesce(m.merged_into, s.member_id) AS who, s.business_date AS d,
-                      s.net_fen AS net
-               FROM member_spend s JOIN member m ON m.id = s.member_id
-               WHERE s.business_date <= ?4)
-         WHERE who IN (SELECT id FROM member WHERE status = 'active' AND merged_into IS NULL)
-         GROUP BY who",
+        "SELECT g.member_id, m.status = 'active', m.merged_into, g.spend, g.current, g.previous,
+                g.last
+         FROM (SELECT member_id,
+                      sum(CASE WHEN business_date >= ?1 THEN net_fen ELSE 0 END) AS spend,
+                      sum(CASE WHEN business_date >= ?2 THEN net_fen ELSE 0 END) AS current,
+                      sum(CASE WHEN business_date >= ?3 AND business_date < ?2 THEN net_fen ELSE 0 END)
+                          AS previous,
+                      max(CASE WHEN net_fen > 0 THEN business_date END) AS last
+               FROM member_spend INDEXED BY member_spend_member_net
+               WHERE business_date <= ?4
+               GROUP BY member_id) g
+         JOIN member m ON m.id = g.member_id",
     )?;
-    let rows = st.query_map(
-        (
-            year_from.to_string(),
-            current_from.to_string(),
-            previous_from.to_string(),
-            w.today.to_string(),
-        ),
-        |r| {
-            Ok(Facts {
-                id: r.get(0)?,
-                spend_fen: r.get(1)?,
-                current_fen: r.get(2)?,
-                previous_fen: r.get(3)?,
-                last_purchase: r
-                    .get::<_, Option<String>>(4)?
-                    .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()),
-            })
-        },
-    )?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    let mut rows = st.query((
+        w.year_start().to_string(),
+        current_from.to_string(),
+        previous_from.to_string(),
+        w.today.to_string(),
+    ))?;
+    let mut all = Vec::new();
+    let mut merged = Vec::new();
+    while let Some(r) = rows.next()? {
+        let f = Facts {
+            id: r.get(0)?,
+            spend_fen: r.get(3)?,
+            current_fen: r.get(4)?,
+            previous_fen: r.get(5)?,
+            last_purchase: r
+                .get::<_, Option<String>>(6)?
+                .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()),
+        };
+        match r.get::<_, Option<MemberId>>(2)? {
+            Some(into) => merged.push((into, f)),
+            None if r.get::<_, bool>(1)? => all.push(f),
+            None => {}
+        }
+    }
+    // A merged member's facts count for the member it went into, if that one counts.
+    if !merged.is_empty() {
+        all.sort_by_key(|f| f.id);
+        let mut counts = c.prepare_cached(
+            "SELECT 1 FROM member WHERE id = ?1 AND status = 'active' AND merged_into IS NULL",
+        )?;
+        for (into, f) in merged {
+            if !counts.exists([into])? {
+                continue;
+            }
+            let i = match all.binary_search_by_key(&into, |x| x.id) {
+                Ok(i) => i,
+                Err(i) => {
+                    all.insert(i, Facts::none(into));
+                    i
+                }
+            };
+            let t = &mut all[i];
+            t.spend_fen += f.spend_fen;
+            t.current_fen += f.current_fen;
+            t.previous_fen += f.previous_fen;
+            t.last_purchase = t.last_purchase.max(f.last_purchase);
+        }
+    }
+    Ok(all)
 }
 
 /// The A/B cut-offs: the least spend that is still A, and still B (None: nobody is).
@@ -254,13 +323,41 @@ pub fn cutoffs(spends: &[i64]) -> Cutoffs {
 
 impl Cutoffs {
     fn class(&self, w: &Windows, spend_fen: i64, last_purchase: Option<NaiveDate>) -> MemberClass {
+        Classifier::of(self, w).class(spend_fen, last_purchase)
+    }
+}
+
+/// The cut-offs in fen and the last day that is dormant, worked out once for classifying many
+/// members (a million `Money` conversions and date subtractions are a noticeable part of a
+/// call otherwise).
+#[derive(Debug, Clone, Copy)]
+struct Classifier {
+    a_fen: Option<i64>,
+    b_fen: Option<i64>,
+    dormant_on_or_before: NaiveDate,
+}
+
+impl Classifier {
+    fn of(cut: &Cutoffs, w: &Windows) -> Classifier {
+        Classifier {
+            a_fen: cut.a_from.map(Money::fen),
+            b_fen: cut.b_from.map(Money::fen),
+            dormant_on_or_before: w.today - Duration::days(i64::from(w.dormant_days)),
+        }
+    }
+
+    fn dormant(&self, last_purchase: Option<NaiveDate>) -> bool {
+        last_purchase.is_some_and(|d| d <= self.dormant_on_or_before)
+    }
+
+    fn class(&self, spend_fen: i64, last_purchase: Option<NaiveDate>) -> MemberClass {
         if spend_fen <= 0 {
             MemberClass::Zero
-        } else if self.a_from.is_some_and(|a| spend_fen >= a.fen()) {
+        } else if self.a_fen.is_some_and(|a| spend_fen >= a) {
             MemberClass::A
-        } else if self.b_from.is_some_and(|b| spend_fen >= b.fen()) {
+        } else if self.b_fen.is_some_and(|b| spend_fen >= b) {
             MemberClass::B
-        } else if w.dormant(last_purchase) {
+        } else if self.dormant(last_purchase) {
             MemberClass::D
         } else {
             MemberClass::C
@@ -270,13 +367,14 @@ impl Cutoffs {
 
 /// Every active member's class, and the cut-offs (members with no spend fact are `Zero`).
 pub fn classes(c: &Connection, w: &Windows) -> Result<(Cutoffs, HashMap<MemberId, MemberClass>)> {
-    let all = facts(c, w)?;
-    let cut = cutoffs(&all.iter().map(|f| f.spend_fen).collect::<Vec<_>>());
-    let map = all
+    let s = held::standing(c, w)?;
+    let classify = Classifier::of(&s.cut, w);
+    let map = s
+        .facts
         .iter()
-        .map(|f| (f.id, cut.class(w, f.spend_fen, f.last_purchase)))
+        .map(|f| (f.id, classify.class(f.spend_fen, f.last_purchase)))
         .collect();
-    Ok((cut, map))
+    Ok((s.cut, map))
 }
 
 /// A period of business dates, both ends included.
@@ -454,42 +552,40 @@ pub fn figures(c: &Connection, today: NaiveDate, period: Period) -> Result<Progr
     let period = period.checked()?;
     let r = rules::get(c)?;
     let w = Windows::of(&r, today);
-    let all = facts(c, &w)?;
-    let cut = cutoffs(&all.iter().map(|f| f.spend_fen).collect::<Vec<_>>());
-
-    let active_members: u32 = c.query_row(
-        "SELECT count(*) FROM member WHERE status = 'active' AND merged_into IS NULL",
-        [],
-        |r| r.get(0),
-    )?;
-    let mut by_class: HashMap<MemberClass, (u32, i64)> = HashMap::new();
+    let standing = held::standing(c, &w)?;
+    let (all, cut) = (&standing.facts, standing.cut);
+    let census = held::census(c, today)?;
+    let active_members = census.active;
+    let classify = Classifier::of(&cut, &w);
+    // Members and spend by class, in the order of `MemberClass::ALL`.
+    let index = |class: MemberClass| MemberClass::ALL.iter().position(|c| *c == class);
+    let mut by_class = [(0u32, 0i64); 5];
     let (mut dormant, mut slipping) = (0u32, 0u32);
-    for f in &all {
-        let class = cut.class(&w, f.spend_fen, f.last_purchase);
-        let e = by_class.entry(class).or_default();
-        e.0 += 1;
-        e.1 += f.spend_fen.max(0);
-        if w.dormant(f.last_purchase) {
-            dormant += 1;
+    for f in all {
+        if let Some(i) = index(classify.class(f.spend_fen, f.last_purchase)) {
+            by_class[i].0 += 1;
+            by_class[i].1 += f.spend_fen.max(0);
         }
-        if w.slipping(f) {
+        if classify.dormant(f.last_purchase) {
+            dormant += 1;
+        } else if w.slipping(f) {
             slipping += 1;
         }
     }
     // Members with no spend fact at all are zero-spend too.
     let with_facts = all.len() as u32;
-    by_class.entry(MemberClass::Zero).or_default().0 += active_members.saturating_sub(with_facts);
-    let spend_total: i64 = by_class.values().map(|(_, s)| s).sum();
+    if let Some(i) = index(MemberClass::Zero) {
+        by_class[i].0 += active_members.saturating_sub(with_facts);
+    }
+    let spend_total: i64 = by_class.iter().map(|(_, s)| s).sum();
     let classes = MemberClass::ALL
         .into_iter()
-        .map(|class| {
-            let (members, spend) = by_class.get(&class).copied().unwrap_or_default();
-            ClassFigure {
-                class,
-                members,
-                spend: Money::from_fen(spend),
-                share_pct: percent(spend, spend_total),
-            }
+        .zip(by_class)
+        .map(|(class, (members, spend))| ClassFigure {
+            class,
+            members,
+            spend: Money::from_fen(spend),
+            share_pct: percent(spend, spend_total),
         })
         .collect();
 
@@ -497,8 +593,8 @@ pub fn figures(c: &Connection, today: NaiveDate, period: Period) -> Result<Progr
         today,
         period,
         active_members,
-        tiers: tier_counts(c)?,
-        tier_trend: tier_trend(c, today)?,
+        tiers: census.tiers.clone(),
+        tier_trend: census.tier_trend.clone(),
         cutoffs: cut,
         classes,
         sales: sales(c, period)?,
@@ -506,41 +602,100 @@ pub fn figures(c: &Connection, today: NaiveDate, period: Period) -> Result<Progr
         dormant,
         slipping,
         points: points(c, &r, today)?,
-        birthdays_tomorrow: birthday_ids(c, today + Duration::days(1), false)?.len() as u32,
-        birthdays_this_month: birthday_ids(c, today, true)?.len() as u32,
-        ages: ages(c, today)?,
-        genders: genders(c)?,
+        birthdays_tomorrow: census.birthdays_tomorrow,
+        birthdays_this_month: census.birthdays_this_month,
+        ages: census.ages.clone(),
+        genders: census.genders.clone(),
         dormant_days: w.dormant_days,
         slipping_period_days: w.slipping_days,
         slipping_drop_percent: w.slipping_drop_percent,
     })
 }
 
-fn tier_counts(c: &Connection) -> Result<Vec<TierMembers>> {
+/// The member counts of the screen, read together in one pass over the members and held between
+/// calls (`held::census`).
+#[derive(Debug)]
+struct Census {
+    active: u32,
+    tiers: Vec<TierMembers>,
+    tier_trend: Vec<TierMonth>,
+    ages: Vec<AgeCount>,
+    genders: Vec<GenderCount>,
+    /// As `birthday_ids` counts them (tomorrow; this month).
+    birthdays_tomorrow: u32,
+    birthdays_this_month: u32,
+}
+
+fn census(c: &Connection, today: NaiveDate) -> Result<Census> {
+    let mut active = 0u32;
+    let mut tiers: HashMap<Tier, u32> = HashMap::new();
+    let mut ages: HashMap<AgeBand, u32> = HashMap::new();
+    let mut genders = [0u32; 3];
+    let order = [Gender::Female, Gender::Male, Gender::Unknown];
+    let tomorrow = today + Duration::days(1);
+    let (mut birthdays_tomorrow, mut birthdays_this_month) = (0u32, 0u32);
     let mut st = c.prepare_cached(
-        "SELECT tier, count(*) FROM member WHERE status = 'active' AND merged_into IS NULL
-         GROUP BY tier",
+        "SELECT tier, gender, birthday FROM member WHERE status = 'active' AND merged_into IS NULL",
     )?;
-    let found: HashMap<Tier, u32> = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(Tier::ALL
-        .into_iter()
-        .map(|tier| TierMembers {
-            tier,
-            members: found.get(&tier).copied().unwrap_or(0),
-        })
-        .collect())
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        active += 1;
+        *tiers.entry(r.get(0)?).or_default() += 1;
+        let gender = Gender::parse(r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?);
+        if let Some(i) = order.iter().position(|g| *g == gender) {
+            genders[i] += 1;
+        }
+        let birthday = r
+            .get_ref(2)?
+            .as_str_or_null()
+            .map_err(rusqlite::Error::from)?;
+        *ages.entry(band_of(birthday, today)).or_default() += 1;
+        if let Some(b) = birthday.and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok()) {
+            if b.month() == today.month() {
+                birthdays_this_month += 1;
+            }
+            if b.month() == tomorrow.month() && birthday_in(b, tomorrow.year()) == tomorrow {
+                birthdays_tomorrow += 1;
+            }
+        }
+    }
+    let now: HashMap<Tier, i64> = tiers.iter().map(|(t, n)| (*t, i64::from(*n))).collect();
+    Ok(Census {
+        active,
+        tiers: Tier::ALL
+            .into_iter()
+            .map(|tier| TierMembers {
+                tier,
+                members: tiers.get(&tier).copied().unwrap_or(0),
+            })
+            .collect(),
+        tier_trend: tier_trend(c, today, &now)?,
+        ages: AgeBand::ALL
+            .into_iter()
+            .map(|band| AgeCount {
+                band,
+                members: ages.get(&band).copied().unwrap_or(0),
+            })
+            .collect(),
+        genders: order
+            .into_iter()
+            .zip(genders)
+            .map(|(gender, members)| GenderCount { gender, members })
+            .collect(),
+        birthdays_tomorrow,
+        birthdays_this_month,
+    })
 }
 
 /// The tier distribution at the end of each of the last 12 months (the current month: today),
-/// worked back from today's tiers: each tier change after a month's end is undone, and members
-/// registered after it are taken out.
-fn tier_trend(c: &Connection, today: NaiveDate) -> Result<Vec<TierMonth>> {
-    let now: HashMap<Tier, i64> = tier_counts(c)?
-        .into_iter()
-        .map(|t| (t.tier, i64::from(t.members)))
-        .collect();
+/// worked back from today's tiers (`now`): each tier change after a month's end is undone, and
+/// members registered after it are taken out. The changes and the registrations since the
+/// first month's end are read once and counted for each month.
+fn tier_trend(
+    c: &Connection,
+    today: NaiveDate,
+    now: &HashMap<Tier, i64>,
+) -> Result<Vec<TierMonth>> {
     let mut months = Vec::new();
     let mut end = today;
     for _ in 0..12 {
@@ -548,50 +703,51 @@ fn tier_trend(c: &Connection, today: NaiveDate) -> Result<Vec<TierMonth>> {
         let first = end.with_day(1).expect("day 1 exists");
         end = first - Duration::days(1);
     }
-    let mut out = Vec::new();
-    for end in months.into_iter().rev() {
-        // Stamps are UTC; a month's end is the end of its last day in China (UTC+8).
-        let cutoff = crate::clock::stamp(
+    months.reverse();
+    // Stamps are UTC; a month's end is the end of its last day in China (UTC+8).
+    let cutoff_of = |end: NaiveDate| {
+        crate::clock::stamp(
             (end.succ_opt()
                 .expect("a next day")
                 .and_time(chrono::NaiveTime::MIN)
                 - Duration::hours(8))
             .and_utc(),
-        );
-        let mut counts = now.clone();
-        let mut st = c.prepare_cached(
-            "SELECT h.from_tier, h.to_tier, count(*) FROM member_tier_history h
+        )
+    };
+    let first = cutoff_of(months[0]);
+    let changes: Vec<(String, Tier, Tier)> = c
+        .prepare_cached(
+            "SELECT h.at, h.from_tier, h.to_tier FROM member_tier_history h
              JOIN member m ON m.id = h.member_id
-             WHERE h.at >= ?1 AND m.status = 'active' AND m.merged_into IS NULL
-             GROUP BY h.from_tier, h.to_tier",
-        )?;
-        let changes = st.query_map([&cutoff], |r| {
-            Ok((
-                r.get::<_, Tier>(0)?,
-                r.get::<_, Tier>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })?;
-        for ch in changes {
-            let (from, to, n) = ch?;
-            *counts.entry(to).or_default() -= n;
-            *counts.entry(from).or_default() += n;
-        }
-        // Registered after the cut-off: at their first tier (undone above), so out of it now.
-        let mut st = c.prepare_cached(
-            "SELECT coalesce((SELECT h.from_tier FROM member_tier_history h
-                              WHERE h.member_id = m.id ORDER BY h.at, h.rowid LIMIT 1), m.tier),
-                    count(*)
+             WHERE h.at >= ?1 AND m.status = 'active' AND m.merged_into IS NULL",
+        )?
+        .query_map([&first], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    // Registered after a cut-off: at their first tier (undone with the changes), so out of it.
+    let late: Vec<(String, Tier)> = c
+        .prepare_cached(
+            "SELECT m.created_at,
+                    coalesce((SELECT h.from_tier FROM member_tier_history h
+                              WHERE h.member_id = m.id ORDER BY h.at, h.rowid LIMIT 1), m.tier)
              FROM member m
-             WHERE m.created_at >= ?1 AND m.status = 'active' AND m.merged_into IS NULL
-             GROUP BY 1",
-        )?;
-        let late = st.query_map([&cutoff], |r| {
-            Ok((r.get::<_, Tier>(0)?, r.get::<_, i64>(1)?))
-        })?;
-        for l in late {
-            let (tier, n) = l?;
-            *counts.entry(tier).or_default() -= n;
+             WHERE m.created_at >= ?1 AND m.status = 'active' AND m.merged_into IS NULL",
+        )?
+        .query_map([&first], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for end in months {
+        let cutoff = cutoff_of(end);
+        let mut counts = now.clone();
+        for (at, from, to) in &changes {
+            if *at >= cutoff {
+                *counts.entry(*to).or_default() -= 1;
+                *counts.entry(*from).or_default() += 1;
+            }
+        }
+        for (created, tier) in &late {
+            if *created >= cutoff {
+                *counts.entry(*tier).or_default() -= 1;
+            }
         }
         out.push(TierMonth {
             month: format!("{:04}-{:02}", end.year(), end.month()),
@@ -643,9 +799,10 @@ fn new_members(c: &Connection, p: Period) -> Result<NewMembers> {
         .collect::<rusqlite::Result<_>>()?;
     let mut by_day: std::collections::BTreeMap<NaiveDate, u32> = Default::default();
     let mut by_owner: HashMap<StaffId, u32> = HashMap::new();
+    let mut days = crate::business_day::Days::new(c)?;
     for (at, owner) in &rows {
         let day = crate::clock::parse_stamp(at)
-            .map(|t| crate::business_day::of(c, t))
+            .map(|t| days.of(t))
             .transpose()?
             .unwrap_or(p.from);
         *by_day.entry(day).or_default() += 1;
@@ -702,13 +859,7 @@ fn new_members(c: &Connection, p: Period) -> Result<NewMembers> {
 
 fn points(c: &Connection, r: &BusinessRules, today: NaiveDate) -> Result<PointsFigures> {
     let year_end = NaiveDate::from_ymd_opt(today.year(), 12, 31).expect("31 December exists");
-    let outstanding: i64 = c.query_row(
-        "SELECT coalesce(sum(e.points), 0) FROM points_entry e JOIN member m ON m.id = e.member_id
-         WHERE m.status = 'active'",
-        [],
-        |r| r.get(0),
-    )?;
-    let expiring = points_expiring_total(c, today, year_end)?;
+    let (outstanding, expiring) = held::points(c, today)?;
     let value = |p: i64| Money::from_fen(p * 100 / i64::from(r.points_per_yuan.max(1)));
     Ok(PointsFigures {
         outstanding,
@@ -719,59 +870,31 @@ fn points(c: &Connection, r: &BusinessRules, today: NaiveDate) -> Result<PointsF
     })
 }
 
+/// The points balance of all active members: every entry's points less those of members who
+/// are not active (few, found on `member_not_active`), not a member lookup per entry.
+fn points_outstanding(c: &Connection) -> Result<i64> {
+    Ok(c.prepare_cached(
+        "SELECT (SELECT coalesce(sum(points), 0) FROM points_entry)
+              - (SELECT coalesce(sum(e.points), 0)
+                 FROM member m INDEXED BY member_not_active
+                 CROSS JOIN points_entry e ON e.member_id = m.id
+                 WHERE m.status <> 'active')",
+    )?
+    .query_row([], |r| r.get(0))?)
+}
+
 /// Points left in lots that expire from `today` to `until` (both included), all active members.
 fn points_expiring_total(c: &Connection, today: NaiveDate, until: NaiveDate) -> Result<i64> {
     Ok(c.prepare_cached(
         "SELECT coalesce(sum(left), 0) FROM (
                SELECT e.points - coalesce((SELECT sum(d.points) FROM points_draw d
                                            WHERE d.lot_id = e.id), 0) AS left
-               FROM points_entry e JOIN member m ON m.id = e.member_id
+               FROM points_entry e
                WHERE e.points > 0 AND e.expires_on >= ?1 AND e.expires_on <= ?2
-                 AND m.status = 'active')
+                 AND e.member_id NOT IN (SELECT id FROM member WHERE status <> 'active'))
              WHERE left > 0",
     )?
     .query_row((today.to_string(), until.to_string()), |r| r.get(0))?)
-}
-
-fn ages(c: &Connection, today: NaiveDate) -> Result<Vec<AgeCount>> {
-    let mut counts: HashMap<AgeBand, u32> = HashMap::new();
-    let mut st = c.prepare_cached(
-        "SELECT birthday, count(*) FROM member WHERE status = 'active' AND merged_into IS NULL
-         GROUP BY birthday",
-    )?;
-    let rows = st.query_map([], |r| {
-        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, u32>(1)?))
-    })?;
-    for row in rows {
-        let (birthday, n) = row?;
-        *counts
-            .entry(band_of(birthday.as_deref(), today))
-            .or_default() += n;
-    }
-    Ok(AgeBand::ALL
-        .into_iter()
-        .map(|band| AgeCount {
-            band,
-            members: counts.get(&band).copied().unwrap_or(0),
-        })
-        .collect())
-}
-
-fn genders(c: &Connection) -> Result<Vec<GenderCount>> {
-    let mut st = c.prepare_cached(
-        "SELECT gender, count(*) FROM member WHERE status = 'active' AND merged_into IS NULL
-         GROUP BY gender",
-    )?;
-    let found: HashMap<String, u32> = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok([Gender::Female, Gender::Male, Gender::Unknown]
-        .into_iter()
-        .map(|gender| GenderCount {
-            gender,
-            members: found.get(gender.as_str()).copied().unwrap_or(0),
-        })
-        .collect())
 }
 
 /// Members whose birthday is `day` (29 February counted on 28 February in other years); with
@@ -870,13 +993,14 @@ pub fn member_ids(c: &Connection, today: NaiveDate, set: &MemberSet) -> Result<V
     let r = rules::get(c)?;
     let w = Windows::of(&r, today);
     let by_spend = |keep: &dyn Fn(&Facts, MemberClass) -> bool| -> Result<Vec<MemberId>> {
-        let all = facts(c, &w)?;
-        let cut = cutoffs(&all.iter().map(|f| f.spend_fen).collect::<Vec<_>>());
-        let mut picked: Vec<&Facts> = all
+        let s = held::standing(c, &w)?;
+        let classify = Classifier::of(&s.cut, &w);
+        let mut picked: Vec<&Facts> = s
+            .facts
             .iter()
-            .filter(|f| keep(f, cut.class(&w, f.spend_fen, f.last_purchase)))
+            .filter(|f| keep(f, classify.class(f.spend_fen, f.last_purchase)))
             .collect();
-        picked.sort_by(|a, b| b.spend_fen.cmp(&a.spend_fen).then(a.id.0.cmp(&b.id.0)));
+        picked.sort_unstable_by(|a, b| b.spend_fen.cmp(&a.spend_fen).then(a.id.cmp(&b.id)));
         Ok(picked.into_iter().map(|f| f.id).collect())
     };
     let simple = |sql: &str, params: &[&dyn rusqlite::ToSql]| -> Result<Vec<MemberId>> {
@@ -902,18 +1026,14 @@ pub fn member_ids(c: &Connection, today: NaiveDate, set: &MemberSet) -> Result<V
         MemberSet::Class {
             class: MemberClass::Zero,
         } => {
-            let spenders: std::collections::HashSet<MemberId> = facts(c, &w)?
-                .into_iter()
-                .filter(|f| f.spend_fen > 0)
-                .map(|f| f.id)
-                .collect();
+            let s = held::standing(c, &w)?;
             Ok(simple(
                 "SELECT id FROM member WHERE status = 'active' AND merged_into IS NULL
                  ORDER BY created_at, id",
                 &[],
             )?
             .into_iter()
-            .filter(|id| !spenders.contains(id))
+            .filter(|id| s.get(*id).is_none_or(|f| f.spend_fen <= 0))
             .collect())
         }
         MemberSet::Class { class } => by_spend(&|_, k| k == *class),
@@ -1075,8 +1195,7 @@ pub fn listed_many(
 /// (active members only), so a row's class always agrees with the list it is on.
 fn class_context(c: &Connection, today: NaiveDate) -> Result<(Cutoffs, Windows)> {
     let w = Windows::of(&rules::get(c)?, today);
-    let spends: Vec<i64> = facts(c, &w)?.iter().map(|f| f.spend_fen).collect();
-    Ok((cutoffs(&spends), w))
+    Ok((held::standing(c, &w)?.cut, w))
 }
 
 fn listed(c: &Connection, w: &Windows, cut: &Cutoffs, id: MemberId) -> Result<ListedMember> {

@@ -568,14 +568,18 @@ fn prescription_conditions(
     let member = f.member.as_deref();
     if let (Some(whole), Some(part)) = (trimmed(member), like(member)) {
         // A member's phone, card number or last 4 digits, or part of the member's or the
-        // patient's name.
+        // patient's name. The members of the period's records (on the record since migration
+        // 0022) are checked once each, not a sale and a member per record.
         sql.push_str(
             " AND (p.patient_name LIKE :member_part ESCAPE '\\'
-                   OR EXISTS (SELECT 1 FROM sale ms JOIN member mm ON mm.id = ms.member_id
-                              WHERE ms.id = p.sale_id
-                                AND (mm.phone = :member OR mm.card_no = :member
-                                     OR mm.phone_last4 = :member
-                                     OR mm.name LIKE :member_part ESCAPE '\\')))",
+                   OR p.member_id IN (
+                       SELECT mm.id FROM member mm
+                       WHERE mm.id IN (SELECT q.member_id FROM prescription q
+                                       WHERE q.business_date BETWEEN :from AND :to
+                                         AND q.member_id IS NOT NULL)
+                         AND (mm.phone = :member OR mm.card_no = :member
+                              OR mm.phone_last4 = :member
+                              OR mm.name LIKE :member_part ESCAPE '\\')))",
         );
         params.push((":member", whole));
         params.push((":member_part", part));
