@@ -36,6 +36,7 @@ fn open_api() -> Result<Api, PosError> {
 
 /// Points expiry, nightly tier recompute and birthday coupons: at start-up, then every hour (each
 /// job does its work once per business day, so the hourly runs after the first cost nothing).
+/// Then the member analytics are read ahead for the day (`analytics::warm`).
 fn start_housekeeping(store: pos_core::db::Store) {
     std::thread::spawn(move || loop {
         match pos_core::housekeeping::run(&store) {
@@ -48,6 +49,13 @@ fn start_housekeeping(store: pos_core::db::Store) {
                 e.message,
                 e.code.as_str()
             ),
+        }
+        if let Err(e) = pos_core::member::analytics::warm(&store) {
+            eprintln!(
+                "PharmaPOS 会员分析预读失败：{}（{}）",
+                e.message,
+                e.code.as_str()
+            );
         }
         std::thread::sleep(std::time::Duration::from_secs(3600));
     });
