@@ -314,7 +314,7 @@ async fn manager_members_screen() {
     fill_digits(&c, "coupon-issue-products", PARACETAMOL).await;
     click(&c, "coupon-issue-submit").await;
     let done = wait_text(&c, "coupon-issue-done", "9 折").await;
-    assert!(done.contains("限 指定商品 1 种"), "{done}");
+    assert!(done.contains("限 对乙酰氨基酚片"), "{done}");
     wait_count(&c, "coupon-row", before + 1).await;
     screenshot(&c, "member-profile-coupons.png").await;
 

@@ -1140,4 +1140,26 @@ fn a_percent_coupon_on_a_member_day_with_bonus_points() {
     assert!(r.full);
     assert_eq!(r.points_taken_back, 86 - 37);
     assert_eq!(r.points_balance, Some(0));
+
+    // A coupon limited to a product is named by the product.
+    t.login("3001", "3333");
+    let paracetamol = t
+        .api
+        .call(ProductByBarcode {
+            barcode: PARACETAMOL.into(),
+        })
+        .unwrap();
+    let c = t
+        .api
+        .call(CouponIssue {
+            face: m("3"),
+            min_spend: m("0"),
+            percent: None,
+            cap: None,
+            products: Some(vec![paracetamol.id]),
+            categories: None,
+            ..issue(None, None, &[])
+        })
+        .unwrap();
+    assert_eq!(c.description, "减 3 元（限 对乙酰氨基酚片）");
 }

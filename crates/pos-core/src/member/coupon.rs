@@ -132,13 +132,16 @@ pub struct CouponOptions {
 }
 
 /// `满 50 减 10`, `减 3 元`, `9 折券`, `85 折券（满 100 可用，最多减 20）`, each followed by
-/// `（限 感冒类、指定商品 2 种）` when the coupon is limited.
+/// `（限 感冒类、对乙酰氨基酚片）` when the coupon is limited: the products by name when there
+/// are at most three and all are in the catalog (`product_names`, in the coupon's order),
+/// otherwise `指定商品 5 种`.
 pub fn describe(
     face: Money,
     min_spend: Money,
     percent: Option<u32>,
     cap: Option<Money>,
     products: &[ProductId],
+    product_names: &[String],
     categories: &[String],
 ) -> String {
     let yuan = |m: Money| m.decimal().normalize().to_string();
@@ -159,7 +162,9 @@ pub fn describe(
         None => format!("减 {} 元", yuan(face)),
     };
     let mut limits: Vec<String> = categories.to_vec();
-    if !products.is_empty() {
+    if products.len() <= 3 && product_names.len() == products.len() {
+        limits.extend(product_names.iter().cloned());
+    } else {
         limits.push(format!("指定商品 {} 种", products.len()));
     }
     if !limits.is_empty() {
@@ -491,7 +496,9 @@ pub fn last_day_of_month(d: NaiveDate) -> NaiveDate {
 const COUPON_COLUMNS: &str =
     "c.id, c.member_id, c.kind, c.face_fen, c.min_spend_fen, c.valid_from, \
     c.valid_until, c.reason, c.issued_at, u.sale_id, c.percent, c.cap_fen, c.scope_products, \
-    c.scope_categories";
+    c.scope_categories, \
+    (SELECT json_group_array(name) FROM (SELECT p.name FROM json_each(c.scope_products) j \
+     JOIN product p ON p.id = j.value ORDER BY j.key))";
 
 fn coupon_from_row(r: &Row<'_>, today: &str) -> rusqlite::Result<Coupon> {
     let valid_from: String = r.get(5)?;
@@ -509,6 +516,7 @@ fn coupon_from_row(r: &Row<'_>, today: &str) -> rusqlite::Result<Coupon> {
     let list = |i: usize| -> rusqlite::Result<String> { r.get(i) };
     let products: Vec<ProductId> = serde_json::from_str(&list(12)?).unwrap_or_default();
     let categories: Vec<String> = serde_json::from_str(&list(13)?).unwrap_or_default();
+    let product_names: Vec<String> = serde_json::from_str(&list(14)?).unwrap_or_default();
     let percent: Option<u32> = r.get(10)?;
     let cap = r.get::<_, Option<i64>>(11)?.map(Money::from_fen);
     let face = Money::from_fen(r.get(3)?);
@@ -517,7 +525,15 @@ fn coupon_from_row(r: &Row<'_>, today: &str) -> rusqlite::Result<Coupon> {
         id: r.get(0)?,
         member_id: r.get(1)?,
         kind: CouponKind::parse(&r.get::<_, String>(2)?),
-        description: describe(face, min_spend, percent, cap, &products, &categories),
+        description: describe(
+            face,
+            min_spend,
+            percent,
+            cap,
+            &products,
+            &product_names,
+            &categories,
+        ),
         face,
         min_spend,
         percent,
@@ -658,6 +674,38 @@ pub fn issue_top_spenders(tx: &Tx<'_>, by: StaffId) -> Result<(u32, u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_limited_coupon_names_up_to_three_products() {
+        let m = |fen| Money::from_fen(fen);
+        let ids: Vec<ProductId> = (0..4).map(|_| ProductId(uuid::Uuid::now_v7())).collect();
+        let names: Vec<String> = [
+            "对乙酰氨基酚片",
+            "布洛芬缓释胶囊",
+            "维C银翘片",
+            "板蓝根颗粒",
+        ]
+        .map(String::from)
+        .to_vec();
+        let cats = vec!["感冒用药".to_owned()];
+        assert_eq!(
+            describe(m(0), m(2000), Some(10), None, &ids[..1], &names[..1], &cats),
+            "9 折券（满 20 可用，限 感冒用药、对乙酰氨基酚片）"
+        );
+        assert_eq!(
+            describe(m(300), m(0), None, None, &ids[..3], &names[..3], &[]),
+            "减 3 元（限 对乙酰氨基酚片、布洛芬缓释胶囊、维C银翘片）"
+        );
+        // Four products, or one no longer in the catalog: counted, not named.
+        assert_eq!(
+            describe(m(300), m(0), None, None, &ids, &names, &[]),
+            "减 3 元（限 指定商品 4 种）"
+        );
+        assert_eq!(
+            describe(m(300), m(0), None, None, &ids[..2], &names[..1], &[]),
+            "减 3 元（限 指定商品 2 种）"
+        );
+    }
 
     #[test]
     fn validity_counts_the_day_of_issue() {
