@@ -759,6 +759,7 @@ fn coupon_minimum_not_met_blocks_payment_until_the_coupon_is_removed() {
             percent: None,
             cap: None,
             products: None,
+            product_barcodes: None,
             categories: None,
         })
         .unwrap();
@@ -1015,6 +1016,7 @@ fn a_percent_coupon_on_a_member_day_with_bonus_points() {
         percent,
         cap: cap.map(m),
         products: None,
+        product_barcodes: None,
         categories: Some(categories.iter().map(|c| (*c).to_owned()).collect()),
     };
     let field = |e: pos_core::PosError| (e.code, e.details.unwrap()["field"].clone());
@@ -1141,25 +1143,23 @@ fn a_percent_coupon_on_a_member_day_with_bonus_points() {
     assert_eq!(r.points_taken_back, 86 - 37);
     assert_eq!(r.points_balance, Some(0));
 
-    // A coupon limited to a product is named by the product.
+    // A coupon limited to a product by its barcode is named by the product; a barcode the
+    // catalog does not know is named in the refusal, on the products field.
     t.login("3001", "3333");
-    let paracetamol = t
-        .api
-        .call(ProductByBarcode {
-            barcode: PARACETAMOL.into(),
-        })
-        .unwrap();
-    let c = t
-        .api
-        .call(CouponIssue {
-            face: m("3"),
-            min_spend: m("0"),
-            percent: None,
-            cap: None,
-            products: Some(vec![paracetamol.id]),
-            categories: None,
-            ..issue(None, None, &[])
-        })
-        .unwrap();
+    let by_barcode = |barcode: &str| CouponIssue {
+        face: m("3"),
+        min_spend: m("0"),
+        percent: None,
+        cap: None,
+        products: None,
+        product_barcodes: Some(vec![barcode.to_owned()]),
+        categories: None,
+        ..issue(None, None, &[])
+    };
+    let e = t.api.call(by_barcode("6900000000007")).unwrap_err();
+    assert_eq!(e.code, ErrorCode::ProductNotFound);
+    assert!(e.message.contains("6900000000007"), "{}", e.message);
+    assert_eq!(e.details.unwrap()["field"], "products");
+    let c = t.api.call(by_barcode(PARACETAMOL)).unwrap();
     assert_eq!(c.description, "减 3 元（限 对乙酰氨基酚片）");
 }

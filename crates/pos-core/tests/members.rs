@@ -711,6 +711,7 @@ fn coupons_expire_by_their_dates_and_are_used_once() {
             percent: None,
             cap: None,
             products: None,
+            product_barcodes: None,
             categories: None,
         })
         .unwrap();

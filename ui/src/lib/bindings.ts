@@ -539,6 +539,11 @@ cap?: Money,
  */
 products?: Array<ProductId>, 
 /**
+ * The same by barcode, as a manager types them: each is looked up in the catalog; one that
+ * is not there (or not a barcode) is refused naming it, with `details.field = "products"`.
+ */
+product_barcodes?: Array<string>, 
+/**
  * Limit the coupon to these catalog categories (e.g. 感冒类).
  */
 categories?: Array<string>, };

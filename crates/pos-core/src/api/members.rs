@@ -500,6 +500,11 @@ pub struct CouponIssue {
     #[serde(default)]
     #[ts(optional)]
     pub products: Option<Vec<ProductId>>,
+    /// The same by barcode, as a manager types them: each is looked up in the catalog; one that
+    /// is not there (or not a barcode) is refused naming it, with `details.field = "products"`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub product_barcodes: Option<Vec<String>>,
     /// Limit the coupon to these catalog categories (e.g. 感冒类).
     #[serde(default)]
     #[ts(optional)]
@@ -513,10 +518,22 @@ impl Command for CouponIssue {
     fn run(self, ctx: &Ctx<'_>) -> Result<Coupon> {
         let me = ctx.my_id()?;
         ctx.store.write(|tx| {
+            let mut products = self.products.clone().unwrap_or_default();
+            for code in self.product_barcodes.iter().flatten() {
+                let p = crate::catalog::by_barcode(tx, code).map_err(|mut e| {
+                    if !e.message.contains(code.trim()) {
+                        e.message = format!("限定商品条码 {}：{}", code.trim(), e.message);
+                    }
+                    e.with_details(serde_json::json!({ "field": "products" }))
+                })?;
+                if !products.contains(&p.id) {
+                    products.push(p.id);
+                }
+            }
             let options = coupon::CouponOptions {
                 percent: self.percent,
                 cap: self.cap,
-                products: self.products.clone().unwrap_or_default(),
+                products,
                 categories: self.categories.clone().unwrap_or_default(),
             };
             coupon::issue_manual(
