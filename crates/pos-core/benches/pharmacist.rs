@@ -43,13 +43,11 @@ use pos_core::clock::{Clock, FixedClock};
 use pos_core::db::{Store, Tx};
 use pos_core::ids::{FollowUpId, MemberId, ProductId, StaffId};
 use pos_core::member::consent::{self, ConsentScope};
-use pos_core::money::Money;
 use pos_core::pharmacy::follow_up::{
     self, Adherence, Advice, Channel, Effect, OutcomeInput, WorklistFilter, GROUP_LIMIT,
     UPCOMING_DAYS,
 };
 use pos_core::pharmacy::registers::{self, EphedrineFilter, PrescriptionFilter, RxPatient, Sex};
-use pos_core::pricing::{Tender, TenderKind};
 use pos_core::sale::generate;
 
 mod common;
@@ -411,25 +409,7 @@ fn pay(
     cart: pos_core::ids::SaleId,
     by: StaffId,
 ) -> pos_core::Result<()> {
-    let due = cart::get(tx, cart, tx.clock.today())?.pricing.payable;
-    let kind = match rng.below(3) {
-        0 => TenderKind::Cash,
-        1 => TenderKind::Wechat,
-        _ => TenderKind::Alipay,
-    };
-    let amount = if kind == TenderKind::Cash {
-        Money::from_fen((due.fen() + 99) / 100 * 100)
-    } else {
-        due
-    };
-    let tenders = [Tender {
-        kind,
-        amount,
-        settlement_no: None,
-        reference: None,
-    }];
-    pos_core::sale::pay(tx, cart, &tenders, by)?;
-    Ok(())
+    pos_core::sale::generate::pay_in_one_tender(tx, cart, rng.below(3), by)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -66,24 +66,7 @@ pub fn populate(
                 if !members.is_empty() && rng.next() % 10 < 6 {
                     cart::set_member(tx, c.id, Some(*rng.pick(members)))?;
                 }
-                let due = cart::get(tx, c.id, tx.clock.today())?.pricing.payable;
-                let kind = match rng.next() % 3 {
-                    0 => TenderKind::Cash,
-                    1 => TenderKind::Wechat,
-                    _ => TenderKind::Alipay,
-                };
-                let amount = if kind == TenderKind::Cash {
-                    Money::from_fen((due.fen() + 99) / 100 * 100)
-                } else {
-                    due
-                };
-                let tenders = [Tender {
-                    kind,
-                    amount,
-                    settlement_no: None,
-                    reference: None,
-                }];
-                sale::pay(tx, c.id, &tenders, staff)?;
+                pay_in_one_tender(tx, c.id, rng.next(), staff)?;
                 count += 1;
             }
             Ok(())
@@ -91,4 +74,33 @@ pub fn populate(
     }
     clock.set(now);
     Ok(count)
+}
+
+/// Pays cart `cart` in one tender as a counter does: cash (rounded up to the next yuan, change
+/// given), WeChat or Alipay (the amount due), chosen by `choice` (mod 3).
+pub fn pay_in_one_tender(
+    tx: &crate::db::Tx<'_>,
+    cart: crate::ids::SaleId,
+    choice: u64,
+    by: StaffId,
+) -> Result<()> {
+    let due = cart::get(tx, cart, tx.clock.today())?.pricing.payable;
+    let kind = match choice % 3 {
+        0 => TenderKind::Cash,
+        1 => TenderKind::Wechat,
+        _ => TenderKind::Alipay,
+    };
+    let amount = if kind == TenderKind::Cash {
+        Money::from_fen((due.fen() + 99) / 100 * 100)
+    } else {
+        due
+    };
+    let tenders = [Tender {
+        kind,
+        amount,
+        settlement_no: None,
+        reference: None,
+    }];
+    sale::pay(tx, cart, &tenders, by)?;
+    Ok(())
 }
